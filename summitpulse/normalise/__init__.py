@@ -1,0 +1,50 @@
+"""Raw payloads of every network → one normalised :class:`~summitpulse.models.Batch`.
+
+``normalise(kind, payload, event_tags, source)`` is the single entry point
+the collectors, the demo and the importers share.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from ..models import Batch
+from .bluesky import normalise_jetstream, normalise_search
+from .common import NormaliseError, text_tags
+from .mastodon import normalise_statuses
+from .x import normalise_page
+
+PARSERS: dict[str, Callable[..., Batch]] = {
+    "x_page": normalise_page,
+    "mastodon_statuses": normalise_statuses,
+    "bluesky_search": normalise_search,
+    "jetstream_event": normalise_jetstream,
+}
+
+
+def match_tags(batch: Batch, event_tags: Iterable[str], keep_unmatched: bool = True) -> Batch:
+    """Fill each post's ``matched_tags``; drop posts without one unless ``keep_unmatched``."""
+    wanted = set(event_tags)
+    kept = []
+    for post in batch.posts:
+        post.hashtags = list(dict.fromkeys(post.hashtags + text_tags(post.text)))
+        post.matched_tags = [t for t in post.hashtags if t in wanted]
+        if post.matched_tags or keep_unmatched:
+            kept.append(post)
+    if not keep_unmatched:
+        used = {p.author_id for p in kept}
+        batch.authors = [a for a in batch.authors if a.author_id in used]
+    batch.posts = kept
+    return batch
+
+
+def normalise(kind: str, payload, event_tags: Iterable[str] = (), source: str = "",
+              keep_unmatched: bool = True) -> Batch:
+    """Normalise one raw payload of ``kind`` (see PARSERS) and match the event's tags."""
+    try:
+        parser = PARSERS[kind]
+    except KeyError:
+        raise NormaliseError(f"unknown payload kind {kind!r}; expected one of {sorted(PARSERS)}") from None
+    return match_tags(parser(payload, source or kind.split("_")[0]), event_tags, keep_unmatched)
+
+
+__all__ = ["normalise", "match_tags", "NormaliseError", "PARSERS"]

@@ -1,0 +1,89 @@
+"""Small helpers shared by the network normalisers."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from html import unescape
+from html.parser import HTMLParser
+
+HASHTAG = re.compile(r"(?<![\w&])#(\w{1,100})", re.UNICODE)
+
+
+class NormaliseError(ValueError):
+    """A payload that cannot become a post; the message says why."""
+
+
+def parse_time(value) -> datetime:
+    """An aware UTC datetime from an ISO string (any offset, 'Z') or a datetime."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str) and value:
+        try:
+            dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise NormaliseError(f"unreadable time {value[:40]!r}") from None
+    else:
+        raise NormaliseError(f"missing or non-text time {type(value).__name__}")
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def text_tags(text: str) -> list[str]:
+    """Hashtags written in the text, casefolded."""
+    return [t.casefold() for t in HASHTAG.findall(text or "")]
+
+
+def as_int(value) -> int | None:
+    """An integer count, or None for anything that is not one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def as_str(value, limit: int = 100_000) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def require(mapping, key: str):
+    """``mapping[key]``, or a NormaliseError that names the missing field."""
+    if not isinstance(mapping, dict):
+        raise NormaliseError(f"expected an object holding {key!r}, found {type(mapping).__name__}")
+    value = mapping.get(key)
+    if value in (None, ""):
+        raise NormaliseError(f"missing field {key!r}")
+    return value
+
+
+class _TextExtractor(HTMLParser):
+    """Plain text and links of a Mastodon status's HTML content."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "p" and self.parts:
+            self.parts.append("\n\n")
+        elif tag == "a":
+            classes = (a.get("class") or "").split()
+            if a.get("href") and not {"mention", "hashtag"} & set(classes):
+                self.links.append(a["href"])
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> tuple[str, list[str]]:
+    """Plain text and non-mention links from HTML; never raises on bad markup."""
+    if not html or "<" not in html:
+        return unescape(html or ""), []
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts).strip(), parser.links

@@ -1,0 +1,134 @@
+"""X API v2 pages → posts and authors.
+
+``flatten`` is pure, as in twarc2: it attaches ``includes`` (users, places,
+media, referenced tweets) to each tweet so the rest reads one object.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ..models import Author, Batch, Post
+from .common import NormaliseError, as_int, as_str, parse_time, require
+
+NETWORK = "x"
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def flatten(page: dict) -> list[dict]:
+    """Each tweet of ``page['data']`` with its author, place, media and references inlined."""
+    if not isinstance(page, dict):
+        raise NormaliseError(f"an X page is an object, found {type(page).__name__}")
+    data = page.get("data") or []
+    if isinstance(data, dict):
+        data = [data]
+    includes = page.get("includes") or {}
+    users = _index(includes.get("users"), "id")
+    places = _index(includes.get("places"), "id")
+    media = _index(includes.get("media"), "media_key")
+    tweets = _index(includes.get("tweets"), "id")
+    out = []
+    for tweet in data:
+        if not isinstance(tweet, dict):
+            continue
+        t = dict(tweet)
+        t["author"] = users.get(t.get("author_id"))
+        place_id = (t.get("geo") or {}).get("place_id")
+        if place_id:
+            t["geo"] = {**t["geo"], "place": places.get(place_id)}
+        keys = (t.get("attachments") or {}).get("media_keys") or []
+        t["media"] = [media[k] for k in keys if k in media]
+        t["referenced"] = [{**r, "tweet": tweets.get(r.get("id"))}
+                           for r in t.get("referenced_tweets") or [] if isinstance(r, dict)]
+        out.append(t)
+    return out
+
+
+def _index(items, key: str) -> dict:
+    return {i[key]: i for i in items or [] if isinstance(i, dict) and key in i}
+
+
+def author_from_user(user: dict) -> Author:
+    metrics = user.get("public_metrics") or {}
+    username = as_str(require(user, "username"))
+    return Author(
+        network=NETWORK, author_id=str(require(user, "id")), handle=username,
+        display_name=as_str(user.get("name")), followers=as_int(metrics.get("followers_count")),
+        location=as_str(user.get("location")), description=as_str(user.get("description")),
+        avatar_url=as_str(user.get("profile_image_url")), url=f"https://x.com/{username}",
+    )
+
+
+def _geo(tweet: dict) -> tuple[float | None, float | None, str]:
+    geo = tweet.get("geo") or {}
+    coords = (geo.get("coordinates") or {}).get("coordinates")
+    place = geo.get("place") or {}
+    if isinstance(coords, list) and len(coords) == 2:
+        return float(coords[1]), float(coords[0]), as_str(place.get("full_name"))
+    bbox = (place.get("geo") or {}).get("bbox")
+    if isinstance(bbox, list) and len(bbox) == 4:
+        return (bbox[1] + bbox[3]) / 2, (bbox[0] + bbox[2]) / 2, as_str(place.get("full_name"))
+    return None, None, as_str(place.get("full_name"))
+
+
+def _reference(tweet: dict, kind: str) -> dict | None:
+    return next((r for r in tweet["referenced"] if r.get("type") == kind), None)
+
+
+def post_from_tweet(tweet: dict, source: str = "") -> Post:
+    """One flattened tweet → Post."""
+    entities = tweet.get("entities") or {}
+    metrics = tweet.get("public_metrics") or {}
+    author = tweet.get("author") or {}
+    tweet_id = str(require(tweet, "id"))
+    lat, lon, place = _geo(tweet)
+    replied, retweeted, quoted = (_reference(tweet, k) for k in ("replied_to", "retweeted", "quoted"))
+    text = as_str(tweet.get("text"))
+    if retweeted and isinstance(retweeted.get("tweet"), dict):
+        text = as_str(retweeted["tweet"].get("text")) or text
+    return Post(
+        network=NETWORK, native_id=tweet_id, author_id=str(require(tweet, "author_id")),
+        created_at=_created(tweet, tweet_id), text=text, lang=as_str(tweet.get("lang")),
+        uri=tweet_id, url=f"https://x.com/{author.get('username', 'i')}/status/{tweet_id}",
+        hashtags=[as_str(h.get("tag")).casefold() for h in entities.get("hashtags") or [] if isinstance(h, dict)],
+        mentions=[str(m.get("id") or m.get("username")) for m in entities.get("mentions") or []
+                  if isinstance(m, dict) and (m.get("id") or m.get("username"))],
+        links=[as_str(u.get("unwound_url") or u.get("expanded_url") or u.get("url"))
+               for u in entities.get("urls") or [] if isinstance(u, dict) and not _is_media_link(u)],
+        media_count=len(tweet["media"]) or len((tweet.get("attachments") or {}).get("media_keys") or []),
+        media_urls=[as_str(m.get("url") or m.get("preview_image_url")) for m in tweet["media"]],
+        reply_to=replied and str(replied.get("id")),
+        reply_to_author=str(tweet["in_reply_to_user_id"]) if tweet.get("in_reply_to_user_id") else None,
+        repost_of=retweeted and str(retweeted.get("id")), quote_of=quoted and str(quoted.get("id")),
+        like_count=as_int(metrics.get("like_count")), repost_count=as_int(metrics.get("retweet_count")),
+        reply_count=as_int(metrics.get("reply_count")), quote_count=as_int(metrics.get("quote_count")),
+        latitude=lat, longitude=lon, place=place, source=source,
+    )
+
+
+def _created(tweet: dict, tweet_id: str):
+    """``created_at``, or the time inside the snowflake id when the field was not requested."""
+    if tweet.get("created_at"):
+        return parse_time(tweet["created_at"])
+    if not tweet_id.isdigit():
+        raise NormaliseError("no created_at and a non-numeric id")
+    return datetime.fromtimestamp(((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, tz=timezone.utc)
+
+
+def _is_media_link(url: dict) -> bool:
+    return "media_key" in url or "/photo/" in as_str(url.get("expanded_url"))
+
+
+def normalise_page(page: dict, source: str = "x") -> Batch:
+    """A recent-search (or look-up) response page → Batch; bad tweets are rejected, not fatal."""
+    batch = Batch()
+    for user in (page.get("includes") or {}).get("users") or []:
+        try:
+            batch.authors.append(author_from_user(user))
+        except (NormaliseError, AttributeError, TypeError) as exc:
+            batch.rejected.append(f"x user: {exc}")
+    for tweet in flatten(page):
+        try:
+            batch.posts.append(post_from_tweet(tweet, source))
+        except (NormaliseError, AttributeError, TypeError, ValueError) as exc:
+            batch.rejected.append(f"x tweet {tweet.get('id', '?')}: {exc}")
+    return batch

@@ -1,0 +1,87 @@
+"""Shared fixtures: a store on each backend, the bundled config, the shared API fixtures."""
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summitpulse.config import load_config  # noqa: E402
+from summitpulse.store import connect, open_store  # noqa: E402
+
+FIXTURES = Path(os.environ.get("SUMMITPULSE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+PG_URL = os.environ.get("SUMMITPULSE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> str | None:
+    """None when PostgreSQL answers, else the reason to skip."""
+    try:
+        with create_engine(PG_URL, connect_args={"connect_timeout": 3}).connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return None
+    except Exception as exc:  # any driver error means: no server here
+        return f"no PostgreSQL at {PG_URL.split('@')[-1]} ({exc.__class__.__name__})"
+
+
+_PG_SKIP = _pg_available()
+
+
+@pytest.fixture
+def config():
+    return load_config(ROOT / "config.yaml")
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    if not FIXTURES.is_dir():
+        pytest.fail(f"the shared fixtures are missing at {FIXTURES}; set SUMMITPULSE_FIXTURES")
+    return FIXTURES
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    if _PG_SKIP:
+        if os.environ.get("CI"):
+            pytest.fail(_PG_SKIP + " — CI must test PostgreSQL")
+        pytest.skip(_PG_SKIP)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {name}"))
+    yield f"{PG_URL}?options=-csearch_path%3D{name}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """The URL of an empty store on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def engine(store_url):
+    engine = open_store(store_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    """A fast SQLite store, for tests that are not about the backend."""
+    engine = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    yield engine
+    engine.dispose()
+
+
+__all__ = ["connect", "FIXTURES", "ROOT"]

@@ -1,0 +1,108 @@
+"""The store on SQLite and PostgreSQL: idempotent upserts, cursors with their posts, migrations."""
+import json
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select, text
+
+from summitpulse import schema
+from summitpulse.migrations import MIGRATIONS, current_version, latest, migrate
+from summitpulse.models import Author, Batch, Post
+from summitpulse.normalise import normalise
+from summitpulse.store import connect, get_cursor, ingest, open_store
+
+T0 = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
+
+
+def _post(i: int, likes: int | None = 1, **kw) -> Post:
+    return Post(network="x", native_id=str(i), author_id="u1", created_at=T0, text=f"post {i} #SoMeSummit",
+                hashtags=["somesummit"], mentions=["u2"], like_count=likes, source="x", **kw)
+
+
+def _batch(*ids: int, likes: int | None = 1) -> Batch:
+    return Batch(posts=[_post(i, likes) for i in ids], authors=[Author("x", "u1", "ana", followers=10)])
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_upsert_is_idempotent_and_counts_new_and_updated(engine):
+    first = ingest(engine, _batch(1, 2, 3))
+    again = ingest(engine, _batch(2, 3, 4, likes=9))
+    assert (first.new, first.updated) == (3, 0)
+    assert (again.new, again.updated) == (1, 2)
+    assert _count(engine, schema.posts) == 4
+    assert _count(engine, schema.post_tags) == 4
+    with engine.connect() as conn:
+        likes = dict(conn.execute(select(schema.posts.c.native_id, schema.posts.c.like_count)).all())
+    assert likes == {"1": 1, "2": 9, "3": 9, "4": 9}
+
+
+def test_a_missing_count_keeps_the_known_one(engine):
+    ingest(engine, _batch(1, likes=5))
+    ingest(engine, _batch(1, likes=None))
+    with engine.connect() as conn:
+        assert conn.execute(select(schema.posts.c.like_count)).scalar() == 5
+
+
+def test_partial_author_never_overwrites_a_profile(engine):
+    ingest(engine, Batch(authors=[Author("bluesky", "did:plc:a", "ana.bsky.social", "Ana", followers=7)]))
+    ingest(engine, Batch(authors=[Author("bluesky", "did:plc:a", "did:plc:a", partial=True)]))
+    with engine.connect() as conn:
+        row = conn.execute(select(schema.authors)).one()
+    assert (row.handle, row.followers) == ("ana.bsky.social", 7)
+
+
+def test_cursor_advances_with_its_posts_in_one_transaction(engine):
+    ingest(engine, _batch(1), cursor=("x:search", "1"))
+    bad = _batch(2)
+    bad.posts[0].created_at = "not a time"  # fails inside the transaction
+    with pytest.raises(Exception):
+        ingest(engine, bad, cursor=("x:search", "2"))
+    with engine.connect() as conn:
+        assert get_cursor(conn, "x:search") == "1"
+    assert _count(engine, schema.posts) == 1
+
+
+def test_deleted_posts_are_marked_and_stay_deleted(engine):
+    ingest(engine, _batch(1, 2))
+    result = ingest(engine, Batch(deleted=["x:1"]))
+    ingest(engine, _batch(1, 2))
+    with engine.connect() as conn:
+        deleted = conn.execute(select(schema.posts.c.native_id).where(schema.posts.c.deleted_ts.is_not(None))).all()
+    assert result.deleted == 1 and [r[0] for r in deleted] == ["1"]
+
+
+def test_the_same_mastodon_status_from_two_instances_is_one_post(engine, fixtures_dir):
+    import yaml
+    cassette = yaml.safe_load((fixtures_dir / "mastodon/test_pagination_iterator.yaml").read_text())
+    page = next(json.loads(i["response"]["body"]["string"]) for i in cassette["interactions"]
+                if "timelines/tag" in i["request"]["uri"])
+    ingest(engine, normalise("mastodon_statuses", page, source="https://one.example"))
+    ingest(engine, normalise("mastodon_statuses", page, source="https://two.example"))
+    assert _count(engine, schema.posts) == len(page)
+    assert _count(engine, schema.sightings) == 2 * len(page)
+
+
+def test_reopening_runs_no_migration_twice(store_url):
+    open_store(store_url).dispose()
+    engine = open_store(store_url)
+    with engine.connect() as conn:
+        assert current_version(conn) == latest()
+    engine.dispose()
+
+
+def test_an_older_database_is_upgraded_step_by_step(store_url):
+    engine = connect(store_url)
+    migrate(engine, MIGRATIONS)
+    added = []
+    steps = MIGRATIONS + [(latest() + 1, lambda conn: (
+        conn.execute(text("CREATE TABLE extra_v2 (id INTEGER PRIMARY KEY)")), added.append(2)))]
+    assert migrate(engine, steps) == latest() + 1
+    assert migrate(engine, steps) == latest() + 1
+    assert added == [2]
+    with pytest.raises(RuntimeError, match="newer than this release"):
+        migrate(engine, MIGRATIONS)
+    engine.dispose()
