@@ -5,13 +5,16 @@ the collectors, the demo and the importers share.
 """
 from __future__ import annotations
 
+import logging
 from typing import Callable, Iterable
 
 from ..models import Batch
 from .bluesky import normalise_jetstream, normalise_search
-from .common import NormaliseError, text_tags
+from .common import PAYLOAD_ERRORS, NormaliseError, text_tags
 from .mastodon import normalise_statuses
 from .x import normalise_page
+
+log = logging.getLogger(__name__)
 
 PARSERS: dict[str, Callable[..., Batch]] = {
     "x_page": normalise_page,
@@ -44,7 +47,14 @@ def normalise(kind: str, payload, event_tags: Iterable[str] = (), source: str = 
         parser = PARSERS[kind]
     except KeyError:
         raise NormaliseError(f"unknown payload kind {kind!r}; expected one of {sorted(PARSERS)}") from None
-    return match_tags(parser(payload, source or kind.split("_")[0]), event_tags, keep_unmatched)
+    try:
+        batch = parser(payload, source or kind.split("_")[0])
+    except PAYLOAD_ERRORS as exc:
+        log.warning("rejected a whole %s payload: %s", kind, exc)
+        return Batch(rejected=[f"{kind} payload: {exc.__class__.__name__}: {str(exc)[:200]}"])
+    for reason in batch.rejected:
+        log.info("rejected: %s", reason[:300])
+    return match_tags(batch, event_tags, keep_unmatched)
 
 
 __all__ = ["normalise", "match_tags", "NormaliseError", "PARSERS"]

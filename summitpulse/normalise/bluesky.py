@@ -7,7 +7,7 @@ profile learned from search.
 from __future__ import annotations
 
 from ..models import Author, Batch, Post
-from .common import NormaliseError, as_int, as_str, parse_time, require
+from .common import PAYLOAD_ERRORS, as_int, as_str, parse_time, require, require_id
 
 NETWORK = "bluesky"
 POST = "app.bsky.feed.post"
@@ -79,7 +79,7 @@ def _did_of(uri: str) -> str | None:
 
 
 def author_from_profile(profile: dict) -> Author:
-    did = as_str(require(profile, "did"))
+    did = require_id(profile, "did")
     handle = as_str(profile.get("handle")) or did
     return Author(network=NETWORK, author_id=did, handle=handle,
                   display_name=as_str(profile.get("displayName") or profile.get("display_name")),
@@ -91,7 +91,7 @@ def author_from_profile(profile: dict) -> Author:
 def post_from_view(view: dict, source: str = "") -> Post:
     """An ``app.bsky.feed.defs#postView`` → Post, with its counts and thumbnails."""
     author = require(view, "author")
-    post = _post(as_str(require(view, "uri")), as_str(require(author, "did")), require(view, "record"),
+    post = _post(require_id(view, "uri"), require_id(author, "did"), require(view, "record"),
                  source, handle=as_str(author.get("handle")))
     post.like_count = as_int(view.get("likeCount", view.get("like_count")))
     post.repost_count = as_int(view.get("repostCount", view.get("repost_count")))
@@ -109,7 +109,7 @@ def normalise_search(page: dict | list, source: str = "bluesky") -> Batch:
         try:
             batch.posts.append(post_from_view(view, source))
             batch.authors.append(author_from_profile(view["author"]))
-        except (NormaliseError, AttributeError, TypeError, KeyError, ValueError) as exc:
+        except PAYLOAD_ERRORS as exc:
             batch.rejected.append(f"bluesky post: {exc}")
     return batch
 
@@ -121,14 +121,14 @@ def normalise_jetstream(event: dict, source: str = "jetstream") -> Batch:
     if not isinstance(commit, dict) or event.get("kind") != "commit" or commit.get("collection") != POST:
         return batch
     try:
-        did = as_str(require(event, "did"))
-        uri = f"at://{did}/{POST}/{as_str(require(commit, 'rkey'))}"
+        did = require_id(event, "did")
+        uri = f"at://{did}/{POST}/{require_id(commit, 'rkey')}"
         if commit.get("operation") == "delete":
             batch.deleted.append(f"{NETWORK}:{uri}")
         elif commit.get("operation") in ("create", "update"):
             batch.posts.append(_post(uri, did, require(commit, "record"), source))
             batch.authors.append(Author(network=NETWORK, author_id=did, handle=did, partial=True,
                                         url=f"https://bsky.app/profile/{did}"))
-    except (NormaliseError, AttributeError, TypeError, ValueError) as exc:
+    except PAYLOAD_ERRORS as exc:
         batch.rejected.append(f"jetstream event {event.get('time_us', '?')}: {exc}")
     return batch

@@ -13,6 +13,19 @@ class NormaliseError(ValueError):
     """A payload that cannot become a post; the message says why."""
 
 
+# What a malformed payload can raise while it is read; each means "reject it, with this reason".
+PAYLOAD_ERRORS = (NormaliseError, AttributeError, TypeError, KeyError, IndexError, ValueError,
+                  OverflowError, RecursionError)
+
+
+def as_dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def parse_time(value) -> datetime:
     """An aware UTC datetime from an ISO string (any offset, 'Z') or a datetime."""
     if isinstance(value, datetime):
@@ -46,14 +59,30 @@ def as_str(value, limit: int = 100_000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
-def require(mapping, key: str):
-    """``mapping[key]``, or a NormaliseError that names the missing field."""
+def require(mapping, key: str) -> dict:
+    """The object ``mapping[key]``, or a NormaliseError that names the field."""
+    value = _field(mapping, key)
+    if not isinstance(value, dict):
+        raise NormaliseError(f"field {key!r} should be an object, found {type(value).__name__}")
+    return value
+
+
+def require_id(mapping, key: str) -> str:
+    """The non-empty text (or integer) id ``mapping[key]`` as text, or a NormaliseError."""
+    value = _field(mapping, key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise NormaliseError(f"field {key!r} should be a non-empty id, found {type(value).__name__}")
+    return value[:512]
+
+
+def _field(mapping, key: str):
     if not isinstance(mapping, dict):
         raise NormaliseError(f"expected an object holding {key!r}, found {type(mapping).__name__}")
-    value = mapping.get(key)
-    if value in (None, ""):
+    if mapping.get(key) is None:
         raise NormaliseError(f"missing field {key!r}")
-    return value
+    return mapping[key]
 
 
 class _TextExtractor(HTMLParser):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from ..models import Author, Batch, Post
-from .common import NormaliseError, as_int, as_str, html_to_text, parse_time, require
+from .common import PAYLOAD_ERRORS, NormaliseError, as_int, as_str, html_to_text, parse_time, require, require_id
 
 NETWORK = "mastodon"
 LOCATION_FIELDS = ("location", "lieu", "based in", "city", "ort", "ubicación", "where")
@@ -17,7 +17,7 @@ LOCATION_FIELDS = ("location", "lieu", "based in", "city", "ort", "ubicación", 
 
 def account_id(account: dict) -> str:
     """``user@domain`` for an account seen from any instance."""
-    acct = as_str(require(account, "acct"))
+    acct = require_id(account, "acct")
     if "@" in acct:
         return acct.casefold()
     host = urlparse(as_str(account.get("url")) or as_str(account.get("uri"))).hostname
@@ -92,7 +92,7 @@ def post_from_status(status: dict, source: str = "") -> Post:
     reply_account = str(body.get("in_reply_to_account_id") or "")
     host = urlparse(source).hostname or source
     return Post(
-        network=NETWORK, native_id=as_str(require(status, "uri")), uri=as_str(status.get("uri")),
+        network=NETWORK, native_id=require_id(status, "uri"), uri=as_str(status.get("uri")),
         url=as_str(status.get("url") or body.get("url")), author_id=account_id(account),
         created_at=parse_time(status.get("created_at")), text=text,
         lang=as_str(body.get("language")),
@@ -120,7 +120,7 @@ def normalise_statuses(statuses: list, source: str = "mastodon") -> Batch:
             accounts = [status["account"]] + ([status["reblog"]["account"]] if post.repost_of else [])
             batch.authors += [author_from_account(a) for a in accounts]
             batch.posts.append(post)
-        except (NormaliseError, AttributeError, TypeError, KeyError, ValueError) as exc:
+        except PAYLOAD_ERRORS as exc:
             ident = status.get("id", "?") if isinstance(status, dict) else "?"
             batch.rejected.append(f"mastodon status {ident}: {exc}")
     return batch

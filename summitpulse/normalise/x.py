@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..models import Author, Batch, Post
-from .common import NormaliseError, as_int, as_str, parse_time, require
+from .common import PAYLOAD_ERRORS, NormaliseError, as_dict, as_list, as_int, as_str, parse_time, require_id
 
 NETWORK = "x"
 SNOWFLAKE_EPOCH_MS = 1288834974657
@@ -18,10 +18,9 @@ def flatten(page: dict) -> list[dict]:
     """Each tweet of ``page['data']`` with its author, place, media and references inlined."""
     if not isinstance(page, dict):
         raise NormaliseError(f"an X page is an object, found {type(page).__name__}")
-    data = page.get("data") or []
-    if isinstance(data, dict):
-        data = [data]
-    includes = page.get("includes") or {}
+    data = page.get("data")
+    data = [data] if isinstance(data, dict) else as_list(data)
+    includes = as_dict(page.get("includes"))
     users = _index(includes.get("users"), "id")
     places = _index(includes.get("places"), "id")
     media = _index(includes.get("media"), "media_key")
@@ -31,27 +30,31 @@ def flatten(page: dict) -> list[dict]:
         if not isinstance(tweet, dict):
             continue
         t = dict(tweet)
-        t["author"] = users.get(t.get("author_id"))
-        place_id = (t.get("geo") or {}).get("place_id")
-        if place_id:
-            t["geo"] = {**t["geo"], "place": places.get(place_id)}
-        keys = (t.get("attachments") or {}).get("media_keys") or []
-        t["media"] = [media[k] for k in keys if k in media]
-        t["referenced"] = [{**r, "tweet": tweets.get(r.get("id"))}
-                           for r in t.get("referenced_tweets") or [] if isinstance(r, dict)]
+        t["author"] = users.get(_key(t.get("author_id")))
+        geo = as_dict(t.get("geo"))
+        t["geo"] = {**geo, "place": places.get(_key(geo.get("place_id")))}
+        keys = as_list(as_dict(t.get("attachments")).get("media_keys"))
+        t["media"] = [media[k] for k in map(_key, keys) if k in media]
+        t["referenced"] = [{**r, "tweet": tweets.get(_key(r.get("id")))}
+                           for r in as_list(t.get("referenced_tweets")) if isinstance(r, dict)]
         out.append(t)
     return out
 
 
 def _index(items, key: str) -> dict:
-    return {i[key]: i for i in items or [] if isinstance(i, dict) and key in i}
+    return {_key(i[key]): i for i in as_list(items) if isinstance(i, dict) and key in i}
+
+
+def _key(value) -> str | None:
+    """Ids are looked up as text: an id of another type never matches (nor crashes)."""
+    return value if isinstance(value, str) else None
 
 
 def author_from_user(user: dict) -> Author:
     metrics = user.get("public_metrics") or {}
-    username = as_str(require(user, "username"))
+    username = require_id(user, "username")
     return Author(
-        network=NETWORK, author_id=str(require(user, "id")), handle=username,
+        network=NETWORK, author_id=require_id(user, "id"), handle=username,
         display_name=as_str(user.get("name")), followers=as_int(metrics.get("followers_count")),
         location=as_str(user.get("location")), description=as_str(user.get("description")),
         avatar_url=as_str(user.get("profile_image_url")), url=f"https://x.com/{username}",
@@ -79,14 +82,14 @@ def post_from_tweet(tweet: dict, source: str = "") -> Post:
     entities = tweet.get("entities") or {}
     metrics = tweet.get("public_metrics") or {}
     author = tweet.get("author") or {}
-    tweet_id = str(require(tweet, "id"))
+    tweet_id = require_id(tweet, "id")
     lat, lon, place = _geo(tweet)
     replied, retweeted, quoted = (_reference(tweet, k) for k in ("replied_to", "retweeted", "quoted"))
     text = as_str(tweet.get("text"))
     if retweeted and isinstance(retweeted.get("tweet"), dict):
         text = as_str(retweeted["tweet"].get("text")) or text
     return Post(
-        network=NETWORK, native_id=tweet_id, author_id=str(require(tweet, "author_id")),
+        network=NETWORK, native_id=tweet_id, author_id=require_id(tweet, "author_id"),
         created_at=_created(tweet, tweet_id), text=text, lang=as_str(tweet.get("lang")),
         uri=tweet_id, url=f"https://x.com/{author.get('username', 'i')}/status/{tweet_id}",
         hashtags=[as_str(h.get("tag")).casefold() for h in entities.get("hashtags") or [] if isinstance(h, dict)],
@@ -121,14 +124,14 @@ def _is_media_link(url: dict) -> bool:
 def normalise_page(page: dict, source: str = "x") -> Batch:
     """A recent-search (or look-up) response page → Batch; bad tweets are rejected, not fatal."""
     batch = Batch()
-    for user in (page.get("includes") or {}).get("users") or []:
+    for user in as_list(as_dict(as_dict(page).get("includes")).get("users")):
         try:
             batch.authors.append(author_from_user(user))
-        except (NormaliseError, AttributeError, TypeError) as exc:
+        except PAYLOAD_ERRORS as exc:
             batch.rejected.append(f"x user: {exc}")
     for tweet in flatten(page):
         try:
             batch.posts.append(post_from_tweet(tweet, source))
-        except (NormaliseError, AttributeError, TypeError, ValueError) as exc:
+        except PAYLOAD_ERRORS as exc:
             batch.rejected.append(f"x tweet {tweet.get('id', '?')}: {exc}")
     return batch
