@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,6 +15,10 @@ sys.path.insert(0, str(ROOT))
 
 from summitpulse.config import load_config  # noqa: E402
 from summitpulse.store import connect, open_store  # noqa: E402
+
+# Property-based tests explore the same examples on every run: deterministic CI.
+settings.register_profile("deterministic", derandomize=True, deadline=None, database=None)
+settings.load_profile("deterministic")
 
 FIXTURES = Path(os.environ.get("SUMMITPULSE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 PG_URL = os.environ.get("SUMMITPULSE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

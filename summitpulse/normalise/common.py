@@ -45,14 +45,18 @@ def text_tags(text: str) -> list[str]:
     return [t.casefold() for t in HASHTAG.findall(text or "")]
 
 
+MAX_COUNT = 2**31 - 1
+
+
 def as_int(value) -> int | None:
-    """An integer count, or None for anything that is not one."""
+    """A plausible count (0 … 2³¹−1), or None for anything that is not one."""
     if isinstance(value, bool) or value is None:
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if 0 <= number <= MAX_COUNT else None
 
 
 def as_str(value, limit: int = 100_000) -> str:
