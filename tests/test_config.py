@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from summitpulse.config import ConfigError, clean_tag, load_config, parse_config
 
 from .conftest import ROOT
+from .mangle import JUNK, mangle, paths
 
 
 def _write(tmp_path, data) -> str:
@@ -64,33 +65,12 @@ def test_the_cli_exits_2_with_one_message_and_no_traceback(tmp_path):
     assert "Traceback" not in done.stderr
 
 
-JUNK = st.none() | st.integers() | st.floats(allow_nan=True) | st.booleans() | st.text(max_size=30) | \
-    st.lists(st.integers(), max_size=2) | st.dictionaries(st.text(max_size=5), st.integers(), max_size=2)
-
-
-def _config_paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _config_paths(v, prefix + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value[:2]):
-            yield from _config_paths(v, prefix + (i,))
-
-
 @settings(max_examples=200, deadline=None)
 @given(data=st.data())
 def test_fuzzed_configs_load_or_name_the_field(data):
     config = _good()
-    path = data.draw(st.sampled_from(list(_config_paths(config))))
-    junk = data.draw(JUNK)
-    if path:
-        parent = config
-        for step in path[:-1]:
-            parent = parent[step]
-        parent[path[-1]] = junk
-    else:
-        config = junk
+    path = data.draw(st.sampled_from(list(paths(config))))
+    config = mangle(config, path, data.draw(JUNK))
     try:
         parse_config(config)
     except ConfigError as exc:

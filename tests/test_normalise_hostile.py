@@ -11,12 +11,7 @@ from summitpulse.normalise import normalise
 from summitpulse.store import ingest, open_store
 
 from .conftest import FIXTURES
-
-ODD_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=50) | st.sampled_from([
-    "\u202egnp.exe", "<script>alert(1)</script>", "e\u0301" * 500, "\x00", "🧑‍⚕️" * 30, "x" * 20_000])
-JUNK = st.none() | st.integers() | st.floats(allow_nan=True) | st.booleans() | ODD_TEXT | \
-    st.lists(st.integers(), max_size=3) | st.dictionaries(ODD_TEXT, st.integers(), max_size=2)
-
+from .mangle import JUNK, ODD_TEXT, mangle, paths
 
 def _payloads() -> dict[str, object]:
     x = json.loads((FIXTURES / "x/docs_tweets_with_users_and_referenced_2.json").read_text())
@@ -32,55 +27,20 @@ def _payloads() -> dict[str, object]:
 PAYLOADS = _payloads() if FIXTURES.is_dir() else {}
 
 
-def _paths(value, prefix=()):
-    """Every (path) to a value inside nested dicts and lists."""
-    yield prefix
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value[:3]):
-            yield from _paths(v, prefix + (i,))
-
-
-def _mangle(payload, path, junk, delete: bool):
-    data = json.loads(json.dumps(payload))
-    if not path:
-        return junk
-    parent = data
-    for step in path[:-1]:
-        parent = parent[step]
-    if delete and isinstance(parent, dict):
-        parent.pop(path[-1], None)
-    else:
-        parent[path[-1]] = junk
-    return data
-
-
 @pytest.mark.parametrize("kind", ["x_page", "mastodon_statuses", "bluesky_search", "jetstream_event"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_mangled_payload_never_crashes_the_normaliser(kind, data, tmp_path_factory):
     payload = PAYLOADS[kind]
-    paths = list(_paths(payload))
+    every_path = list(paths(payload))
     mangled = payload
     for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(paths))
-        mangled = _mangle(mangled, path, data.draw(JUNK), data.draw(st.booleans())) if _reachable(mangled, path) else mangled
+        mangled = mangle(mangled, data.draw(st.sampled_from(every_path)), data.draw(JUNK), data.draw(st.booleans()))
     batch = normalise(kind, mangled, ["somesummit"], source="test")
     assert isinstance(batch, Batch)
     for post in batch.posts:
         assert post.native_id and post.author_id and post.created_at.tzinfo is not None
     assert all(isinstance(r, str) and r for r in batch.rejected)
-
-
-def _reachable(data, path) -> bool:
-    for step in path[:-1]:
-        try:
-            data = data[step]
-        except (KeyError, IndexError, TypeError):
-            return False
-    return isinstance(data, (dict, list)) or not path
 
 
 @settings(max_examples=40, deadline=None)
