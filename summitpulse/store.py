@@ -53,7 +53,8 @@ def open_store(url: str) -> Engine:
     return engine
 
 
-def _insert(conn: Connection, table):
+def dialect_insert(conn: Connection, table):
+    """INSERT for the connection's dialect, with on_conflict_do_update/do_nothing."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
 
@@ -85,7 +86,7 @@ _REFRESHED = ("text", "like_count", "repost_count", "reply_count", "quote_count"
 
 
 def _upsert_posts(conn: Connection, rows: list[dict]) -> None:
-    stmt = _insert(conn, schema.posts)
+    stmt = dialect_insert(conn, schema.posts)
     ex = stmt.excluded
     refreshed = {c: (func.coalesce(ex[c], schema.posts.c[c]) if c.endswith("_count") else ex[c])
                  for c in _REFRESHED}
@@ -99,7 +100,7 @@ def _upsert_authors(conn: Connection, authors: Iterable[Author], now: int) -> No
     rows = _author_rows([a for a in authors if not a.partial], now)
     if not rows:
         return
-    stmt = _insert(conn, schema.authors)
+    stmt = dialect_insert(conn, schema.authors)
     ex = stmt.excluded
     keep = {"followers": func.coalesce(ex.followers, schema.authors.c.followers)}
     set_ = {c: keep.get(c, ex[c]) for c in ("handle", "display_name", "followers", "location",
@@ -117,7 +118,7 @@ def _author_rows(authors: Iterable[Author], now: int) -> dict[str, dict]:
 
 def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:
     if rows:
-        conn.execute(_insert(conn, table).on_conflict_do_nothing(), rows)
+        conn.execute(dialect_insert(conn, table).on_conflict_do_nothing(), rows)
 
 
 def _existing(conn: Connection, posts: Sequence[Post]) -> set[tuple[str, str]]:
@@ -194,7 +195,7 @@ def get_cursor(conn: Connection, collector: str) -> str | None:
 
 
 def set_cursor(conn: Connection, collector: str, value: str) -> None:
-    stmt = _insert(conn, schema.cursors).values(collector=collector, value=value, updated_ts=now_ts())
+    stmt = dialect_insert(conn, schema.cursors).values(collector=collector, value=value, updated_ts=now_ts())
     conn.execute(stmt.on_conflict_do_update(index_elements=["collector"],
                                             set_={"value": value, "updated_ts": now_ts()}))
 
@@ -223,5 +224,5 @@ def get_meta(conn: Connection, key: str) -> str | None:
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
-    stmt = _insert(conn, schema.meta).values(key=key, value=value)
+    stmt = dialect_insert(conn, schema.meta).values(key=key, value=value)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
