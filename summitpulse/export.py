@@ -1,0 +1,64 @@
+"""``export``: a table of the store as CSV, JSON or Parquet.
+
+``EXPORTS`` maps a name to a function building the DataFrame; deleted posts,
+spam and opted-out names never leave through it.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, and_, select
+
+from . import schema
+from .config import Config
+from .visibility import ANONYMOUS, carries_opt_out_tag, is_opted_out, only_counted
+
+def posts_frame(conn: Connection, config: Config) -> pd.DataFrame:
+    """Every counted post with its author; opted-out authors anonymised."""
+    p, a = schema.posts, schema.authors
+    query = only_counted(select(p.c.network, p.c.native_id, p.c.url, p.c.created_at, p.c.kind, p.c.text, p.c.lang,
+                    p.c.hashtags, p.c.mentions, p.c.links, p.c.media_count, p.c.like_count, p.c.repost_count,
+                    p.c.reply_count, p.c.quote_count, p.c.latitude, p.c.longitude, p.c.place, p.c.matched_tags,
+                    p.c.author_id, a.c.handle, a.c.display_name, a.c.followers)
+             .join(a, and_(a.c.network == p.c.network, a.c.author_id == p.c.author_id), isouter=True)
+             ).order_by(p.c.created_ts)
+    frame = pd.DataFrame(conn.execute(query).mappings().all())
+    if frame.empty:
+        return frame
+    hidden = [is_opted_out(config, n, h, i) or carries_opt_out_tag(config, tags)
+              for n, h, i, tags in zip(frame.network, frame.handle, frame.author_id, frame.hashtags)]
+    frame.loc[hidden, ["author_id", "handle", "display_name", "url"]] = ANONYMOUS
+    return frame
+
+
+EXPORTS: dict[str, Callable[[Connection, Config], pd.DataFrame]] = {"posts": posts_frame}
+
+
+def write_frame(frame: pd.DataFrame, fmt: str, out: str | None) -> None:
+    """Write ``frame`` as csv/json/parquet to ``out`` (standard output when None, not for parquet)."""
+    if fmt == "parquet":
+        if not out:
+            raise ValueError("parquet is binary: name a file with --out")
+        frame.to_parquet(out, index=False)
+    elif fmt == "json":
+        frame.to_json(out or sys.stdout, orient="records", date_format="iso", force_ascii=False, indent=1)
+    else:
+        frame.to_csv(out or sys.stdout, index=False)
+
+
+def export(config: Config, engine: Engine, what: str, fmt: str, out: str | None) -> int:
+    if what not in EXPORTS:
+        print(f"error: export {what} is not available yet (available: {', '.join(EXPORTS)})", file=sys.stderr)
+        return 2
+    with engine.connect() as conn:
+        frame = EXPORTS[what](conn, config)
+    try:
+        write_frame(frame, fmt, out)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if out:
+        print(f"wrote {len(frame)} {what} to {out}", file=sys.stderr)
+    return 0

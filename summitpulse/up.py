@@ -1,0 +1,48 @@
+"""``up``: the demo (or the collectors) and the dashboard together, as child processes."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _children(config_path: str, port: int, live: bool, speed: float) -> list[list[str]]:
+    py = [sys.executable, "-m", "summitpulse", "--config", config_path]
+    feeder = py + ["collect"] if live else py + ["demo", "--speed", "max" if speed == float("inf") else str(speed)]
+    dashboard = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return [feeder, dashboard]
+
+
+def run_up(config: Config, config_path: str, port: int = 8501, live: bool = False, speed: float = 60.0) -> int:
+    """Start both, print the URL, stop both on Ctrl-C/SIGTERM; non-zero if a child dies."""
+    env = {**os.environ, "SUMMITPULSE_CONFIG": str(Path(config_path).resolve())}
+    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in _children(config_path, port, live, speed)]
+    print(f"Summit Pulse: {config.event.name} — {'live collectors' if live else 'demo'} running.\n"
+          f"  Dashboard:   http://localhost:{port}\n  Live screen: http://localhost:{port}/?kiosk=1\n"
+          f"Ctrl-C stops both.", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        name, dead = next((n, p) for n, p in zip(("feeder", "dashboard"), procs) if p.poll() is not None)
+        print(f"error: the {name} stopped with status {dead.returncode}", file=sys.stderr)
+        return dead.returncode or 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()

@@ -1,0 +1,45 @@
+"""Which posts count and who may be named — the one place that decides.
+
+- deleted upstream: gone everywhere;
+- moderation 'spam': never counted; 'hidden': counted, never shown;
+- opted-out accounts (config.participants.opt_out) and posts with the opt-out
+  tag: counted in totals, never shown or named.
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import and_, or_
+
+from . import schema
+from .config import Config, clean_tag
+
+ANONYMOUS = "(opted out)"
+
+
+def opted_out(config: Config) -> set[tuple[str, str]]:
+    """(network or '*', handle) pairs of the opt-out list, casefolded, without '@'."""
+    out = set()
+    for ref in config.participants.opt_out:
+        network, handle = ref.split(":", 1) if ":" in ref else ("*", ref)
+        out.add((network, handle.lstrip("@").casefold()))
+    return out
+
+
+def is_opted_out(config: Config, network: str, handle: str, author_id: str = "") -> bool:
+    keys = opted_out(config)
+    names = {(handle or "").lstrip("@").casefold(), (author_id or "").casefold()} - {""}
+    return any((network, n) in keys or ("*", n) in keys for n in names)
+
+
+def carries_opt_out_tag(config: Config, hashtags: str | list) -> bool:
+    tag = clean_tag(config.participants.opt_out_tag or "")
+    tags = json.loads(hashtags) if isinstance(hashtags, str) else hashtags
+    return bool(tag) and tag in tags
+
+
+def only_counted(query):
+    """``query`` (a SELECT from posts) without deleted posts and spam."""
+    p, m = schema.posts, schema.moderation
+    return (query.join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id), isouter=True)
+            .where(p.c.deleted_ts.is_(None), or_(m.c.status.is_(None), m.c.status != "spam")))
