@@ -1,0 +1,59 @@
+"""The global filters every chart honours: time window, networks, themes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, false, or_, select
+
+from .. import schema
+from ..config import Config, Theme, clean_tag
+from ..models import NETWORKS
+
+
+@dataclass(frozen=True)
+class Filters:
+    start_ts: int | None = None
+    end_ts: int | None = None
+    networks: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+    def clean(self, config: Config) -> "Filters":
+        """Unknown networks and themes are dropped: a bad value widens nothing and breaks nothing."""
+        names = {t.name for t in config.themes}
+        return Filters(self.start_ts, self.end_ts, tuple(n for n in self.networks if n in NETWORKS),
+                       tuple(t for t in self.themes if t in names))
+
+    def shifted(self, seconds: int) -> "Filters":
+        """The same filters over a window moved back by ``seconds``."""
+        move = lambda ts: None if ts is None else ts - seconds  # noqa: E731
+        return Filters(move(self.start_ts), move(self.end_ts), self.networks, self.themes)
+
+
+def theme_condition(theme: Theme):
+    """SQL: a post is about ``theme`` — a keyword in its text, or a theme hashtag or joined keyword as a tag."""
+    p, t = schema.posts, schema.post_tags
+    words = [k.casefold() for k in theme.keywords if k.strip()]
+    tags = {clean_tag(h) for h in theme.hashtags} | {w.replace(" ", "").replace("-", "") for w in words}
+    tagged = exists(select(t.c.tag).where(t.c.network == p.c.network, t.c.native_id == p.c.native_id,
+                                          t.c.tag.in_(sorted(tags))))
+    return or_(tagged, *[p.c.text.ilike(f"%{_escape_like(w)}%", escape="\\") for w in words]) if tags else false()
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def apply(query, config: Config, filters: Filters):
+    """``query`` (a SELECT from posts) narrowed by ``filters``; values are always bound parameters."""
+    p = schema.posts
+    f = filters.clean(config)
+    conditions = []
+    if f.start_ts is not None:
+        conditions.append(p.c.created_ts >= int(f.start_ts))
+    if f.end_ts is not None:
+        conditions.append(p.c.created_ts < int(f.end_ts))
+    if f.networks:
+        conditions.append(p.c.network.in_(f.networks))
+    if f.themes:
+        conditions.append(or_(*[theme_condition(t) for t in config.themes if t.name in f.themes]))
+    return query.where(and_(*conditions)) if conditions else query

@@ -1,0 +1,202 @@
+"""In the room or remote: every participant labelled, with a score and the evidence behind it.
+
+Each piece of evidence adds its configured weight (``config.participation``;
+positive means in the room). An organiser's override wins outright. A score
+inside ±threshold stays ``unknown``: weak evidence is not a guess.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from .. import schema
+from ..config import Config, clean_tag
+from ..store import dialect_insert, now_ts
+from ..visibility import only_counted
+from .geo import distance_km, geocode
+
+p, a = schema.posts, schema.authors
+NEAR_KM, FAR_KM = 60, 400
+
+
+@dataclass
+class Evidence:
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, weight: float, reason: str) -> None:
+        if weight:
+            self.score += weight
+            self.reasons.append(f"{reason} ({weight:+.1f})")
+
+
+def read_roster(config: Config, path: str | None) -> set[tuple[str, str]]:
+    """(network, handle) pairs from a roster CSV with columns network,handle; casefolded."""
+    if not path:
+        return set()
+    try:
+        with open(config.path(path), newline="", encoding="utf-8") as f:
+            return {(r["network"].strip(), r["handle"].strip().lstrip("@").casefold()) for r in csv.DictReader(f)
+                    if r.get("network") and r.get("handle")}
+    except (OSError, KeyError, csv.Error):
+        return set()
+
+
+def _phrases(words: list[str]) -> re.Pattern | None:
+    words = [w.casefold() for w in words if w.strip()]
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
+def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
+    """One row of facts per author: profile, post counts, night posts, photos in sessions."""
+    q = only_counted(select(p.c.network, p.c.author_id, func.count().label("posts"),
+                            func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"))
+                     .select_from(p)).group_by(p.c.network, p.c.author_id)
+    facts = {(r.network, r.author_id): {"posts": r.posts, "reposts": r.reposts or 0, "texts": [], "geo": [],
+                                        "night": 0, "photos": 0} for r in conn.execute(q)}
+    for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location)):
+        if (r.network, r.author_id) in facts:
+            facts[(r.network, r.author_id)].update(handle=r.handle, name=r.display_name, location=r.location)
+    return facts
+
+
+def _scan_posts(conn: Connection, config: Config, facts: dict) -> None:
+    """Texts, geotags, night-time posts and session photos of each author's own posts."""
+    sessions = [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
+    tz = config.event.tz
+    q = only_counted(select(p.c.network, p.c.author_id, p.c.text, p.c.created_ts, p.c.latitude, p.c.longitude,
+                            p.c.media_count).select_from(p)).where(p.c.kind != "repost")
+    for r in conn.execute(q):
+        f = facts.get((r.network, r.author_id))
+        if f is None:
+            continue
+        f["texts"].append(r.text.casefold())
+        if r.latitude is not None:
+            f["geo"].append((r.latitude, r.longitude, r.created_ts))
+        if datetime.fromtimestamp(r.created_ts, tz).hour < 6:
+            f["night"] += 1
+        if r.media_count and any(s <= r.created_ts < e for s, e in sessions):
+            f["photos"] += 1
+
+
+def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict) -> Evidence:
+    w, venue, ev = config.participation, config.event.venue, Evidence()
+    handle = (f.get("handle") or "").lstrip("@").casefold()
+    ids = {(key[0], handle), (key[0], key[1].casefold())}
+    if ids & rosters["in_room"]:
+        ev.add(w.roster, "registered to attend in person")
+    if ids & rosters["remote"]:
+        ev.add(-w.roster, "registered as a remote attendee")
+    start, end = config.event.start.timestamp(), config.event.end.timestamp()
+    during = [(lat, lon) for lat, lon, ts in f["geo"] if start - 3600 <= ts <= end + 3600]
+    if any(distance_km(lat, lon, venue.latitude, venue.longitude) <= venue.radius_km for lat, lon in during):
+        ev.add(w.geotag_in_venue, "a post geotagged at the venue during the event")
+    elif any(distance_km(lat, lon, venue.latitude, venue.longitude) > FAR_KM for lat, lon in during):
+        ev.add(w.geotag_far, "a post geotagged far from the venue during the event")
+    _phrase_evidence(config, f["texts"], ev)
+    _profile_evidence(config, f.get("location") or "", ev)
+    if f["night"] >= 2:
+        ev.add(w.night_posting, f"{f['night']} posts during the venue's night (00:00–06:00 local)")
+    if f["photos"]:
+        ev.add(w.session_photo, f"{f['photos']} photo post{'s' if f['photos'] > 1 else ''} during sessions")
+    if f["posts"] >= 2 and f["reposts"] == f["posts"]:
+        ev.add(w.repost_only, f"only reposts ({f['posts']}), as remote followers tend to")
+    return ev
+
+
+def _phrase_evidence(config: Config, texts: list[str], ev: Evidence) -> None:
+    w = config.participation
+    checkin, remote = _phrases(w.checkin_phrases), _phrases(w.remote_phrases)
+    tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
+    hits_in = sum(1 for t in texts if (checkin and checkin.search(t)) or (tag and tag in t))
+    hits_out = sum(1 for t in texts if remote and remote.search(t))
+    if hits_in:
+        ev.add(w.checkin_phrase * (1.5 if hits_in > 1 else 1),
+               f"{hits_in} check-in post{'s' if hits_in > 1 else ''} (\"here at\", the in-room tag…)")
+    if hits_out:
+        ev.add(w.remote_phrase * (1.5 if hits_out > 1 else 1),
+               f"{hits_out} remote post{'s' if hits_out > 1 else ''} (\"livestream\", \"from afar\"…)")
+
+
+def _profile_evidence(config: Config, location: str, ev: Evidence) -> None:
+    place = geocode(location)
+    if place is None:
+        return
+    venue = config.event.venue
+    km = distance_km(place.latitude, place.longitude, venue.latitude, venue.longitude)
+    if km <= NEAR_KM:
+        ev.add(config.participation.profile_near, f"profile location '{location}' is {km:.0f} km from the venue")
+    elif km >= FAR_KM:
+        ev.add(config.participation.profile_far, f"profile location '{location}' is {km:,.0f} km away")
+
+
+def _overrides(conn: Connection) -> dict[str, tuple[str, str]]:
+    t = schema.participant_overrides
+    return {r.person: (r.label, r.reason) for r in conn.execute(select(t))}
+
+
+def label_of(score: float, threshold: float) -> str:
+    return "in_room" if score >= threshold else "remote" if score <= -threshold else "unknown"
+
+
+def classify(conn: Connection, config: Config) -> pd.DataFrame:
+    """One row per participant: person, network, handle, name, posts, label, score, confidence, reasons."""
+    facts = _per_author(conn)
+    _scan_posts(conn, config, facts)
+    rosters = {"in_room": read_roster(config, config.participants.in_room_roster),
+               "remote": read_roster(config, config.participants.remote_roster)}
+    overrides, threshold, rows = _overrides(conn), config.participation.threshold, []
+    for key, f in facts.items():
+        person = f"{key[0]}:{key[1]}"
+        ev = _judge(config, key, f, rosters)
+        label = label_of(ev.score, threshold)
+        if person in overrides:
+            label, reason = overrides[person]
+            ev.reasons.insert(0, f"organiser override: {label}" + (f" — {reason}" if reason else ""))
+        rows.append({"person": person, "network": key[0], "handle": f.get("handle", key[1]),
+                     "name": f.get("name", ""), "posts": f["posts"], "label": label, "score": round(ev.score, 2),
+                     "confidence": 1.0 if person in overrides else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
+                     "reasons": ev.reasons or ["no evidence either way"]})
+    return pd.DataFrame(rows, columns=["person", "network", "handle", "name", "posts", "label", "score",
+                                       "confidence", "reasons"])
+
+
+def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """The in-room/remote/unknown split as participants and as posts."""
+    out = {"participants": defaultdict(int), "posts": defaultdict(int)}
+    for label, group in people.groupby("label"):
+        out["participants"][label] = len(group)
+        out["posts"][label] = int(group.posts.sum())
+    return {k: {lab: v.get(lab, 0) for lab in ("in_room", "remote", "unknown")} for k, v in out.items()}
+
+
+def split_over_time(conn: Connection, config: Config, people: pd.DataFrame, bucket_s: int = 900,
+                    since: int | None = None) -> pd.DataFrame:
+    """Posts per bucket by participation label: columns time, label, posts."""
+    labels = dict(zip(people.person, people.label))
+    q = only_counted(select(p.c.network, p.c.author_id, (p.c.created_ts // bucket_s * bucket_s).label("bucket"),
+                            func.count().label("posts")).select_from(p))
+    if since is not None:
+        q = q.where(p.c.created_ts >= since)
+    q = q.group_by(p.c.network, p.c.author_id, "bucket")
+    rows = [(r.bucket, labels.get(f"{r.network}:{r.author_id}", "unknown"), r.posts) for r in conn.execute(q)]
+    frame = pd.DataFrame(rows, columns=["bucket", "label", "posts"]).groupby(["bucket", "label"], as_index=False).sum()
+    frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(config.event.timezone)
+    return frame[["time", "label", "posts"]]
+
+
+def set_override(conn: Connection, person: str, label: str, reason: str = "") -> None:
+    """Store an organiser's decision; it wins over every other piece of evidence."""
+    if label not in ("in_room", "remote", "unknown"):
+        raise ValueError(f"label must be in_room, remote or unknown, not {label!r}")
+    stmt = dialect_insert(conn, schema.participant_overrides).values(person=person, label=label, reason=reason, ts=now_ts())
+    conn.execute(stmt.on_conflict_do_update(index_elements=["person"],
+                                            set_={"label": label, "reason": reason, "ts": now_ts()}))
+
