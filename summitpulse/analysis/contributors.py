@@ -1,0 +1,82 @@
+"""Top contributors by posts, engagement, reach, mentions and influence, with rank changes.
+
+Reach is *potential* impressions — each post times its author's followers,
+summed — as hashtag-analytics services count it: an upper bound, never
+people who saw it. Influence is PageRank on the conversation graph.
+"""
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+from sqlalchemy import Connection, and_, func, select
+
+from .. import schema
+from ..config import Config
+from ..visibility import is_opted_out
+from .filters import Filters
+from .graph import edges
+from .metrics import ENGAGEMENT, counted
+
+p, a, m = schema.posts, schema.authors, schema.post_mentions
+RANKINGS = {"posts": "posts", "engagement": "engagement", "reach": "potential_impressions",
+            "mentions": "mentions", "influence": "influence"}
+
+
+def _activity(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+    q = counted(config, filters, p.c.network, p.c.author_id, func.count().label("posts"),
+                func.sum((p.c.kind != "repost").cast(schema.Integer)).label("originals"),
+                func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"),
+                func.sum(ENGAGEMENT).label("engagement")).group_by(p.c.network, p.c.author_id)
+    return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
+
+
+def _mentions(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+    q = counted(config, filters, p.c.network, m.c.mentioned, func.count().label("mentions")).join(
+        m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id)).group_by(p.c.network, m.c.mentioned)
+    return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "mentions"])
+
+
+def _profiles(conn: Connection) -> pd.DataFrame:
+    q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.followers, a.c.avatar_url)
+    return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "handle", "name", "followers", "avatar_url"])
+
+
+def influence(conn: Connection, config: Config, filters: Filters) -> dict[str, float]:
+    """PageRank (×100) on the reply/mention/repost/quote graph, keyed by ``network:author_id``."""
+    graph = nx.DiGraph()
+    for source, target, weight in edges(conn, config, filters).itertuples(index=False):
+        graph.add_edge(source, target, weight=weight)
+    return {k: v * 100 for k, v in nx.pagerank(graph, weight="weight").items()} if graph else {}
+
+
+def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+    """Every named contributor with every measure; opted-out accounts are left out."""
+    frame = _activity(conn, config, filters)
+    if frame.empty:
+        return pd.DataFrame(columns=["person", "network", "handle", "name", "avatar_url", "posts", "originals", "reposts",
+                                     "engagement", "followers", "potential_impressions", "mentions", "influence"])
+    frame = frame.merge(_mentions(conn, config, filters), how="left", on=["network", "author_id"])
+    frame = frame.merge(_profiles(conn), how="left", on=["network", "author_id"])
+    frame["person"] = frame.network + ":" + frame.author_id
+    frame["mentions"] = frame.mentions.fillna(0).astype(int)
+    frame["followers"] = frame.followers.fillna(0).astype(int)
+    frame["potential_impressions"] = frame.posts * frame.followers
+    frame["influence"] = frame.person.map(influence(conn, config, filters)).fillna(0).round(2)
+    frame["handle"] = frame.handle.fillna(frame.author_id)
+    named = [not is_opted_out(config, n, h, i) for n, h, i in zip(frame.network, frame.handle, frame.author_id)]
+    return frame[named].reset_index(drop=True)
+
+
+def rank(conn: Connection, config: Config, filters: Filters, by: str = "posts", limit: int = 10,
+         compare: bool = True) -> pd.DataFrame:
+    """The top ``limit`` by ``by``, with ``change`` in rank against the previous period of equal length."""
+    column = RANKINGS.get(by, "posts")
+    current = table(conn, config, filters).sort_values([column, "posts"], ascending=False).reset_index(drop=True)
+    current["rank"] = current.index + 1
+    current["change"] = None
+    if compare and filters.start_ts is not None and filters.end_ts is not None and not current.empty:
+        before = table(conn, config, filters.shifted(filters.end_ts - filters.start_ts))
+        before = before.sort_values([column, "posts"], ascending=False).reset_index(drop=True)
+        previous = dict(zip(before.person, before.index + 1))
+        current["change"] = [previous[p] - r if p in previous else None for p, r in zip(current.person, current["rank"])]
+    return current.head(limit)

@@ -1,0 +1,54 @@
+"""The conversation graph: who replies to, mentions, reposts and quotes whom."""
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+from sqlalchemy import Connection, and_, func, literal_column, union_all
+from sqlalchemy.orm import aliased
+
+from .. import schema
+from ..config import Config
+from ..visibility import is_opted_out
+from .filters import Filters
+from .metrics import counted
+
+p, m = schema.posts, schema.post_mentions
+SEP = literal_column("':'")
+
+
+def edges(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+    """Weighted directed edges between ``network:author_id`` keys: columns source, target, weight."""
+    source = (p.c.network + SEP + p.c.author_id).label("source")
+    mentions = counted(config, filters, source, (p.c.network + SEP + m.c.mentioned).label("target")).join(
+        m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
+    parent = aliased(p)
+    shared = counted(config, filters, source, (parent.c.network + SEP + parent.c.author_id).label("target")).join(
+        parent, and_(parent.c.network == p.c.network,
+                     parent.c.native_id == func.coalesce(p.c.repost_of, p.c.quote_of)))
+    both = union_all(mentions, shared).subquery()
+    q = (both.select().with_only_columns(both.c.source, both.c.target, func.count().label("weight"))
+         .where(both.c.source != both.c.target).group_by(both.c.source, both.c.target))
+    return pd.DataFrame(conn.execute(q).all(), columns=["source", "target", "weight"])
+
+
+def conversation(conn: Connection, config: Config, filters: Filters, handles: dict[str, str],
+                 limit: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``limit`` most connected people laid out for drawing: (nodes: key, label, x, y, degree; edges)."""
+    links = edges(conn, config, filters)
+    graph = nx.DiGraph()
+    for s, t, w in links.itertuples(index=False):
+        if not _hidden(config, s, handles) and not _hidden(config, t, handles):
+            graph.add_edge(s, t, weight=w)
+    top = sorted(graph.degree(weight="weight"), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    sub = graph.subgraph(k for k, _ in top)
+    pos = nx.spring_layout(sub, seed=7, weight="weight") if len(sub) else {}
+    nodes = pd.DataFrame([{"key": k, "label": handles.get(k, k.split(":", 1)[1]), "x": xy[0], "y": xy[1],
+                           "degree": sub.degree(k, weight="weight")} for k, xy in pos.items()],
+                         columns=["key", "label", "x", "y", "degree"])
+    lines = pd.DataFrame([(s, t, d["weight"]) for s, t, d in sub.edges(data=True)], columns=["source", "target", "weight"])
+    return nodes, lines
+
+
+def _hidden(config: Config, key: str, handles: dict[str, str]) -> bool:
+    network, author_id = key.split(":", 1)
+    return is_opted_out(config, network, handles.get(key, ""), author_id)

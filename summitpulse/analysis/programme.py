@@ -1,0 +1,53 @@
+"""The programme: what is on now, and each session's share of the conversation."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, and_, func
+
+from .. import schema
+from ..config import Config, Session, clean_tag
+from .filters import Filters
+from .metrics import counted
+
+p, t, m, a = schema.posts, schema.post_tags, schema.post_mentions, schema.authors
+
+
+def now_on(config: Config, now_ts: int) -> tuple[Session | None, Session | None]:
+    """The session running at ``now_ts`` and the next one to start."""
+    sessions = sorted(config.programme.sessions, key=lambda s: s.start)
+    current = next((s for s in sessions if s.start.timestamp() <= now_ts < s.end.timestamp()), None)
+    upcoming = next((s for s in sessions if s.start.timestamp() > now_ts), None)
+    return current, upcoming
+
+
+def activity(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+    """Per session: posts in its slot, posts with its hashtag, mentions of its speakers."""
+    rows = []
+    for s in sorted(config.programme.sessions, key=lambda s: s.start):
+        slot = Filters(int(s.start.timestamp()), int(s.end.timestamp()), filters.networks, filters.themes)
+        posts = conn.execute(counted(config, slot, func.count())).scalar() or 0
+        tagged = 0
+        if s.hashtag:
+            tagged = conn.execute(counted(config, filters, func.count()).join(
+                t, and_(t.c.network == p.c.network, t.c.native_id == p.c.native_id))
+                .where(t.c.tag == clean_tag(s.hashtag))).scalar() or 0
+        rows.append({"title": s.title, "start": s.start.astimezone(config.event.tz), "end": s.end.astimezone(config.event.tz),
+                     "room": s.room, "theme": s.theme or "", "kind": s.kind, "posts": posts,
+                     "per_minute": round(posts / max(1, (s.end - s.start).total_seconds() / 60), 2),
+                     "hashtag": s.hashtag or "", "hashtag_posts": tagged,
+                     "speaker_mentions": _speaker_mentions(conn, config, filters, s)})
+    return pd.DataFrame(rows)
+
+
+def _speaker_mentions(conn: Connection, config: Config, filters: Filters, session: Session) -> int:
+    total = 0
+    for ref in session.speakers:
+        network, handle = ref.split(":", 1) if ":" in ref else ("x", ref)
+        handle = handle.lstrip("@").casefold()
+        ids = [r[0] for r in conn.execute(a.select().with_only_columns(a.c.author_id).where(
+            a.c.network == network, func.lower(a.c.handle).in_([handle, f"@{handle}"])))]
+        if ids:
+            total += conn.execute(counted(config, filters, func.count()).join(
+                m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
+                .where(m.c.network == network, m.c.mentioned.in_(ids))).scalar() or 0
+    return total

@@ -1,0 +1,65 @@
+"""Emerging topics nobody configured: TF-IDF + NMF over recent original posts.
+
+The event's own tags, the themes' keywords and URLs are left out, so what
+surfaces is what the configuration did not foresee. The factorisation is
+seeded (NNDSVD) and topics are ordered by size then label, so the same
+posts always give the same topics.
+"""
+from __future__ import annotations
+
+import re
+
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sqlalchemy import Connection
+
+from .. import schema
+from ..config import Config
+from .filters import Filters
+from .metrics import counted
+
+p = schema.posts
+URL = re.compile(r"https?://\S+|@\S+")
+FILLER = {"key", "point", "true", "important", "discussion", "thinking", "loved", "take", "question", "panel",
+          "hot", "topic", "notes", "great", "agreed", "exactly", "sure", "agree", "today", "summit", "session",
+          "talk", "like", "just", "amp", "rt", "via", "des", "les", "sur", "pour", "une", "est", "très"}
+
+
+def _stop_words(config: Config) -> list[str]:
+    words = set(ENGLISH_STOP_WORDS) | FILLER | set(config.hashtags.all)
+    for theme in config.themes:
+        for phrase in theme.keywords + theme.hashtags:
+            words |= set(re.findall(r"\w+", phrase.casefold()))
+    w = config.participation
+    for phrase in [*w.checkin_phrases, *w.remote_phrases, w.in_room_tag or "",
+                   *(s.hashtag or "" for s in config.programme.sessions)]:
+        words |= set(re.findall(r"\w+", phrase.casefold()))
+    return sorted(words)
+
+
+def emerging(conn: Connection, config: Config, filters: Filters, topics: int = 4, limit: int = 3000) -> list[dict]:
+    """Up to ``topics`` topics: label, terms, size (posts), examples (up to 3 post texts)."""
+    q = counted(config, filters, p.c.text).where(p.c.kind != "repost").order_by(p.c.created_ts.desc()).limit(limit)
+    texts = [URL.sub(" ", t) for (t,) in conn.execute(q)]
+    if len(texts) < 20:
+        return []
+    vectoriser = TfidfVectorizer(stop_words=_stop_words(config), ngram_range=(1, 2), min_df=3, max_df=0.5,
+                                 token_pattern=r"(?u)\b[^\W\d_]{3,}\b")
+    try:
+        matrix = vectoriser.fit_transform(texts)
+    except ValueError:  # nothing left after the stop words
+        return []
+    k = min(topics, matrix.shape[1], len(texts) // 10)
+    if k < 1:
+        return []
+    model = NMF(n_components=k, init="nndsvd", random_state=0, max_iter=300)
+    weights = model.fit_transform(matrix)
+    terms = vectoriser.get_feature_names_out()
+    out = []
+    for i, component in enumerate(model.components_):
+        top = [terms[j] for j in component.argsort()[::-1][:6]]
+        members = [n for n in range(len(texts)) if weights[n].argmax() == i and weights[n, i] > 0.05]
+        if members:
+            examples = [texts[n] for n in sorted(members, key=lambda n: -weights[n, i])[:3]]
+            out.append({"label": " · ".join(top[:2]), "terms": top, "size": len(members), "examples": examples})
+    return sorted(out, key=lambda t: (-t["size"], t["label"]))
