@@ -22,7 +22,8 @@ p = schema.posts
 URL = re.compile(r"https?://\S+|@\S+")
 FILLER = {"key", "point", "true", "important", "discussion", "thinking", "loved", "take", "question", "panel",
           "hot", "topic", "notes", "great", "agreed", "exactly", "sure", "agree", "today", "summit", "session",
-          "talk", "like", "just", "amp", "rt", "via", "des", "les", "sur", "pour", "une", "est", "très"}
+          "talk", "like", "just", "amp", "rt", "via", "thanks", "des", "les", "sur", "pour", "une", "est", "très",
+          "belle", "présentation", "excellente", "ligne", "suis", "dans"}
 
 
 def _stop_words(config: Config) -> list[str]:
@@ -32,7 +33,7 @@ def _stop_words(config: Config) -> list[str]:
             words |= set(re.findall(r"\w+", phrase.casefold()))
     w = config.participation
     for phrase in [*w.checkin_phrases, *w.remote_phrases, w.in_room_tag or "",
-                   *(s.hashtag or "" for s in config.programme.sessions)]:
+                   *(f"{s.hashtag or ''} {s.title}" for s in config.programme.sessions)]:
         words |= set(re.findall(r"\w+", phrase.casefold()))
     return sorted(words)
 
