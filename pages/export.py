@@ -1,0 +1,19 @@
+"""Export: download the collected data (the post-event report comes with `python -m summitpulse report`)."""
+import io
+
+import streamlit as st
+
+from summitpulse.export import EXPORTS
+from summitpulse.ui import controls, data
+
+if not controls.organiser_gate():
+    st.stop()
+st.title("Export")
+st.caption("Deleted posts and spam are left out; people who opted out are anonymised.")
+what = st.selectbox("Table", list(EXPORTS))
+if st.button("Prepare CSV"):
+    with data.engine().connect() as conn:
+        frame = EXPORTS[what](conn, data.config())
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    st.download_button(f"Download {what}.csv ({len(frame):,} rows)", buffer.getvalue(), f"{what}.csv", "text/csv")

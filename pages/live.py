@@ -1,0 +1,87 @@
+"""The live screen for the hall: counters, in-room vs remote, theme pulse, the wall, who leads now."""
+from datetime import datetime
+from html import escape
+
+import streamlit as st
+
+from summitpulse.analysis import participation
+from summitpulse.analysis.programme import now_on
+from summitpulse.ui import cards, charts, controls, data
+
+config = data.config()
+kiosk, mode = controls.kiosk(), controls.mode()
+chosen = controls.Selection() if kiosk else controls.selection()
+
+
+def _delta(now: int, last: int) -> tuple[str, int]:
+    change = now - last
+    return (f"{'+' if change >= 0 else '−'}{abs(change)} vs previous 15 min", (change > 0) - (change < 0))
+
+
+def _coverage_note() -> str:
+    parts = [f"{net.capitalize()} ≈ {est['coverage']:.0%}" for net, est in data.completeness().items() if est["coverage"]]
+    return ("Estimated share of the conversation collected: " + ", ".join(parts) + " (capture–recapture estimate)."
+            if parts else "")
+
+
+@st.fragment(run_every=config.dashboard.refresh_seconds)
+def screen() -> None:
+    now = data.clock()
+    filters = chosen.at(now)
+    head = data.headline(filters, now)
+    people = data.people()
+    split = participation.split(people)["participants"]
+    labelled = split["in_room"] + split["remote"]
+    current, upcoming = now_on(config, now)
+    clock = config.event.tz
+    st.markdown(f'<div class="sp-header"><div><div class="sp-title">{escape(config.event.name)}</div>'
+                f'<div class="sp-sub">{escape(config.hashtags.primary)} · {escape(config.event.venue.name)}</div></div>'
+                f'<div class="sp-clock">{datetime.fromtimestamp(now, clock):%H:%M}</div></div>', unsafe_allow_html=True)
+    delta, trend = _delta(head["last_15_min"], head["previous_15_min"])
+    st.markdown(cards.tiles([
+        cards.tile("Posts", f"{head['posts']:,}", f"{head['originals']:,} original · {head['reposts']:,} reposts"),
+        cards.tile("Last 15 minutes", f"{head['last_15_min']:,}", delta, trend),
+        cards.tile("Participants", f"{head['participants']:,}", f"{head['posts_per_participant']} posts each"),
+        cards.tile("In the room", f"{split['in_room']:,}", f"{split['in_room'] / labelled:.0%} of those we can place" if labelled else "nobody placed yet"),
+        cards.tile("Remote", f"{split['remote']:,}", f"{split['unknown']:,} not known yet"),
+        cards.tile("Potential reach", _short(head["potential_impressions"]), "posts × followers (upper bound)"),
+    ]), unsafe_allow_html=True)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown(cards.panel_title("In the room vs remote — posts every 15 minutes"), unsafe_allow_html=True)
+        frame = data.participation_over_time(900, int(config.event.start.timestamp()) - 3 * 3600)
+        frame = frame[frame.time.astype("int64") // 10**9 <= now]
+        if frame.empty:
+            st.info("No posts yet. They appear here as the collectors bring them in.")
+        else:
+            st.plotly_chart(charts.participation_area(frame, mode, 330 if kiosk else 300, big=kiosk),
+                            width="stretch", config={"displayModeBar": False}, key="part")
+        st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
+        pulse = data.theme_totals(controls.Selection(3600, chosen.networks, chosen.themes).at(now))
+        st.plotly_chart(charts.theme_bars(pulse, mode, 250, big=kiosk), width="stretch",
+                        config={"displayModeBar": False}, key="pulse")
+    with right:
+        st.markdown(cards.panel_title("Latest posts"), unsafe_allow_html=True)
+        posts = data.wall(filters, now, 4 if kiosk else 5)
+        st.markdown("".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>',
+                    unsafe_allow_html=True)
+    a, b = st.columns([3, 2], gap="large")
+    with a:
+        st.markdown(cards.panel_title("Leading the conversation — the last hour"), unsafe_allow_html=True)
+        top = data.ranking(controls.Selection(3600, chosen.networks, chosen.themes).at(now), "engagement", 5)
+        st.markdown("".join(cards.rank_row(r["rank"], r["name"], r["handle"], r["avatar_url"] or "", f"{r['engagement']:,}",
+                                           f"{r['posts']} posts") for r in top.to_dict("records"))
+                    or '<p class="sp-note">Nobody yet.</p>', unsafe_allow_html=True)
+    with b:
+        st.markdown(cards.panel_title("Now in the programme"), unsafe_allow_html=True)
+        st.markdown(cards.now_box(current, upcoming, clock), unsafe_allow_html=True)
+    note = _coverage_note()
+    if note:
+        st.markdown(f'<p class="sp-note">{escape(note)}</p>', unsafe_allow_html=True)
+
+
+def _short(n: int) -> str:
+    return f"{n / 1e6:.1f} M" if n >= 1e6 else f"{n / 1e3:.0f} k" if n >= 1e4 else f"{n:,}"
+
+
+screen()

@@ -1,0 +1,15 @@
+"""Conversation network: who talks to whom (replies, mentions, reposts, quotes)."""
+import streamlit as st
+
+from summitpulse.ui import charts, controls, data
+
+if not controls.organiser_gate():
+    st.stop()
+st.title("Conversation network")
+size = st.slider("People shown", 10, 150, 60, step=10)
+nodes, lines = data.conversation(controls.selection().at(data.clock()), size)
+if nodes.empty:
+    st.info("No conversation yet: replies, mentions, reposts and quotes draw this network.")
+    st.stop()
+st.caption("The most connected people; a line is at least one reply, mention, repost or quote.")
+st.plotly_chart(charts.network_graph(nodes, lines, controls.mode()), width="stretch")

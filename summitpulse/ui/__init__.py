@@ -1,0 +1,1 @@
+"""Streamlit view helpers: the only package besides dashboard.py and pages/ that imports streamlit."""

@@ -1,0 +1,70 @@
+"""Plotly figures sized and coloured for a projector."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from .style import LABELS, NETWORK_NAMES, PALETTE, THEME_COLOURS, plotly_template
+
+
+def _finish(fig: go.Figure, mode: str, height: int, big: bool) -> go.Figure:
+    size = 18 if big else 14
+    fig.update_layout(template=plotly_template(mode), height=height, margin=dict(l=10, r=10, t=10, b=10),
+                      font=dict(size=size), legend=dict(orientation="h", y=1.02, x=0, title=None, font=dict(size=size)),
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified")
+    fig.update_xaxes(title=None)
+    fig.update_yaxes(title=None, rangemode="tozero")
+    return fig
+
+
+def participation_area(frame: pd.DataFrame, mode: str, height: int = 320, big: bool = False) -> go.Figure:
+    frame = frame.assign(who=frame.label.map(LABELS))
+    fig = px.area(frame, x="time", y="posts", color="who", category_orders={"who": list(LABELS.values())},
+                  color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS})
+    return _finish(fig, mode, height, big)
+
+
+def network_timeline(frame: pd.DataFrame, mode: str, height: int = 300, big: bool = False) -> go.Figure:
+    frame = frame.assign(net=frame.network.map(NETWORK_NAMES))
+    fig = px.bar(frame, x="time", y="posts", color="net",
+                 color_discrete_map={NETWORK_NAMES[k]: PALETTE[k] for k in NETWORK_NAMES})
+    return _finish(fig, mode, height, big)
+
+
+def theme_bars(frame: pd.DataFrame, mode: str, height: int = 260, big: bool = False) -> go.Figure:
+    frame = frame.sort_values("posts")
+    fig = px.bar(frame, x="posts", y="theme", orientation="h", color="theme", text="posts",
+                 color_discrete_sequence=THEME_COLOURS)
+    fig.update_layout(showlegend=False)
+    fig.update_traces(textposition="outside", cliponaxis=False)
+    return _finish(fig, mode, height, big)
+
+
+def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
+    fig = px.line(frame, x="time", y="posts", color="theme", color_discrete_sequence=THEME_COLOURS, markers=False)
+    return _finish(fig, mode, height, False)
+
+
+def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320) -> go.Figure:
+    frame = frame.assign(who=frame.label.map(LABELS))
+    fig = px.bar(frame, x="posts", y=y, color="who", orientation="h", barmode="stack",
+                 color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS})
+    return _finish(fig, mode, height, False)
+
+
+def network_graph(nodes: pd.DataFrame, lines: pd.DataFrame, mode: str, height: int = 620) -> go.Figure:
+    pos = {k: (x, y) for k, x, y in zip(nodes.key, nodes.x, nodes.y)}
+    xs, ys = [], []
+    for s, t in zip(lines.source, lines.target):
+        xs += [pos[s][0], pos[t][0], None]
+        ys += [pos[s][1], pos[t][1], None]
+    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=0.6, color="#94a3b8"), hoverinfo="skip"),
+                     go.Scatter(x=nodes.x, y=nodes.y, mode="markers+text", text=nodes.label, textposition="top center",
+                                marker=dict(size=8 + nodes.degree.clip(upper=60) / 2, color=PALETTE["in_room"]),
+                                hovertext=nodes.label + " — " + nodes.degree.astype(str) + " interactions",
+                                hoverinfo="text")])
+    fig.update_layout(showlegend=False)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, mode, height, False)

@@ -1,0 +1,65 @@
+"""The global filters (time window, networks, themes), the page mode and the organiser gate."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ..analysis.filters import Filters
+from ..auth import check_password, password_configured
+from ..models import NETWORKS
+from . import data
+from .style import NETWORK_NAMES
+
+WINDOWS = {"Whole event": None, "Last 15 minutes": 900, "Last hour": 3600, "Last 3 hours": 3 * 3600}
+
+
+def mode() -> str:
+    return "dark" if st.query_params.get("theme") == "dark" else "light"
+
+
+def kiosk() -> bool:
+    return st.query_params.get("kiosk") in ("1", "true", "yes")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the sidebar asks for; ``at(now)`` turns it into Filters for the moment of a refresh."""
+    window_s: int | None = None
+    networks: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+    def at(self, now: int) -> Filters:
+        if self.window_s is None:
+            return Filters(None, None, self.networks, self.themes)
+        return Filters(now - self.window_s, now + 1, self.networks, self.themes)
+
+
+def selection() -> Selection:
+    """The sidebar's global filters, honoured by every chart of the page."""
+    config = data.config()
+    with st.sidebar:
+        st.subheader("Filters")
+        window = st.selectbox("Time window", list(WINDOWS), key="f_window")
+        networks = st.multiselect("Networks", NETWORKS, format_func=NETWORK_NAMES.get, key="f_networks")
+        themes = st.multiselect("Themes", [t.name for t in config.themes], key="f_themes")
+    return Selection(WINDOWS.get(window), tuple(networks), tuple(themes))
+
+
+def organiser_gate() -> bool:
+    """True when an organiser is signed in; otherwise show the sign-in form and return False."""
+    if st.session_state.get("organiser"):
+        return True
+    st.title("Organisers only")
+    if not password_configured():
+        st.error("No organiser password is set. Set SUMMITPULSE_ORGANISER_PASSWORD in the environment "
+                 "or in .streamlit/secrets.toml, then reload.")
+        return False
+    with st.form("signin"):
+        attempt = st.text_input("Organiser password", type="password")
+        if st.form_submit_button("Sign in"):
+            if check_password(attempt):
+                st.session_state["organiser"] = True
+                st.rerun()
+            st.error("That password is not right.")
+    return False

@@ -1,0 +1,132 @@
+"""One engine per process, and cached, pre-aggregated queries with a TTL no longer than the refresh.
+
+Fifty viewers share these caches: the database answers each query once per
+refresh interval, whatever the audience.
+"""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from .. import health as health_mod
+from .. import wall as wall_mod
+from ..analysis import contributors, graph, metrics, participation, programme, themes, topics
+from ..analysis.filters import Filters
+from ..clock import now_ts
+from ..completeness import estimate
+from ..config import Config, load_config
+from ..store import open_store
+
+
+@st.cache_resource
+def config() -> Config:
+    return load_config(os.environ.get("SUMMITPULSE_CONFIG", "config.yaml"))
+
+
+@st.cache_resource
+def engine():
+    return open_store(config().effective_database_url)
+
+
+TTL = config().dashboard.refresh_seconds
+SLOW_TTL = max(TTL, 30)
+
+
+def _run(fn, *args):
+    with engine().connect() as conn:
+        return fn(conn, config(), *args)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def clock() -> int:
+    with engine().connect() as conn:
+        return now_ts(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def headline(filters: Filters, now: int) -> dict:
+    return _run(metrics.headline, filters, now)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
+    return _run(metrics.timeline, filters, bucket_s)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def people() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return participation.classify(conn, config())
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataFrame:
+    with engine().connect() as conn:
+        return participation.split_over_time(conn, config(), people(), bucket_s, since)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def theme_totals(filters: Filters) -> pd.DataFrame:
+    return _run(themes.totals, filters)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def theme_timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
+    return _run(themes.timeline, filters, bucket_s)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def theme_participation(filters: Filters) -> pd.DataFrame:
+    return _run(themes.by_participation, filters, people())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def ranking(filters: Filters, by: str, limit: int) -> pd.DataFrame:
+    return _run(contributors.rank, filters, by, limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def wall(filters: Filters, now: int, limit: int) -> list[dict]:
+    return _run(wall_mod.wall, filters, now, limit)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def emerging(filters: Filters) -> list[dict]:
+    return _run(topics.emerging, filters)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def sessions(filters: Filters) -> pd.DataFrame:
+    return _run(programme.activity, filters)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def conversation(filters: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    table = ranking(filters, "posts", 10_000)
+    handles = dict(zip(table.person, table.handle))
+    return _run(graph.conversation, filters, handles, limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def top_tags(filters: Filters) -> pd.DataFrame:
+    return _run(metrics.top_tags, filters)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def collector_health() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return health_mod.health(conn, config().networks.x.poll_seconds)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def collector_events() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return health_mod.recent_events(conn)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def completeness() -> dict:
+    with engine().connect() as conn:
+        return estimate(conn)

@@ -1,0 +1,69 @@
+"""The look: high-contrast light and dark themes, large type for a projector, plotly templates."""
+from __future__ import annotations
+
+import streamlit as st
+
+PALETTE = {"in_room": "#0f766e", "remote": "#7c3aed", "unknown": "#94a3b8",
+           "x": "#111827", "mastodon": "#6364ff", "bluesky": "#0a7aff"}
+THEME_COLOURS = ["#0f766e", "#b45309", "#1d4ed8", "#be123c", "#7c3aed", "#15803d"]
+LABELS = {"in_room": "In the room", "remote": "Remote", "unknown": "Not known"}
+NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
+
+_VARS = {
+    "light": {"bg": "#f8fafc", "panel": "#ffffff", "ink": "#0f172a", "muted": "#475569", "line": "#e2e8f0"},
+    "dark": {"bg": "#0b1120", "panel": "#111a2e", "ink": "#f1f5f9", "muted": "#cbd5e1", "line": "#1e293b"},
+}
+
+
+def plotly_template(mode: str) -> str:
+    return "plotly_dark" if mode == "dark" else "plotly_white"
+
+
+def apply(mode: str, accent: str, kiosk: bool) -> None:
+    """Inject the CSS once per run; kiosk mode hides Streamlit's chrome and scales the type up."""
+    v = _VARS.get(mode, _VARS["light"])
+    scale = 1.25 if kiosk else 1.0
+    chrome = """
+      header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
+      [data-testid="stSidebarCollapsedControl"], footer {display: none !important;}
+      .block-container {padding-top: 1rem !important; max-width: 100% !important;}
+    """ if kiosk else ""
+    st.markdown(f"""<style>
+      :root {{--sp-bg:{v['bg']}; --sp-panel:{v['panel']}; --sp-ink:{v['ink']}; --sp-muted:{v['muted']};
+              --sp-line:{v['line']}; --sp-accent:{accent}; --sp-scale:{scale};}}
+      .stApp {{background: var(--sp-bg); color: var(--sp-ink);}}
+      .stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp label, .stApp li {{color: var(--sp-ink);}}
+      .sp-header {{display:flex; justify-content:space-between; align-items:baseline; gap:1rem;
+                   border-bottom: 4px solid var(--sp-accent); padding-bottom:.4rem; margin-bottom:.8rem;}}
+      .sp-title {{font-size: calc(2.1rem * var(--sp-scale)); font-weight: 800; line-height:1.1;}}
+      .sp-sub {{font-size: calc(1.15rem * var(--sp-scale)); color: var(--sp-muted);}}
+      .sp-clock {{font-size: calc(2.1rem * var(--sp-scale)); font-weight: 800; font-variant-numeric: tabular-nums;}}
+      .sp-tiles {{display:grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap:.8rem; margin-bottom:.8rem;}}
+      .sp-tile {{background: var(--sp-panel); border:1px solid var(--sp-line); border-radius: 14px; padding:.8rem 1rem;}}
+      .sp-tile .v {{font-size: calc(2.6rem * var(--sp-scale)); font-weight: 800; line-height:1.05;
+                   font-variant-numeric: tabular-nums; color: var(--sp-ink);}}
+      .sp-tile .k {{font-size: calc(1rem * var(--sp-scale)); color: var(--sp-muted); text-transform: uppercase; letter-spacing:.04em;}}
+      .sp-tile .d {{font-size: calc(1rem * var(--sp-scale)); color: var(--sp-muted);}}
+      .sp-up {{color:#15803d !important;}} .sp-down {{color:#b91c1c !important;}}
+      .sp-panel-title {{font-size: calc(1.35rem * var(--sp-scale)); font-weight: 750; margin:.2rem 0 .4rem;}}
+      .sp-card {{display:flex; gap:.8rem; background: var(--sp-panel); border:1px solid var(--sp-line);
+                 border-left: 6px solid var(--sp-accent); border-radius: 12px; padding:.7rem .9rem; margin-bottom:.6rem;
+                 overflow:hidden; unicode-bidi: isolate;}}
+      .sp-card img.av {{width: calc(3rem * var(--sp-scale)); height: calc(3rem * var(--sp-scale)); border-radius:50%; flex:none;}}
+      .sp-card .who {{font-weight:700; font-size: calc(1.05rem * var(--sp-scale));}}
+      .sp-card .meta {{color: var(--sp-muted); font-size: calc(.9rem * var(--sp-scale));}}
+      .sp-card .txt {{font-size: calc(1.15rem * var(--sp-scale)); line-height:1.35; overflow-wrap:anywhere;
+                      display:-webkit-box; -webkit-line-clamp:4; -webkit-box-orient:vertical; overflow:hidden;
+                      unicode-bidi: plaintext;}}
+      .sp-card img.media {{max-height: calc(5rem * var(--sp-scale)); border-radius:8px; margin-top:.3rem;}}
+      .sp-badge {{display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8em; font-weight:700;
+                  color:white; background: var(--sp-accent); margin-left:.3rem;}}
+      .sp-rank {{display:flex; align-items:center; gap:.6rem; padding:.35rem 0; border-bottom:1px solid var(--sp-line);
+                 font-size: calc(1.1rem * var(--sp-scale));}}
+      .sp-rank img {{width: calc(2.2rem * var(--sp-scale)); height: calc(2.2rem * var(--sp-scale)); border-radius:50%;}}
+      .sp-rank .n {{margin-left:auto; font-weight:800; font-variant-numeric: tabular-nums;}}
+      .sp-note {{color: var(--sp-muted); font-size: calc(.95rem * var(--sp-scale));}}
+      .sp-now {{background: var(--sp-panel); border:1px solid var(--sp-line); border-radius: 14px; padding:.7rem 1rem;
+                font-size: calc(1.15rem * var(--sp-scale));}}
+      {chrome}
+    </style>""", unsafe_allow_html=True)
