@@ -1,7 +1,6 @@
 """The live screen for the hall: counters, in-room vs remote, theme pulse, the wall, who leads now."""
 from datetime import datetime
 from html import escape
-
 import streamlit as st
 
 from summitpulse.analysis import participation
@@ -34,9 +33,9 @@ def screen() -> None:
     labelled = split["in_room"] + split["remote"]
     current, upcoming = now_on(config, now)
     clock = config.event.tz
-    st.markdown(f'<div class="sp-header"><div><div class="sp-title">{escape(config.event.name)}</div>'
-                f'<div class="sp-sub">{escape(config.hashtags.primary)} · {escape(config.event.venue.name)}</div></div>'
-                f'<div class="sp-clock">{datetime.fromtimestamp(now, clock):%H:%M}</div></div>', unsafe_allow_html=True)
+    st.markdown(cards.header(config.event.name, f"{config.hashtags.primary} · {config.event.venue.name}",
+                             cards.now_line(current, upcoming, clock), f"{datetime.fromtimestamp(now, clock):%H:%M}"),
+                unsafe_allow_html=True)
     delta, trend = _delta(head["last_15_min"], head["previous_15_min"])
     st.markdown(cards.tiles([
         cards.tile("Posts", f"{head['posts']:,}", f"{head['originals']:,} original · {head['reposts']:,} reposts"),
@@ -44,37 +43,35 @@ def screen() -> None:
         cards.tile("Participants", f"{head['participants']:,}", f"{head['posts_per_participant']} posts each"),
         cards.tile("In the room", f"{split['in_room']:,}", f"{split['in_room'] / labelled:.0%} of those we can place" if labelled else "nobody placed yet"),
         cards.tile("Remote", f"{split['remote']:,}", f"{split['unknown']:,} not known yet"),
-        cards.tile("Potential reach", _short(head["potential_impressions"]), "posts × followers (upper bound)"),
+        cards.tile("Potential reach", _short(head["potential_impressions"]), "estimate: posts × followers"),
     ]), unsafe_allow_html=True)
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown(cards.panel_title("In the room vs remote — posts every 15 minutes"), unsafe_allow_html=True)
         frame = data.participation_over_time(900, int(config.event.start.timestamp()) - 3 * 3600)
-        frame = frame[frame.time.astype("int64") // 10**9 <= now]
+        frame = frame[frame.time.astype("int64") // 10**9 + 900 <= now]  # complete buckets only
         if frame.empty:
             st.info("No posts yet. They appear here as the collectors bring them in.")
         else:
-            st.plotly_chart(charts.participation_area(frame, mode, 330 if kiosk else 300, big=kiosk),
-                            width="stretch", config={"displayModeBar": False}, key="part")
-        st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
-        pulse = data.theme_totals(controls.Selection(3600, chosen.networks, chosen.themes).at(now))
-        st.plotly_chart(charts.theme_bars(pulse, mode, 250, big=kiosk), width="stretch",
-                        config={"displayModeBar": False}, key="pulse")
+            st.plotly_chart(charts.participation_area(frame, mode, 400, big=kiosk), width="stretch",
+                            theme=None, config={"displayModeBar": False}, key="part")
     with right:
         st.markdown(cards.panel_title("Latest posts"), unsafe_allow_html=True)
-        posts = data.wall(filters, now, 4 if kiosk else 5)
+        posts = data.wall(filters, now, 3)
         st.markdown("".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>',
                     unsafe_allow_html=True)
-    a, b = st.columns([3, 2], gap="large")
-    with a:
-        st.markdown(cards.panel_title("Leading the conversation — the last hour"), unsafe_allow_html=True)
-        top = data.ranking(controls.Selection(3600, chosen.networks, chosen.themes).at(now), "engagement", 5)
-        st.markdown("".join(cards.rank_row(r["rank"], r["name"], r["handle"], r["avatar_url"] or "", f"{r['engagement']:,}",
-                                           f"{r['posts']} posts") for r in top.to_dict("records"))
+    pulse_col, lead_col = st.columns([3, 2], gap="large")
+    last_hour = controls.Selection(3600, chosen.networks, chosen.themes).at(now)
+    with pulse_col:
+        st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
+        st.plotly_chart(charts.theme_bars(data.theme_totals(last_hour), mode, 215, big=kiosk), width="stretch",
+                        theme=None, config={"displayModeBar": False}, key="pulse")
+    with lead_col:
+        st.markdown(cards.panel_title("Leading the conversation — last hour"), unsafe_allow_html=True)
+        top = data.ranking(last_hour, "engagement", 3)
+        st.markdown("".join(cards.rank_row(r["rank"], r["name"], r["handle"], r["avatar_url"] or "",
+                                           f"{r['engagement']:,}", f"{r['posts']} post{'s' if r['posts'] != 1 else ''}") for r in top.to_dict("records"))
                     or '<p class="sp-note">Nobody yet.</p>', unsafe_allow_html=True)
-    with b:
-        st.markdown(cards.panel_title("Now in the programme"), unsafe_allow_html=True)
-        st.markdown(cards.now_box(current, upcoming, clock), unsafe_allow_html=True)
     note = _coverage_note()
     if note:
         st.markdown(f'<p class="sp-note">{escape(note)}</p>', unsafe_allow_html=True)

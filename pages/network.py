@@ -12,4 +12,4 @@ if nodes.empty:
     st.info("No conversation yet: replies, mentions, reposts and quotes draw this network.")
     st.stop()
 st.caption("The most connected people; a line is at least one reply, mention, repost or quote.")
-st.plotly_chart(charts.network_graph(nodes, lines, controls.mode()), width="stretch")
+st.plotly_chart(charts.network_graph(nodes, lines, controls.mode()), width="stretch", theme=None)

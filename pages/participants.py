@@ -19,7 +19,7 @@ st.caption("Labels come from weighted evidence (rosters, venue geotags, check-in
            "location, night-time posting, session photos, repost-only activity). Below the threshold a person "
            "stays 'not known': we do not guess. Confidence grows with the weight of the evidence.")
 mode = controls.mode()
-st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch")
+st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch", theme=None)
 label = st.segmented_control("Show", ["all", "in_room", "remote", "unknown"], default="all")
 query = st.text_input("Find a handle or name")
 view = people if label in (None, "all") else people[people.label == label]

@@ -36,12 +36,14 @@ def follow() -> None:
         if frame.empty:
             st.info("No posts on this theme yet.")
         else:
-            st.plotly_chart(charts.network_timeline(frame, mode), width="stretch", key="vol")
+            st.plotly_chart(charts.network_timeline(frame, mode), width="stretch", theme=None, key="vol",
+                            config={"displayModeBar": False})
         st.markdown(cards.panel_title("Who drives it: in the room or remote"), unsafe_allow_html=True)
         split = data.theme_participation(everything)
         split = split[split.theme == choice]
         if not split.empty:
-            st.plotly_chart(charts.split_bars(split, mode, "theme", 160), width="stretch", key="who")
+            st.plotly_chart(charts.split_bars(split, mode, "theme", 200), width="stretch", theme=None, key="who",
+                            config={"displayModeBar": False})
         st.markdown(cards.panel_title("Related emerging topics"), unsafe_allow_html=True)
         topics = data.emerging(Filters(now - 3 * 3600, now + 1, (), (choice,)))
         st.markdown("".join(f'<div class="sp-note"><b>{escape(t["label"])}</b> — {escape(", ".join(t["terms"]))} '

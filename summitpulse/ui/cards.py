@@ -81,3 +81,17 @@ def now_box(current, upcoming, tz) -> str:
     if upcoming:
         parts.append(line(upcoming, "Next"))
     return f'<div class="sp-now">{"".join(parts)}</div>'
+
+
+def header(title: str, subtitle: str, middle: str, clock: str) -> str:
+    return (f'<div class="sp-header"><div><div class="sp-title">{escape(title)}</div>'
+            f'<div class="sp-sub">{escape(subtitle)}</div></div>{middle}<div class="sp-clock">{escape(clock)}</div></div>')
+
+
+def now_line(current, upcoming, tz) -> str:
+    """The session on now and the next one, compact, for the live screen's header."""
+    def part(session, label: str) -> str:
+        return (f'<div><span class="sp-note">{label} · {session.start.astimezone(tz):%H:%M}'
+                f'{" · " + escape(session.room) if session.room else ""}</span><br><b>{escape(session.title)}</b></div>')
+    parts = [part(s, label) for s, label in ((current, "Now"), (upcoming, "Next")) if s]
+    return f'<div class="sp-nowline">{"".join(parts)}</div>'

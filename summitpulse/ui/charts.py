@@ -13,8 +13,8 @@ def _finish(fig: go.Figure, mode: str, height: int, big: bool) -> go.Figure:
     fig.update_layout(template=plotly_template(mode), height=height, margin=dict(l=10, r=10, t=10, b=10),
                       font=dict(size=size), legend=dict(orientation="h", y=1.02, x=0, title=None, font=dict(size=size)),
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified")
-    fig.update_xaxes(title=None)
-    fig.update_yaxes(title=None, rangemode="tozero")
+    fig.update_xaxes(title=None, tickfont=dict(size=size))
+    fig.update_yaxes(title=None, rangemode="tozero", tickfont=dict(size=size))
     return fig
 
 

@@ -31,7 +31,7 @@ def engine():
 
 
 TTL = config().dashboard.refresh_seconds
-SLOW_TTL = max(TTL, 30)
+SLOW_TTL = max(TTL, 30)  # organiser-page aggregates and topic models only; never the live screen's counters
 
 
 def _run(fn, *args):
@@ -55,13 +55,13 @@ def timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
     return _run(metrics.timeline, filters, bucket_s)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner=False)
 def people() -> pd.DataFrame:
     with engine().connect() as conn:
         return participation.classify(conn, config())
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner=False)
 def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataFrame:
     with engine().connect() as conn:
         return participation.split_over_time(conn, config(), people(), bucket_s, since)

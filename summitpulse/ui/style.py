@@ -26,7 +26,8 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
     chrome = """
       header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
       [data-testid="stSidebarCollapsedControl"], footer {display: none !important;}
-      .block-container {padding-top: 1rem !important; max-width: 100% !important;}
+      .block-container {padding: .8rem 2.2rem 0 2.2rem !important; max-width: 100% !important;}
+      [data-testid="stVerticalBlock"] {gap: .5rem;}
     """ if kiosk else ""
     st.markdown(f"""<style>
       :root {{--sp-bg:{v['bg']}; --sp-panel:{v['panel']}; --sp-ink:{v['ink']}; --sp-muted:{v['muted']};
@@ -34,12 +35,13 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .stApp {{background: var(--sp-bg); color: var(--sp-ink);}}
       .stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp label, .stApp li {{color: var(--sp-ink);}}
       .sp-header {{display:flex; justify-content:space-between; align-items:baseline; gap:1rem;
-                   border-bottom: 4px solid var(--sp-accent); padding-bottom:.4rem; margin-bottom:.8rem;}}
+                   border-bottom: 4px solid var(--sp-accent); padding-bottom:.3rem; margin-bottom:.6rem;}}
       .sp-title {{font-size: calc(2.1rem * var(--sp-scale)); font-weight: 800; line-height:1.1;}}
       .sp-sub {{font-size: calc(1.15rem * var(--sp-scale)); color: var(--sp-muted);}}
+      .sp-nowline {{display:flex; gap:2rem; margin-left:auto; font-size: calc(1.1rem * var(--sp-scale)); line-height:1.25;}}
       .sp-clock {{font-size: calc(2.1rem * var(--sp-scale)); font-weight: 800; font-variant-numeric: tabular-nums;}}
       .sp-tiles {{display:grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap:.8rem; margin-bottom:.8rem;}}
-      .sp-tile {{background: var(--sp-panel); border:1px solid var(--sp-line); border-radius: 14px; padding:.8rem 1rem;}}
+      .sp-tile {{background: var(--sp-panel); border:1px solid var(--sp-line); border-radius: 14px; padding:.5rem .9rem;}}
       .sp-tile .v {{font-size: calc(2.6rem * var(--sp-scale)); font-weight: 800; line-height:1.05;
                    font-variant-numeric: tabular-nums; color: var(--sp-ink);}}
       .sp-tile .k {{font-size: calc(1rem * var(--sp-scale)); color: var(--sp-muted); text-transform: uppercase; letter-spacing:.04em;}}
@@ -53,7 +55,7 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-card .who {{font-weight:700; font-size: calc(1.05rem * var(--sp-scale));}}
       .sp-card .meta {{color: var(--sp-muted); font-size: calc(.9rem * var(--sp-scale));}}
       .sp-card .txt {{font-size: calc(1.15rem * var(--sp-scale)); line-height:1.35; overflow-wrap:anywhere;
-                      display:-webkit-box; -webkit-line-clamp:4; -webkit-box-orient:vertical; overflow:hidden;
+                      display:-webkit-box; -webkit-line-clamp:3; -webkit-box-orient:vertical; overflow:hidden;
                       unicode-bidi: plaintext;}}
       .sp-card img.media {{max-height: calc(5rem * var(--sp-scale)); border-radius:8px; margin-top:.3rem;}}
       .sp-badge {{display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.8em; font-weight:700;
