@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 from .config import Config
+from .secrets import get_secret
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "demo"  # only for the bundled demo, when no password is configured
 
 
 def _children(config_path: str, port: int, live: bool, speed: float) -> list[list[str]]:
@@ -21,14 +23,22 @@ def _children(config_path: str, port: int, live: bool, speed: float) -> list[lis
     return [feeder, dashboard]
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def run_up(config: Config, config_path: str, port: int = 8501, live: bool = False, speed: float = 60.0) -> int:
     """Start both, print the URL, stop both on Ctrl-C/SIGTERM; non-zero if a child dies."""
     env = {**os.environ, "SUMMITPULSE_CONFIG": str(Path(config_path).resolve())}
+    demo_password = not live and not get_secret("organiser_password")
+    if demo_password:
+        env["SUMMITPULSE_ORGANISER_PASSWORD"] = DEMO_PASSWORD
     procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in _children(config_path, port, live, speed)]
     print(f"Summit Pulse: {config.event.name} — {'live collectors' if live else 'demo'} running.\n"
           f"  Dashboard:   http://localhost:{port}\n  Live screen: http://localhost:{port}/?kiosk=1\n"
-          f"Ctrl-C stops both.", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+          + (f"  Organiser pages password (demo only): {DEMO_PASSWORD}\n" if demo_password else "")
+          + "Ctrl-C stops both.", flush=True)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while all(p.poll() is None for p in procs):
             time.sleep(0.5)

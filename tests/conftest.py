@@ -89,4 +89,22 @@ def sqlite_engine(tmp_path):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory) -> str:
+    """A SQLite store holding the whole demo day, built once per test session."""
+    from summitpulse.demo import run_demo
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    engine = open_store(url)
+    run_demo(load_config(ROOT / "config.yaml"), engine, speed=float("inf"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def demo_engine(demo_url):
+    engine = open_store(demo_url)
+    yield engine
+    engine.dispose()
+
+
 __all__ = ["connect", "FIXTURES", "ROOT"]
