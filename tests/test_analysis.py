@@ -1,0 +1,126 @@
+"""Analysis on small, hand-checkable stores, on SQLite and PostgreSQL."""
+from datetime import datetime, timezone
+
+import pytest
+
+from summitpulse import moderation
+from summitpulse.analysis import contributors, metrics, participation, themes
+from summitpulse.analysis.filters import Filters
+from summitpulse.completeness import chapman, estimate
+from summitpulse.config import parse_config
+from summitpulse.models import Author, Batch, Post
+from summitpulse.store import ingest
+from summitpulse.wall import wall
+
+from .test_config import _good
+
+T0 = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)  # 10:00 in Toronto, during the event
+
+
+def _post(i, author, text="hello #SoMeSummit", minutes=0, **kw):
+    return Post(network="x", native_id=str(i), author_id=author, created_at=T0.replace(minute=minutes), text=text,
+                hashtags=["somesummit"], source="x", **kw)
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    data = _good()
+    (tmp_path / "in.csv").write_text("network,handle\nx,ana\n")
+    data["participants"].update(in_room_roster=str(tmp_path / "in.csv"), remote_roster=None, opt_out=["x:zed"])
+    return parse_config(data)
+
+
+@pytest.fixture
+def small(engine):
+    """ana (roster: in the room) posts 3; bo (livestream) 2 incl. a repost of ana; zed opted out; one spam, one deleted."""
+    posts = [
+        _post(1, "a", "Great to be here at #SoMeSummit", like_count=5),
+        _post(2, "a", "Peer review of tweets? #SoMeSummit #PeerReview", minutes=10, like_count=1),
+        _post(3, "a", "More on pedagogy #SoMeSummit", minutes=20),
+        _post(4, "b", "Watching the livestream from home #SoMeSummit", minutes=5, mentions=["a"]),
+        _post(5, "b", "RT", minutes=6, repost_of="1"),
+        _post(6, "z", "quiet #SoMeSummit", minutes=7, like_count=99),
+        _post(7, "b", "buy followers #SoMeSummit", minutes=8),
+        _post(8, "b", "gone #SoMeSummit", minutes=9),
+    ]
+    authors = [Author("x", "a", "ana", "Ana", followers=100), Author("x", "b", "bo", "Bo", followers=10),
+               Author("x", "z", "zed", "Zed", followers=1000)]
+    ingest(engine, Batch(posts=posts, authors=authors, deleted=["x:8"]))
+    with engine.begin() as conn:
+        moderation.set_status(conn, "x", "7", "spam", "test", "tester")
+    return engine
+
+
+def test_headline_counts_leave_out_spam_and_deleted(small, cfg):
+    with small.connect() as conn:
+        head = metrics.headline(conn, cfg, Filters(), int(T0.timestamp()) + 21 * 60)
+    assert (head["posts"], head["participants"], head["reposts"], head["originals"]) == (6, 3, 1, 5)
+    assert head["potential_impressions"] == 3 * 100 + 2 * 10 + 1000
+    assert head["last_15_min"] == 4  # minutes 6, 7, 10 and 20 of [06, 21); spam (8) and deleted (9) left out
+
+
+def test_filters_by_network_theme_and_time(small, cfg):
+    with small.connect() as conn:
+        scholarship = metrics.headline(conn, cfg, Filters(themes=("Social-media scholarship",)), 0)["posts"]
+        pedagogy = metrics.headline(conn, cfg, Filters(themes=("Education theory",)), 0)["posts"]
+        none = metrics.headline(conn, cfg, Filters(networks=("bluesky",)), 0)["posts"]
+        early = metrics.headline(conn, cfg, Filters(end_ts=int(T0.timestamp()) + 60), 0)["posts"]
+    assert (scholarship, pedagogy, none, early) == (1, 1, 0, 1)
+
+
+@pytest.mark.parametrize("hostile", ["x'); DROP TABLE posts;--", "%", "' OR 1=1 --"])
+def test_hostile_filter_values_fall_back_safely(small, cfg, hostile):
+    with small.connect() as conn:
+        head = metrics.headline(conn, cfg, Filters(networks=(hostile,), themes=(hostile,)), 0)
+    assert head["posts"] == 6
+
+
+def test_participants_are_labelled_with_their_evidence_and_overrides_win(small, cfg):
+    with small.connect() as conn:
+        people = participation.classify(conn, cfg).set_index("handle")
+    assert people.loc["ana", "label"] == "in_room"
+    assert any("registered to attend in person" in r for r in people.loc["ana", "reasons"])
+    assert people.loc["bo", "label"] == "remote"
+    assert people.loc["zed", "label"] == "unknown" and people.loc["zed", "reasons"] == ["no evidence either way"]
+    with small.begin() as conn:
+        participation.set_override(conn, "x:b", "in_room", "seen at the desk")
+    with small.connect() as conn:
+        bo = participation.classify(conn, cfg).set_index("handle").loc["bo"]
+    assert bo.label == "in_room" and bo.confidence == 1.0 and "seen at the desk" in bo.reasons[0]
+
+
+def test_contributors_rank_and_never_name_the_opted_out(small, cfg):
+    with small.connect() as conn:
+        by_posts = contributors.rank(conn, cfg, Filters(), "posts", 10)
+        by_engagement = contributors.rank(conn, cfg, Filters(), "engagement", 10)
+        by_mentions = contributors.rank(conn, cfg, Filters(), "mentions", 10)
+    assert list(by_posts.handle) == ["ana", "bo"]
+    assert "zed" not in set(by_engagement.handle)
+    assert by_mentions.iloc[0].handle == "ana" and by_mentions.iloc[0].mentions == 1
+
+
+def test_theme_hashtags_match_their_words(small, cfg):
+    with small.connect() as conn:
+        totals = themes.totals(conn, cfg, Filters()).set_index("theme")
+    assert totals.loc["Social-media scholarship", "posts"] == 1
+
+
+def test_the_wall_hides_spam_profanity_and_the_opted_out(small, cfg):
+    with small.connect() as conn:
+        shown = wall(conn, cfg, Filters(), int(T0.timestamp()) + 21 * 60, 10)
+    assert {c["native_id"] for c in shown} == {"1", "2", "3", "4"}
+
+
+def test_capture_recapture():
+    n, _ = chapman(50, 60, 30)
+    assert round(n) == 99
+
+
+def test_completeness_from_overlapping_instances(engine):
+    page = [Post("mastodon", f"u{i}", "a@m.example", T0, "t", source="https://one") for i in range(10)]
+    other = [Post("mastodon", f"u{i}", "a@m.example", T0, "t", source="https://two") for i in range(5, 15)]
+    ingest(engine, Batch(posts=page))
+    ingest(engine, Batch(posts=other))
+    with engine.connect() as conn:
+        est = estimate(conn)["mastodon"]
+    assert est["observed"] == 15 and 15 <= est["estimated"] <= 25 and 0.6 < est["coverage"] <= 1
