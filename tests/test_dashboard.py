@@ -1,0 +1,107 @@
+"""Every page with Streamlit's AppTest over the demo store."""
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from summitpulse import moderation
+from summitpulse.models import Author, Batch, Post
+from summitpulse.store import ingest, open_store
+
+from .conftest import ROOT
+
+PUBLIC = ["live", "theme"]
+ORGANISER = ["participants", "contributors", "programme", "network", "health", "moderation", "export"]
+HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> \u202eevil <b>bold</b>"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Streamlit's caches live as long as the process: each test starts from its own store."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app_env(monkeypatch, demo_url):
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", demo_url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    monkeypatch.setenv("SUMMITPULSE_ORGANISER_PASSWORD", "correct horse")
+
+
+def _app(page: str, organiser: bool = False, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    if organiser:
+        at.session_state["organiser"] = True
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", PUBLIC + ORGANISER)
+def test_every_page_renders_without_exceptions(app_env, page):
+    at = _app(page, organiser=True)
+    assert not at.exception, at.exception
+
+
+def test_the_live_screen_shows_counters_wall_and_programme(app_env):
+    html = _html(_app("live", kiosk="1"))
+    for part in ("Posts", "Last 15 minutes", "In the room", "Remote", "Potential reach", "Latest posts",
+                 "Theme pulse", "Leading the conversation", "sp-card"):
+        assert part in html
+
+
+@pytest.mark.parametrize("page", ORGANISER)
+def test_organiser_pages_refuse_without_the_password(app_env, page):
+    at = _app(page)
+    assert at.title[0].value == "Organisers only"
+    assert not at.dataframe
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_lets_in(app_env):
+    at = _app("participants")
+    at.text_input[0].input("wrong")
+    at.button[0].click().run()
+    assert at.error and "not right" in at.error[0].value
+    at.text_input[0].input("correct horse")
+    at.button[0].click().run()
+    assert at.title[0].value == "Participants"
+
+
+def test_the_theme_choice_lives_in_the_url(app_env):
+    at = _app("theme", theme_name="Education theory")
+    assert at.selectbox[0].value == "Education theory"
+    assert "Education theory" in _html(at)
+    at.selectbox[0].select("Social-media scholarship").run()
+    assert at.query_params["theme_name"] == ["Social-media scholarship"] or \
+        at.query_params["theme_name"] == "Social-media scholarship"
+
+
+def test_filters_change_the_output(app_env):
+    at = _app("contributors", organiser=True)
+    everyone = at.dataframe[0].value
+    at.multiselect(key="f_networks").select("bluesky").run()
+    bluesky = at.dataframe[0].value
+    assert set(bluesky.network) == {"bluesky"} and set(everyone.network) > {"bluesky"}
+
+
+def test_hostile_post_text_is_escaped_on_the_wall(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'hostile.db'}"
+    engine = open_store(url)
+    from datetime import datetime, timezone
+    now = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
+    ingest(engine, Batch(posts=[Post("x", "1", "9", now, HOSTILE + " " + "e\u0301" * 300 + "x" * 10_000)],
+                         authors=[Author("x", "9", "<b>h</b>", "<img src=x onerror=alert(2)>")]))
+    with engine.begin() as conn:
+        moderation.set_status(conn, "x", "1", "approved", "test", "tester")
+        conn.exec_driver_sql(f"INSERT INTO meta (key, value) VALUES ('clock_ts', '{int(now.timestamp()) + 60}')")
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    html = _html(_app("live", kiosk="1"))
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert "onerror=alert(1)" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
