@@ -51,7 +51,8 @@ def screen() -> None:
         frame = data.participation_over_time(900, int(config.event.start.timestamp()) - 3 * 3600)
         frame = frame[frame.time.astype("int64") // 10**9 + 900 <= now]  # complete buckets only
         if frame.empty:
-            st.info("No posts yet. They appear here as the collectors bring them in.")
+            st.markdown('<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>',
+                        unsafe_allow_html=True)
         else:
             st.plotly_chart(charts.participation_area(frame, mode, 400, big=kiosk), width="stretch",
                             theme=None, config={"displayModeBar": False}, key="part")
@@ -64,8 +65,12 @@ def screen() -> None:
     last_hour = controls.Selection(3600, chosen.networks, chosen.themes).at(now)
     with pulse_col:
         st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
-        st.plotly_chart(charts.theme_bars(data.theme_totals(last_hour), mode, 215, big=kiosk), width="stretch",
-                        theme=None, config={"displayModeBar": False}, key="pulse")
+        pulse = data.theme_totals(last_hour)
+        if pulse.posts.sum():
+            st.plotly_chart(charts.theme_bars(pulse, mode, 215, big=kiosk), width="stretch",
+                            theme=None, config={"displayModeBar": False}, key="pulse")
+        else:
+            st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)
     with lead_col:
         st.markdown(cards.panel_title("Leading the conversation — last hour"), unsafe_allow_html=True)
         top = data.ranking(last_hour, "engagement", 3)
