@@ -50,7 +50,9 @@ def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320) -> go.
     frame = frame.assign(who=frame.label.map(LABELS))
     fig = px.bar(frame, x="posts", y=y, color="who", orientation="h", barmode="stack",
                  color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS})
-    return _finish(fig, mode, height, False)
+    _finish(fig, mode, height, False)
+    fig.update_layout(legend=dict(orientation="h", y=-0.35, x=0), margin=dict(b=60))
+    return fig
 
 
 def network_graph(nodes: pd.DataFrame, lines: pd.DataFrame, mode: str, height: int = 620) -> go.Figure:
