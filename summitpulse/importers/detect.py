@@ -1,0 +1,91 @@
+"""Read an archive file and say what each record is: (where, payload kind, payload, problem)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+from .tags_csv import read_tags_csv
+
+Record = tuple[str, str, object, str]
+
+
+def kind_of(obj) -> str | None:
+    """The normaliser a JSON value belongs to, or None when it is none of the known shapes."""
+    if isinstance(obj, list):
+        first = next((o for o in obj if isinstance(o, dict)), None)
+        if first is None:
+            return None
+        if "uri" in first and "account" in first:
+            return "mastodon_statuses"
+        if "uri" in first and "record" in first:
+            return "bluesky_search"
+        if "author_id" in first or "text" in first and "id" in first:
+            return "x_page"
+        return None
+    if not isinstance(obj, dict):
+        return None
+    if "data" in obj or "includes" in obj:
+        return "x_page"
+    if "posts" in obj:
+        return "bluesky_search"
+    if "time_us" in obj and "did" in obj:
+        return "jetstream_event"
+    if "uri" in obj and "account" in obj:
+        return "mastodon_statuses"
+    if "uri" in obj and "record" in obj and "author" in obj:
+        return "bluesky_search"
+    if "author_id" in obj and "id" in obj:
+        return "x_page"
+    return None
+
+
+def wrap(kind: str, obj):
+    """Single objects in the shape their normaliser takes (a page)."""
+    if kind == "mastodon_statuses" and isinstance(obj, dict):
+        return [obj]
+    if kind == "bluesky_search" and isinstance(obj, (list, dict)) and not (isinstance(obj, dict) and "posts" in obj):
+        return {"posts": obj if isinstance(obj, list) else [obj]}
+    if kind == "x_page" and isinstance(obj, list):
+        return {"data": obj}
+    if kind == "x_page" and "data" not in obj and "includes" not in obj:
+        return {"data": [obj]}
+    return obj
+
+
+def _record(where: str, obj) -> Record:
+    kind = kind_of(obj)
+    if kind is None:
+        return where, "", None, "not an X, Mastodon or Bluesky record"
+    return where, kind, wrap(kind, obj), ""
+
+
+def _json_lines(path: Path) -> Iterator[Record]:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield f"{path}:{number}", "", None, f"not JSON ({exc.msg})"
+                continue
+            yield _record(f"{path}:{number}", obj)
+
+
+def records(path: Path) -> Iterator[Record]:
+    """Every record of an archive file, by its extension and content."""
+    suffix = path.suffix.casefold()
+    if suffix == ".csv":
+        yield from read_tags_csv(path)
+        return
+    if suffix in (".jsonl", ".ndjson"):
+        yield from _json_lines(path)
+        return
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError:  # a .json file that is really JSON lines
+        yield from _json_lines(path)
+        return
+    yield _record(str(path), obj)

@@ -1,0 +1,85 @@
+"""Import: the shared real payloads, the demo's own archives, TAGS CSV, broken lines — twice without change."""
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+from sqlalchemy import text
+
+from summitpulse.importers import import_files
+
+from .conftest import ROOT
+
+
+def _posts(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT network, native_id, text, like_count FROM posts ORDER BY 1, 2")).all()
+
+
+def _archives(fixtures_dir, tmp_path):
+    """The shared fixtures as the files people have: X pages, a Mastodon page, a PostView, Jetstream JSONL."""
+    cassette = yaml.safe_load((fixtures_dir / "mastodon/test_pagination_iterator.yaml").read_text())
+    pages = [i["response"]["body"]["string"] for i in cassette["interactions"] if "timelines/tag" in i["request"]["uri"]]
+    (tmp_path / "mastodon.jsonl").write_text("".join(s + "\n" for page in pages for s in
+                                                     map(json.dumps, json.loads(page))))
+    view = json.loads((fixtures_dir / "bluesky/thread_view_post_with_embed_media.json").read_text())["thread"]["post"]
+    (tmp_path / "postview.json").write_text(json.dumps(view))
+    return [*sorted((fixtures_dir / "x").glob("docs_*.json")), tmp_path / "mastodon.jsonl", tmp_path / "postview.json",
+            fixtures_dir / "bluesky/jetstream_expected_v1.jsonl"]
+
+
+def test_the_shared_fixtures_import_and_a_second_run_changes_nothing(config, sqlite_engine, fixtures_dir, tmp_path, capsys):
+    files = _archives(fixtures_dir, tmp_path)
+    assert import_files(config, sqlite_engine, files) == 0
+    first = _posts(sqlite_engine)
+    assert import_files(config, sqlite_engine, files) == 0
+    assert _posts(sqlite_engine) == first
+    networks = {n for n, *_ in first}
+    assert networks == {"x", "mastodon", "bluesky"}
+    out = capsys.readouterr()
+    assert "import: read" in out.out and "new 0" in out.out.splitlines()[-1]
+
+
+def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(config, sqlite_engine, fixtures_dir, tmp_path, capsys):
+    good = (fixtures_dir / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
+    tagged = [line for line in good if "#tag" in line]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([tagged[0], '{"truncated": ', "[1, 2, 3]", tagged[1]]) + "\n")
+    import_files(config, sqlite_engine, [broken])
+    err = capsys.readouterr().err
+    assert f"{broken}:2: not JSON" in err
+    assert f"{broken}:3: not an X, Mastodon or Bluesky record" in err
+
+
+def test_a_tags_spreadsheet_imports(config, sqlite_engine, tmp_path):
+    sheet = tmp_path / "tags.csv"
+    sheet.write_text(
+        "id_str,from_user,text,created_at,time,geo_coordinates,user_lang,in_reply_to_user_id_str,"
+        "in_reply_to_screen_name,from_user_id_str,in_reply_to_status_id_str,source,profile_image_url,"
+        "user_followers_count,user_friends_count,user_location,status_url,entities_str\n"
+        "524935155112914944,drsherbino,Great start to #SoMeSummit,Wed Oct 22 12:31:05 +0000 2014,,"
+        "\"loc: 43.6505,-79.3839\",en,,,16442937,,web,https://pbs.twimg.com/a.jpg,5000,300,Toronto,,\n"
+        ",nobody,no id,Wed Oct 22 12:31:05 +0000 2014,,,,,,,,,,,,,,\n")
+    import_files(config, sqlite_engine, [sheet])
+    with sqlite_engine.connect() as conn:
+        row = conn.execute(text("SELECT p.text, p.latitude, a.handle, a.followers, p.matched_tags FROM posts p "
+                                "JOIN authors a USING (network, author_id)")).one()
+    assert row == ("Great start to #SoMeSummit", 43.6505, "drsherbino", 5000, '["somesummit"]')
+
+
+def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "summitpulse", *args], cwd=ROOT, text=True, capture_output=True,
+                          env={**os.environ, "SUMMITPULSE_DATABASE_URL": db})
+
+
+def test_the_demos_own_archive_imports_through_the_cli(tmp_path):
+    source, target = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    assert _cli(source, "demo", "--speed", "max", "--archive", str(tmp_path / "arch")).returncode == 0
+    files = [str(tmp_path / "arch" / f) for f in ("x.jsonl", "mastodon.jsonl", "bluesky.jsonl")]
+    first = _cli(target, "import", *files)
+    second = _cli(target, "import", *files)
+    assert first.returncode == 0 and "rejected 0" in first.stdout and "new 0" in second.stdout
+    exported = _cli(target, "export", "posts").stdout
+    original = _cli(source, "export", "posts").stdout
+    assert len(exported.splitlines()) == len(original.splitlines()) >= 3000
