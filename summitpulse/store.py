@@ -9,6 +9,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -55,8 +56,29 @@ def open_store(url: str) -> Engine:
 
 def dialect_insert(conn: Connection, table):
     """INSERT for the connection's dialect, with on_conflict_do_update/do_nothing."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    return _insert_for(conn.dialect.name, table)
+
+
+def _insert_for(dialect_name: str, table):
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+
+
+@lru_cache(maxsize=None)
+def _statement(dialect_name: str, name: str):
+    """The batch statements, built once per dialect (the hot path of every ingest)."""
+    if name == "posts":
+        stmt = _insert_for(dialect_name, schema.posts)
+        ex = stmt.excluded
+        refreshed = {c: (func.coalesce(ex[c], schema.posts.c[c]) if c.endswith("_count") else ex[c]) for c in _REFRESHED}
+        return stmt.on_conflict_do_update(index_elements=["network", "native_id"], set_=refreshed)
+    if name == "authors":
+        stmt = _insert_for(dialect_name, schema.authors)
+        ex = stmt.excluded
+        keep = {"followers": func.coalesce(ex.followers, schema.authors.c.followers)}
+        set_ = {c: keep.get(c, ex[c]) for c in ("handle", "display_name", "followers", "location",
+                                                "description", "avatar_url", "url", "updated_ts")}
+        return stmt.on_conflict_do_update(index_elements=["network", "author_id"], set_=set_)
+    return _insert_for(dialect_name, schema.metadata.tables[name.removeprefix("ignore:")]).on_conflict_do_nothing()
 
 
 def _ts(dt: datetime) -> int:
@@ -86,11 +108,7 @@ _REFRESHED = ("text", "like_count", "repost_count", "reply_count", "quote_count"
 
 
 def _upsert_posts(conn: Connection, rows: list[dict]) -> None:
-    stmt = dialect_insert(conn, schema.posts)
-    ex = stmt.excluded
-    refreshed = {c: (func.coalesce(ex[c], schema.posts.c[c]) if c.endswith("_count") else ex[c])
-                 for c in _REFRESHED}
-    conn.execute(stmt.on_conflict_do_update(index_elements=["network", "native_id"], set_=refreshed), rows)
+    conn.execute(_statement(conn.dialect.name, "posts"), rows)
 
 
 def _upsert_authors(conn: Connection, authors: Iterable[Author], now: int) -> None:
@@ -98,15 +116,8 @@ def _upsert_authors(conn: Connection, authors: Iterable[Author], now: int) -> No
     partial = [a for a in authors if a.partial]
     _insert_ignore(conn, schema.authors, list(_author_rows(partial, now).values()))
     rows = _author_rows([a for a in authors if not a.partial], now)
-    if not rows:
-        return
-    stmt = dialect_insert(conn, schema.authors)
-    ex = stmt.excluded
-    keep = {"followers": func.coalesce(ex.followers, schema.authors.c.followers)}
-    set_ = {c: keep.get(c, ex[c]) for c in ("handle", "display_name", "followers", "location",
-                                            "description", "avatar_url", "url", "updated_ts")}
-    conn.execute(stmt.on_conflict_do_update(index_elements=["network", "author_id"], set_=set_),
-                 list(rows.values()))
+    if rows:
+        conn.execute(_statement(conn.dialect.name, "authors"), list(rows.values()))
 
 
 def _author_rows(authors: Iterable[Author], now: int) -> dict[str, dict]:
@@ -118,7 +129,7 @@ def _author_rows(authors: Iterable[Author], now: int) -> dict[str, dict]:
 
 def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:
     if rows:
-        conn.execute(dialect_insert(conn, table).on_conflict_do_nothing(), rows)
+        conn.execute(_statement(conn.dialect.name, f"ignore:{table.name}"), rows)
 
 
 def _existing(conn: Connection, posts: Sequence[Post]) -> set[tuple[str, str]]:

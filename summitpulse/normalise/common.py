@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from html import unescape
-from html.parser import HTMLParser
 
 HASHTAG = re.compile(r"(?<![\w&])#(\w{1,100})", re.UNICODE)
 
@@ -89,34 +88,23 @@ def _field(mapping, key: str):
     return mapping[key]
 
 
-class _TextExtractor(HTMLParser):
-    """Plain text and links of a Mastodon status's HTML content."""
+BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
+ANCHOR = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
+ATTR = re.compile(r"""(href|class)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "p" and self.parts:
-            self.parts.append("\n\n")
-        elif tag == "a":
-            classes = (a.get("class") or "").split()
-            if a.get("href") and not {"mention", "hashtag"} & set(classes):
-                self.links.append(a["href"])
-
-    def handle_data(self, data):
-        self.parts.append(data)
+def _link(anchor: str) -> str | None:
+    """The href of an ``<a>`` that is not a mention or hashtag link."""
+    attrs = {m.group(1).casefold(): m.group(2) if m.group(2) is not None else m.group(3) for m in ATTR.finditer(anchor)}
+    classes = set((attrs.get("class") or "").split())
+    return None if {"mention", "hashtag"} & classes or not attrs.get("href") else unescape(attrs["href"])
 
 
 def html_to_text(html: str) -> tuple[str, list[str]]:
-    """Plain text and non-mention links from HTML; never raises on bad markup."""
+    """Plain text and non-mention links of a status's HTML; never raises on bad markup."""
     if not html or "<" not in html:
         return unescape(html or ""), []
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts).strip(), parser.links
+    links = [link for link in map(_link, ANCHOR.findall(html)) if link]
+    text = TAG.sub("", BREAK.sub(lambda m: "\n" if m.group(0).lower().startswith("<br") else "\n\n", html))
+    return unescape(text).strip(), links

@@ -1,0 +1,99 @@
+"""Ingest speed: raw API payload → normalise → upsert into SQLite, against raw sqlite3 executemany.
+
+Builds ≥ 200,000 demo posts rendered as the networks' real payloads (X search
+pages, Mastodon status pages, Bluesky searchPosts pages, 100 posts each),
+then times the project's path end to end, and a bare executemany of the same
+post rows into an unindexed table as the ceiling. Goal: ≥ 25,000 posts/s.
+
+    .venv/bin/python bench/ingest.py [--posts 200000]
+"""
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from summitpulse.config import load_config  # noqa: E402
+from summitpulse.demo.payloads import mastodon_status, search_page, x_page  # noqa: E402
+from summitpulse.demo.personas import build_cast  # noqa: E402
+from summitpulse.demo.script import write_script  # noqa: E402
+from summitpulse.models import Batch  # noqa: E402
+from summitpulse.normalise import normalise  # noqa: E402
+from summitpulse.store import _post_row, ingest, open_store  # noqa: E402
+
+PAGE = 100
+
+
+def payloads(config, total: int) -> list[tuple[str, object]]:
+    """(kind, payload) pairs carrying about ``total`` posts."""
+    posts = [p for p in write_script(config, build_cast(config), total=total) if p.kind != "repost" or p.network != "bluesky"]
+    children: dict = {}
+    instance = config.networks.mastodon.instances[0]
+    out = []
+    for network in ("x", "mastodon", "bluesky"):
+        mine = [p for p in posts if p.network == network]
+        for i in range(0, len(mine), PAGE):
+            chunk = mine[i:i + PAGE]
+            now = chunk[-1].ts
+            if network == "x":
+                out.append(("x_page", x_page(chunk, children, now)))
+            elif network == "mastodon":
+                out.append(("mastodon_statuses", [mastodon_status(p, instance, children, now) for p in chunk]))
+            else:
+                out.append(("bluesky_search", search_page(chunk, children, now, cursor=str(i))))
+    return out
+
+
+def end_to_end(url: str, config, work, pages_per_transaction: int) -> tuple[int, float]:
+    """Normalise every page and upsert, committing every ``pages_per_transaction`` pages."""
+    engine = open_store(url)
+    started, count = time.perf_counter(), 0
+    for i in range(0, len(work), pages_per_transaction):
+        batch = Batch()
+        for kind, payload in work[i:i + pages_per_transaction]:
+            batch.extend(normalise(kind, payload, config.hashtags.all, source="bench"))
+        count += ingest(engine, batch).new
+    return count, time.perf_counter() - started
+
+
+def raw_executemany(path: str, rows: list[dict]) -> float:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    columns = list(rows[0])
+    conn.execute(f"CREATE TABLE raw ({', '.join(columns)})")
+    sql = f"INSERT INTO raw VALUES ({', '.join('?' for _ in columns)})"
+    values = [tuple(str(v) if hasattr(v, "tzinfo") else v for v in r.values()) for r in rows]
+    started = time.perf_counter()
+    for i in range(0, len(values), PAGE):
+        with conn:
+            conn.executemany(sql, values[i:i + PAGE])
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=215_000)
+    args = parser.parse_args()
+    config = load_config(Path(__file__).resolve().parent.parent / "config.yaml")
+    t = time.perf_counter()
+    work = payloads(config, args.posts)
+    print(f"built {len(work):,} payload pages in {time.perf_counter() - t:.1f} s (not timed below)")
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [_post_row(p, 0) for kind, payload in work for p in normalise(kind, payload).posts]
+        raw_rate = len(rows) / raw_executemany(f"{tmp}/raw.db", rows)
+        print(f"raw sqlite3 executemany of the same post rows: {raw_rate:,.0f} rows/s (the ceiling)")
+        for pages, label in ((1, "one page per transaction (live polling)"), (10, "10 pages per transaction (backfill, import)")):
+            stored, seconds = end_to_end(f"sqlite:///{tmp}/bench{pages}.db", config, work, pages)
+            rate = stored / seconds
+            print(f"end to end, {label}: {stored:,} posts in {seconds:.1f} s = {rate:,.0f} posts/s, "
+                  f"ratio to raw {rate / raw_rate:.2f}, goal ≥ 25,000: {'met' if rate >= 25_000 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
