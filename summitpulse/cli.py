@@ -6,6 +6,7 @@ calls the module that does the work.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import sys
 from pathlib import Path
@@ -88,7 +89,14 @@ def cmd_demo(config: Config, args) -> int:
                     reset=args.reset, archive=args.archive)
 
 
+def _not_yet(what: str) -> int:
+    print(f"error: {what} is not available in this release yet; see the README's roadmap", file=sys.stderr)
+    return 2
+
+
 def cmd_collect(config: Config, args) -> int:
+    if importlib.util.find_spec("collectors.scheduler") is None:
+        return _not_yet("live collection (`collect`)")
     from collectors.scheduler import run_collectors
     return run_collectors(config, open_store(config.effective_database_url), once=args.once, network=args.network)
 
@@ -104,6 +112,8 @@ def cmd_export(config: Config, args) -> int:
 
 
 def cmd_report(config: Config, args) -> int:
+    if importlib.util.find_spec("summitpulse.report") is None:
+        return _not_yet("the post-event report (`report`)")
     from .report import write_report
     return write_report(config, open_store(config.effective_database_url), Path(args.out), pdf=args.pdf)
 
