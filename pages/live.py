@@ -5,7 +5,8 @@ import streamlit as st
 
 from summitpulse.analysis import participation
 from summitpulse.analysis.programme import now_on
-from summitpulse.ui import cards, charts, controls, data
+from summitpulse import charts
+from summitpulse.ui import cards, controls, data
 
 config = data.config()
 kiosk, mode = controls.kiosk(), controls.mode()

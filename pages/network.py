@@ -1,7 +1,8 @@
 """Conversation network: who talks to whom (replies, mentions, reposts, quotes)."""
 import streamlit as st
 
-from summitpulse.ui import charts, controls, data
+from summitpulse import charts
+from summitpulse.ui import controls, data
 
 if not controls.organiser_gate():
     st.stop()

@@ -2,7 +2,8 @@
 import streamlit as st
 
 from summitpulse.analysis import participation
-from summitpulse.ui import charts, controls, data
+from summitpulse import charts
+from summitpulse.ui import controls, data
 
 if not controls.organiser_gate():
     st.stop()

@@ -8,7 +8,8 @@ import streamlit as st
 
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.programme import now_on
-from summitpulse.ui import cards, charts, controls, data
+from summitpulse import charts
+from summitpulse.ui import cards, controls, data
 
 config = data.config()
 mode = controls.mode()

@@ -86,3 +86,8 @@ def queue(conn: Connection, config: Config, filters: Filters, limit: int = 50) -
     return out
 
 
+
+
+def top_posts(conn: Connection, config: Config, filters: Filters, limit: int = 10) -> list[dict]:
+    """The most engaging posts moderation lets through (hidden, spam and opted-out left out)."""
+    return _shown(conn, config, _candidates(conn, config, filters, ENGAGEMENT.desc(), limit * 4))[:limit]

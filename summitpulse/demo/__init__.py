@@ -15,6 +15,7 @@ The ground truth (who is really in the room, stakeholder group) goes to the
 from __future__ import annotations
 
 import logging
+import sys
 
 from sqlalchemy import Engine, delete, select
 from tqdm import tqdm
@@ -68,7 +69,7 @@ def run_demo(config: Config, engine: Engine, speed: float = 60.0, reset: bool = 
     resume = None if speed == float("inf") else _resume_from(engine, begin, end)
     while True:
         player = Player(config, engine, posts, archive)
-        with tqdm(total=len(posts), desc="demo posts", unit="post", disable=speed != float("inf")) as bar:
+        with tqdm(total=len(posts), desc="demo posts", unit="post", disable=speed != float("inf") or not sys.stderr.isatty()) as bar:
             play(player, begin, resume or first_keynote, end, speed, progress=bar)
         if speed == float("inf"):
             print(f"demo: {len(posts)} posts from {len(cast)} participants loaded")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .style import NETWORK_NAMES
+from ..palette import NETWORK_NAMES
 
 MAX_TEXT = 600
 

@@ -9,7 +9,7 @@ from ..analysis.filters import Filters
 from ..auth import check_password, password_configured
 from ..models import NETWORKS
 from . import data
-from .style import NETWORK_NAMES
+from ..palette import NETWORK_NAMES
 
 WINDOWS = {"Whole event": None, "Last 15 minutes": 900, "Last hour": 3600, "Last 3 hours": 3 * 3600}
 

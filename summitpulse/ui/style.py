@@ -1,22 +1,12 @@
-"""The look: high-contrast light and dark themes, large type for a projector, plotly templates."""
+"""The look: high-contrast light and dark themes and large type for a projector."""
 from __future__ import annotations
 
 import streamlit as st
-
-PALETTE = {"in_room": "#0f766e", "remote": "#7c3aed", "unknown": "#94a3b8",
-           "x": "#111827", "mastodon": "#6364ff", "bluesky": "#0a7aff"}
-THEME_COLOURS = ["#0f766e", "#b45309", "#1d4ed8", "#be123c", "#7c3aed", "#15803d"]
-LABELS = {"in_room": "In the room", "remote": "Remote", "unknown": "Not known"}
-NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
 
 _VARS = {
     "light": {"bg": "#f8fafc", "panel": "#ffffff", "ink": "#0f172a", "muted": "#475569", "line": "#e2e8f0"},
     "dark": {"bg": "#0b1120", "panel": "#111a2e", "ink": "#f1f5f9", "muted": "#cbd5e1", "line": "#1e293b"},
 }
-
-
-def plotly_template(mode: str) -> str:
-    return "plotly_dark" if mode == "dark" else "plotly_white"
 
 
 def apply(mode: str, accent: str, kiosk: bool) -> None:

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from .style import LABELS, NETWORK_NAMES, PALETTE, THEME_COLOURS, plotly_template
+from .palette import LABELS, NETWORK_NAMES, PALETTE, THEME_COLOURS, plotly_template
 
 
 def _finish(fig: go.Figure, mode: str, height: int, big: bool) -> go.Figure:

@@ -1,0 +1,68 @@
+"""``report``: the post-event report as one self-contained HTML file (and a PDF with --pdf).
+
+Plotly's library is embedded once, inline; images are the posts' own data
+URIs or nothing; so the file opens offline and makes no request. The data
+files of the appendix (CSV and Parquet) are written beside it.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from plotly.offline import get_plotlyjs
+from sqlalchemy import Engine
+from tqdm import tqdm
+
+from ..config import Config
+from ..export import EXPORTS
+from .sections import gather
+
+TEMPLATES = Environment(loader=PackageLoader("summitpulse.report", "templates"),
+                        autoescape=select_autoescape(["html", "j2"]))
+
+
+def build_report_html(config: Config, engine: Engine, data_dir: str = "", progress=None) -> str:
+    """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked."""
+    with engine.connect() as conn:
+        context = gather(conn, config, progress)
+    return TEMPLATES.get_template("report.html.j2").render(plotly_js=get_plotlyjs(), data_dir=data_dir,
+                                                          files=list(EXPORTS), **context)
+
+
+def write_data_files(config: Config, engine: Engine, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with engine.connect() as conn:
+        for name, build in EXPORTS.items():
+            frame = build(conn, config)
+            frame.to_csv(folder / f"{name}.csv", index=False)
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def print_pdf(html: Path, pdf: Path) -> bool:
+    """Headless Chromium's print-to-PDF; False when no chromium is installed."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return False
+    subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri()],
+                   check=True, capture_output=True, timeout=180)
+    return True
+
+
+def write_report(config: Config, engine: Engine, out: Path, pdf: bool = False) -> int:
+    folder = out.with_name(out.stem + "_data")
+    with tqdm(total=9, desc="report", unit="section", disable=not sys.stderr.isatty()) as bar:
+        html = build_report_html(config, engine, data_dir=folder.name, progress=bar)
+        write_data_files(config, engine, folder)
+    out.write_text(html, encoding="utf-8")
+    print(f"wrote {out} and its data files in {folder}/")
+    if pdf:
+        target = out.with_suffix(".pdf")
+        if not print_pdf(out, target):
+            print("error: --pdf needs Debian's chromium (apt-get install chromium)", file=sys.stderr)
+            return 2
+        print(f"wrote {target}")
+    return 0

@@ -1,0 +1,67 @@
+"""What the report says, gathered from the analysis: figures as HTML fragments, tables as records."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from plotly.graph_objects import Figure
+from sqlalchemy import Connection
+
+from .. import charts
+from ..analysis import contributors, graph, metrics, participation, programme, themes, topics
+from ..analysis.filters import Filters
+from ..completeness import estimate
+from ..config import Config
+from ..health import health
+from ..wall import top_posts
+
+RANKINGS = {"posts": "Most active (posts)", "engagement": "Most engaging (likes, reposts, replies, quotes received)",
+            "reach": "Widest potential reach (posts × followers — an upper bound)",
+            "mentions": "Most mentioned", "influence": "Most influential (PageRank on the conversation graph)"}
+
+
+def _fig(figure: Figure) -> str:
+    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False, "responsive": True})
+
+
+def _step(progress) -> None:
+    if progress is not None:
+        progress.update()
+
+
+def gather(conn: Connection, config: Config, progress=None) -> dict:
+    """Every section's content, in reading order."""
+    everything = Filters()
+    people = participation.classify(conn, config)
+    _step(progress)
+    head = metrics.headline(conn, config, everything, int(config.event.end.timestamp()))
+    _step(progress)
+    out = {"config": config, "title": config.dashboard.title, "accent": config.dashboard.accent_color,
+           "generated": datetime.now(timezone.utc).astimezone(config.event.tz), "headline": head,
+           "split": participation.split(people) if not people.empty else None,
+           "timeline": _fig(charts.network_timeline(metrics.timeline(conn, config, everything, 900), "light", 340)),
+           "participation_time": _fig(charts.participation_area(
+               participation.split_over_time(conn, config, people, 900), "light", 340)) if not people.empty else ""}
+    _step(progress)
+    by_theme = themes.by_participation(conn, config, everything, people)
+    out |= {"theme_totals": themes.totals(conn, config, everything).to_dict("records"),
+            "theme_time": _fig(charts.theme_lines(themes.timeline(conn, config, everything, 1800), "light", 340)),
+            "theme_split": _fig(charts.split_bars(by_theme, "light", "theme", 300)) if not by_theme.empty else "",
+            "emerging": topics.emerging(conn, config, everything)}
+    _step(progress)
+    out["rankings"] = {RANKINGS[by]: contributors.rank(conn, config, everything, by, 10).to_dict("records")
+                       for by in RANKINGS}
+    _step(progress)
+    out["sessions"] = programme.activity(conn, config, everything).to_dict("records")
+    _step(progress)
+    handles = {r["person"]: r["handle"] for rows in out["rankings"].values() for r in rows}
+    nodes, lines = graph.conversation(conn, config, everything, handles, 40)
+    out["network"] = _fig(charts.network_graph(nodes, lines, "light", 560)) if not nodes.empty else ""
+    _step(progress)
+    out["top_posts"] = top_posts(conn, config, everything, 10)
+    _step(progress)
+    out |= {"coverage": estimate(conn), "health": health(conn, config.networks.x.poll_seconds).to_dict("records"),
+            "weights": config.participation, "languages": metrics.languages(conn, config, everything).to_dict("records"),
+            "tags": metrics.top_tags(conn, config, everything).to_dict("records"),
+            "links": metrics.top_links(conn, config, everything).to_dict("records")}
+    _step(progress)
+    return out
