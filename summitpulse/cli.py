@@ -112,8 +112,6 @@ def cmd_export(config: Config, args) -> int:
 
 
 def cmd_report(config: Config, args) -> int:
-    if importlib.util.find_spec("summitpulse.report") is None:
-        return _not_yet("the post-event report (`report`)")
     from .report import write_report
     return write_report(config, open_store(config.effective_database_url), Path(args.out), pdf=args.pdf)
 
