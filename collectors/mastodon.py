@@ -1,0 +1,116 @@
+"""Mastodon: every configured instance's hashtag timeline, for every event tag (Mastodon.py).
+
+Each instance sees its own slice of the fediverse; the same status through
+two instances is one post (normalised on its ``uri``). The cursor is the
+instance-local id of the newest status stored; ``min_id`` pages forward from
+it with no gap. A first run backfills backwards to the event's start.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from mastodon import Mastodon
+from mastodon.errors import (MastodonAPIError, MastodonNetworkError, MastodonNotFoundError, MastodonRatelimitError,
+                             MastodonServerError, MastodonUnauthorizedError)
+
+from summitpulse.config import Config
+from summitpulse.models import Batch
+from summitpulse.normalise import normalise
+from summitpulse.normalise.common import parse_time
+from summitpulse.secrets import get_secret
+
+from .retry import Fault, retrying
+from .runs import Run, StopRun
+
+PAGE = 40
+MAX_PAGES = 50
+
+
+def client(instance: str, timeout: float = 10.0) -> Mastodon:
+    return Mastodon(api_base_url=instance, access_token=get_secret("mastodon_token", instance),
+                    ratelimit_method="throw", request_timeout=timeout)
+
+
+def classify(exc: BaseException) -> Fault | None:
+    if isinstance(exc, MastodonRatelimitError):
+        return Fault("rate_limit", reset_at=getattr(exc, "reset_at", None))
+    if isinstance(exc, MastodonUnauthorizedError):
+        return Fault("refused", retry=False)
+    if isinstance(exc, MastodonNotFoundError):
+        return Fault("not_found", retry=False)
+    if isinstance(exc, MastodonServerError):
+        return Fault("server_error")
+    if isinstance(exc, MastodonNetworkError):
+        return Fault("timeout")
+    if isinstance(exc, MastodonAPIError):  # e.g. a truncated page that is not JSON
+        return Fault("bad_page")
+    return None
+
+
+@retrying(classify)
+def fetch(run: Run, api: Mastodon, tag: str, **params) -> list:
+    try:
+        return list(api.timeline_hashtag(tag, limit=PAGE, **params))
+    except MastodonRatelimitError as exc:
+        exc.reset_at = api.ratelimit_reset
+        raise
+
+
+def _newest(page: list) -> str:
+    return str(max(int(str(s["id"])) for s in page))
+
+
+def _oldest(page: list):
+    return min(page, key=lambda s: int(str(s["id"])))
+
+
+def forward(run: Run, api: Mastodon, tag: str, cursor: str, instance: str, tags: list[str]) -> None:
+    """Every status newer than ``cursor``, page by page, each stored with its cursor."""
+    for _ in range(MAX_PAGES):
+        page = fetch(run, api, tag, min_id=cursor)
+        if not page:
+            return
+        cursor = _newest(page)
+        run.store(normalise("mastodon_statuses", page, tags, source=instance), cursor=cursor)
+
+
+def backfill(run: Run, api: Mastodon, tag: str, instance: str, config: Config) -> None:
+    """Back from the newest status to the event's start; the cursor is set once it is complete."""
+    newest, max_id = None, None
+    for _ in range(MAX_PAGES):
+        page = fetch(run, api, tag, max_id=max_id) if max_id else fetch(run, api, tag)
+        if not page:
+            break
+        newest = newest or _newest(page)
+        run.store(normalise("mastodon_statuses", page, config.hashtags.all, source=instance))
+        oldest = _oldest(page)
+        run.reached(parse_time(oldest["created_at"]))
+        if parse_time(oldest["created_at"]) < config.event.start:
+            break
+        max_id = str(oldest["id"])
+    if newest:
+        run.store(Batch(), cursor=newest)
+
+
+def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    """One run for one instance and one tag."""
+    name = f"mastodon:{urlparse(instance).hostname}:#{tag}"
+    with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
+        api = client(instance, timeout)
+        cursor = run.cursor()
+        try:
+            if cursor:
+                forward(run, api, tag, cursor, instance, config.hashtags.all)
+            else:
+                backfill(run, api, tag, instance, config)
+        except StopRun as stop:
+            if "refused" in str(stop):
+                run.fault("refused", f"{instance} refuses anonymous hashtag timelines; set "
+                                     "SUMMITPULSE_MASTODON_TOKEN (or the instance's own variable)")
+            raise
+
+
+def jobs(config: Config) -> list[tuple[str, dict]]:
+    """(name, kwargs for collect) for every instance × tag."""
+    return [(f"mastodon:{urlparse(i).hostname}:#{t}", {"instance": i.rstrip("/"), "tag": t})
+            for i in config.networks.mastodon.instances for t in config.hashtags.all]

@@ -1,0 +1,92 @@
+"""A tiny threaded HTTP server on 127.0.0.1 whose routes are plain functions, with a fault queue.
+
+Faults are consumed one per matching request: '500', '429', 'timeout',
+'truncated' (half a JSON body), '401', 'down' (connection dropped).
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class Reply:
+    def __init__(self, body=None, status: int = 200, headers: dict | None = None):
+        self.body, self.status, self.headers = body, status, headers or {}
+
+
+class FakeServer:
+    """Routes: {(method, path_prefix): fn(path, params, body) -> Reply}."""
+
+    def __init__(self, routes: dict, timeout_s: float = 3.0):
+        self.routes, self.faults, self.requests = routes, [], []
+        self.timeout_s = timeout_s
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def inject(self, *faults: str, on: str = "") -> None:
+        """Queue faults for the next requests whose path contains ``on``."""
+        self.faults += [(on, f) for f in faults]
+
+    def _fault_for(self, path: str) -> str | None:
+        for i, (on, fault) in enumerate(self.faults):
+            if on in path:
+                del self.faults[i]
+                return fault
+        return None
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _serve(self, method: str) -> None:
+                url = urlparse(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                server.requests.append((method, self.path))
+                fault = server._fault_for(url.path)
+                if fault == "down":
+                    self.connection.close()
+                    return
+                if fault == "timeout":
+                    time.sleep(server.timeout_s)
+                route = next((fn for (m, prefix), fn in server.routes.items()
+                              if m == method and url.path.startswith(prefix)), None)
+                reply = route(url.path, parse_qs(url.query), body) if route else Reply({"error": "not found"}, 404)
+                if fault in ("500", "429", "401"):
+                    reply = Reply({"error": f"injected {fault}"}, int(fault),
+                                  {"x-rate-limit-reset": str(int(time.time()) + 1),
+                                   "X-RateLimit-Reset": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 1)),
+                                   "RateLimit-Reset": str(int(time.time()) + 1)} if fault == "429" else {})
+                data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+                if fault == "truncated":
+                    data = data[: len(data) // 2]
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def do_GET(self):
+                self._serve("GET")
+
+            def do_POST(self):
+                self._serve("POST")
+
+        return Handler
