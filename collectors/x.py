@@ -1,0 +1,120 @@
+"""X: recent search for the event's tags (tweepy ``Client.search_recent_tweets``), since-id incremental.
+
+Pages come newest first; the cursor (``since_id``) moves to the newest id only
+once every page back to the old cursor is stored. tweepy hard-codes its host
+and sets no timeout: an adapter mounted on its session adds both.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+import requests
+import tweepy
+from requests.adapters import HTTPAdapter
+
+from summitpulse.config import Config
+from summitpulse.models import Batch
+from summitpulse.normalise import normalise
+from summitpulse.secrets import get_secret
+
+from .retry import Fault, retrying
+from .runs import Run, StopRun
+
+API = "https://api.twitter.com"
+MAX_PAGES = 30
+FIELDS = {
+    "expansions": ["author_id", "geo.place_id", "referenced_tweets.id", "referenced_tweets.id.author_id",
+                   "entities.mentions.username", "attachments.media_keys", "in_reply_to_user_id"],
+    "tweet_fields": ["created_at", "lang", "public_metrics", "entities", "geo", "referenced_tweets",
+                     "in_reply_to_user_id", "conversation_id", "attachments", "author_id"],
+    "user_fields": ["location", "description", "public_metrics", "profile_image_url", "name", "username"],
+    "place_fields": ["full_name", "geo", "country_code", "place_type", "name"],
+    "media_fields": ["url", "preview_image_url", "type"],
+}
+logging.getLogger("tweepy").setLevel(logging.INFO)  # its debug log prints the Authorization header
+
+
+class BaseAndTimeout(HTTPAdapter):
+    """Sends tweepy's requests to ``base`` (a proxy, a test server) with a timeout."""
+
+    def __init__(self, base: str | None, timeout: float):
+        super().__init__()
+        self.base, self.timeout = base.rstrip("/") if base else None, timeout
+
+    def send(self, request, **kwargs):
+        if self.base and request.url.startswith(API):
+            request.url = self.base + request.url[len(API):]
+        kwargs["timeout"] = kwargs.get("timeout") or self.timeout
+        return super().send(request, **kwargs)
+
+
+def client(config: Config, timeout: float = 10.0) -> tweepy.Client:
+    token = get_secret("x_bearer_token")
+    if not token:
+        raise StopRun("no X bearer token: set SUMMITPULSE_X_BEARER_TOKEN")
+    api = tweepy.Client(bearer_token=token, return_type=dict, wait_on_rate_limit=False)
+    adapter = BaseAndTimeout(config.networks.x.base_url, timeout)
+    api.session.mount("https://", adapter)
+    api.session.mount("http://", adapter)
+    return api
+
+
+def classify(exc: BaseException) -> Fault | None:
+    if isinstance(exc, tweepy.TooManyRequests):
+        reset = exc.response.headers.get("x-rate-limit-reset")
+        return Fault("rate_limit", reset_at=float(reset) if reset and reset.isdigit() else None)
+    if isinstance(exc, (tweepy.Unauthorized, tweepy.Forbidden)):
+        return Fault("refused", retry=False)
+    if isinstance(exc, tweepy.TwitterServerError):
+        return Fault("server_error")
+    if isinstance(exc, (requests.Timeout, requests.ConnectionError)):
+        return Fault("timeout")
+    if isinstance(exc, ValueError):  # a body that is not JSON
+        return Fault("bad_page")
+    return None
+
+
+def query(config: Config) -> str:
+    return " OR ".join(f"#{t}" for t in config.hashtags.all)
+
+
+@retrying(classify)
+def fetch(run: Run, api: tweepy.Client, q: str, **params) -> dict:
+    return api.search_recent_tweets(q, max_results=100, **FIELDS, **params)
+
+
+def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    """One run: every page newer than the cursor (or back to the event's start), then the new cursor."""
+    name = f"x:search:{query(config)}"
+    with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
+        api, cursor = client(config, timeout), run.cursor()
+        since = {"since_id": cursor} if cursor else {"start_time": _start(config)}
+        newest, token = None, None
+        for _ in range(MAX_PAGES):
+            page = fetch(run, api, query(config), **since, **({"next_token": token} if token else {}))
+            meta = page.get("meta") or {}
+            newest = newest or meta.get("newest_id")
+            run.store(normalise("x_page", page, config.hashtags.all, source="x"))
+            _note_reach(run, page)
+            token = meta.get("next_token")
+            if not token:
+                break
+        if newest:
+            run.store(Batch(), cursor=newest)
+
+
+def _start(config: Config) -> str:
+    """The event's start, or as far back as recent search reaches (7 days)."""
+    earliest = datetime.now(timezone.utc) - timedelta(days=7) + timedelta(minutes=1)
+    return max(config.event.start.astimezone(timezone.utc), earliest).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _note_reach(run: Run, page: dict) -> None:
+    times = [t.get("created_at") for t in page.get("data") or [] if isinstance(t, dict) and t.get("created_at")]
+    if times:
+        run.reached(datetime.fromisoformat(min(times).replace("Z", "+00:00")))
+
+
+def jobs(config: Config) -> list[tuple[str, dict]]:
+    return [(f"x:search:{query(config)}", {})]

@@ -1,0 +1,78 @@
+"""tweepy against a loopback recent-search server serving real tweets, with faults."""
+import pytest
+from sqlalchemy import text
+
+from collectors import x
+from summitpulse.config import parse_config
+from summitpulse.health import health
+
+from .fakes.x import FakeX
+from .test_config import _good
+
+
+@pytest.fixture
+def fake(fixtures_dir, monkeypatch):
+    server = FakeX(fixtures_dir)
+    monkeypatch.setenv("SUMMITPULSE_X_BEARER_TOKEN", "test-bearer-token-not-real")
+    yield server
+    server.close()
+
+
+def _config(base_url):
+    data = _good()
+    data["networks"]["x"]["base_url"] = base_url
+    return parse_config(data)
+
+
+def _stored(engine) -> set[str]:
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(text("SELECT native_id FROM posts WHERE network = 'x'"))}
+
+
+def _ids(fake) -> set[str]:
+    return {t["id"] for t in fake.tweets.values() if t.get("author_id")}
+
+
+def _run(config, engine):
+    x.collect(config, engine, sleep=lambda s: None, max_wait=5, timeout=1)
+
+
+def test_pages_back_then_since_id(engine, fake):
+    config = _config(fake.url)
+    _run(config, engine)
+    assert _stored(engine) == _ids(fake)
+    assert any("next_token" in p for _, p in fake.requests)
+    _run(config, engine)
+    assert "since_id=" in fake.requests[-1][1]
+    assert _stored(engine) == _ids(fake)
+
+
+def test_429_5xx_timeout_and_truncated_pages_are_retried_and_shown(engine, fake):
+    config = _config(fake.url)
+    fake.inject("429", "500", "timeout", on="search")
+    _run(config, engine)
+    assert _stored(engine) == _ids(fake)
+    fake.inject("truncated", on="search")
+    _run(config, engine)
+    with engine.connect() as conn:
+        row = health(conn).iloc[0]
+    for kind in ("rate_limit", "server_error", "timeout", "bad_page"):
+        assert kind in row.faults
+    assert "test-bearer-token-not-real" not in row.faults + row.last_message
+
+
+def test_without_a_token_the_run_says_so(engine, fake, monkeypatch):
+    monkeypatch.delenv("SUMMITPULSE_X_BEARER_TOKEN")
+    _run(_config(fake.url), engine)
+    with engine.connect() as conn:
+        row = health(conn).iloc[0]
+    assert "SUMMITPULSE_X_BEARER_TOKEN" in row.last_message and not fake.requests
+
+
+def test_a_page_that_keeps_failing_stops_the_run_and_the_next_run_catches_up(engine, fake):
+    config = _config(fake.url)
+    fake.inject("500", "500", "500", "500", on="search")
+    _run(config, engine)
+    assert _stored(engine) == set()
+    _run(config, engine)
+    assert _stored(engine) == _ids(fake)
