@@ -6,7 +6,6 @@ calls the module that does the work.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import sys
 from pathlib import Path
@@ -89,14 +88,7 @@ def cmd_demo(config: Config, args) -> int:
                     reset=args.reset, archive=args.archive)
 
 
-def _not_yet(what: str) -> int:
-    print(f"error: {what} is not available in this release yet; see the README's roadmap", file=sys.stderr)
-    return 2
-
-
 def cmd_collect(config: Config, args) -> int:
-    if importlib.util.find_spec("collectors.scheduler") is None:
-        return _not_yet("live collection (`collect`)")
     from collectors.scheduler import run_collectors
     return run_collectors(config, open_store(config.effective_database_url), once=args.once, network=args.network)
 

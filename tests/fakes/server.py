@@ -23,6 +23,7 @@ class FakeServer:
     def __init__(self, routes: dict, timeout_s: float = 3.0):
         self.routes, self.faults, self.requests = routes, [], []
         self.timeout_s = timeout_s
+        self.delay_s = 0.0  # added to every request: time for a test to kill a client mid-run
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -61,6 +62,7 @@ class FakeServer:
                     return
                 if fault == "timeout":
                     time.sleep(server.timeout_s)
+                time.sleep(server.delay_s)
                 route = next((fn for (m, prefix), fn in server.routes.items()
                               if m == method and url.path.startswith(prefix)), None)
                 reply = route(url.path, parse_qs(url.query), body) if route else Reply({"error": "not found"}, 404)

@@ -1,0 +1,80 @@
+"""Run every enabled collector on its interval (APScheduler 3), or each once (``collect --once``).
+
+One job per network/instance/tag, ``max_instances=1`` and coalescing so a
+slow run is never doubled, jitter so instances are not hit in step. A job
+never sleeps past its interval, and one failing never stops the others.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from typing import Callable
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import Engine
+
+from summitpulse.config import Config
+
+from . import mastodon, x
+
+log = logging.getLogger("collectors")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], None]
+    interval: int
+
+
+def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep=time.sleep) -> list[Job]:
+    """The jobs of every enabled network (or only ``network``)."""
+    nets = config.networks
+    out = []
+    if nets.mastodon.enabled and network in (None, "mastodon"):
+        every = nets.mastodon.poll_seconds
+        out += [Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
+                for name, kw in mastodon.jobs(config)]
+    if nets.x.enabled and network in (None, "x"):
+        every = nets.x.poll_seconds
+        out += [Job(name, partial(x.collect, config, engine, sleep=sleep, max_wait=every), every)
+                for name, _ in x.jobs(config)]
+    if nets.bluesky.enabled and network in (None, "bluesky"):
+        log.warning("bluesky: collection is not available in this release yet; use `import` for archives")
+    return out
+
+
+def guarded(job: Job) -> None:
+    """Run a job; whatever it raises is logged (its run is already recorded), never propagated."""
+    try:
+        job.run()
+    except Exception:  # one collector failing must not stop the others
+        log.exception("%s: run failed", job.name)
+
+
+def run_collectors(config: Config, engine: Engine, once: bool = False, network: str | None = None) -> int:
+    jobs = build_jobs(config, engine, network)
+    if not jobs:
+        print("error: no collector to run: enable a network under `networks:` in the config", flush=True)
+        return 2
+    if once:
+        for job in jobs:
+            guarded(job)
+        return 0
+    scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
+    for job in jobs:
+        scheduler.add_job(guarded, "interval", args=[job], seconds=job.interval, jitter=max(1, job.interval // 10),
+                          id=job.name, name=job.name, next_run_time=_now())
+    log.info("collecting: %s", ", ".join(j.name for j in jobs))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)
+    return 0
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
