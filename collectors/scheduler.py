@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from summitpulse.config import Config
 
-from . import mastodon, x
+from . import bluesky, mastodon, x
 
 log = logging.getLogger("collectors")
 
@@ -43,7 +43,9 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         out += [Job(name, partial(x.collect, config, engine, sleep=sleep, max_wait=every), every)
                 for name, _ in x.jobs(config)]
     if nets.bluesky.enabled and network in (None, "bluesky"):
-        log.warning("bluesky: collection is not available in this release yet; use `import` for archives")
+        every = nets.bluesky.poll_seconds
+        out += [Job(name, partial(bluesky.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
+                for name, kw in bluesky.jobs(config)]
     return out
 
 

@@ -1,0 +1,107 @@
+"""Bluesky: ``app.bsky.feed.searchPosts`` for each event tag (atproto), after an app-password login.
+
+The ``tag`` parameter has been reported as ignored by the server (atproto
+issue 3301), so the query is ``q="#tag"`` and the tag facets are checked
+here (``keep_unmatched=False``). The session is saved and reused:
+createSession is limited to about 30 per 5 minutes. The cursor is the newest
+post time stored; each run asks for posts ``since`` it and pages back.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from atproto import Client
+from atproto_client.exceptions import (BadRequestError, InvokeTimeoutError, NetworkError, RateLimitExceededError,
+                                       RequestException, UnauthorizedError)
+from atproto_client.models.utils import get_model_as_dict
+
+from summitpulse.config import Config
+from summitpulse.models import Batch
+from summitpulse.normalise import normalise
+from summitpulse.normalise.common import parse_time
+from summitpulse.secrets import get_secret
+
+from .retry import Fault, retrying
+from .runs import Run, StopRun
+
+MAX_PAGES = 30
+SESSION_FILE = "data/.bluesky-session"  # a secret: 0600, never in the database or logs
+
+
+def _session_path(config: Config) -> Path:
+    return config.path(SESSION_FILE)
+
+
+def _save_session(path: Path, session: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(session)
+
+
+def client(config: Config, timeout: float = 10.0) -> Client:
+    """A logged-in client: the saved session if it still works, else a new app-password login."""
+    handle, password = get_secret("bluesky_handle"), get_secret("bluesky_app_password")
+    api = Client(base_url=config.networks.bluesky.base_url or "https://bsky.social")
+    api.request._client.timeout = timeout
+    path = _session_path(config)
+    api.on_session_change(lambda _event, _session: _save_session(path, api.export_session_string()))
+    if path.exists():
+        try:
+            api.login(session_string=path.read_text(), fetch_bsky_profile=False)
+            return api
+        except Exception:  # an expired or unreadable session: log in afresh below
+            path.unlink(missing_ok=True)
+    if not handle or not password:
+        raise StopRun("no Bluesky login: set SUMMITPULSE_BLUESKY_HANDLE and SUMMITPULSE_BLUESKY_APP_PASSWORD")
+    api.login(handle, password, fetch_bsky_profile=False)
+    return api
+
+
+def classify(exc: BaseException) -> Fault | None:
+    if isinstance(exc, RateLimitExceededError):
+        headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+        reset = headers.get("ratelimit-reset") or headers.get("RateLimit-Reset")
+        return Fault("rate_limit", reset_at=float(reset) if reset and str(reset).isdigit() else None)
+    if isinstance(exc, (UnauthorizedError, BadRequestError)):
+        return Fault("refused", retry=False)
+    if isinstance(exc, (InvokeTimeoutError, NetworkError)):
+        return Fault("timeout")
+    if isinstance(exc, RequestException):
+        return Fault("server_error")
+    if isinstance(exc, ValueError):
+        return Fault("bad_page")
+    return None
+
+
+@retrying(classify)
+def fetch(run: Run, api: Client, **params) -> dict:
+    return get_model_as_dict(api.app.bsky.feed.search_posts(params))
+
+
+def collect(config: Config, engine, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    """One run for one tag: posts since the cursor (or the event's start), newest first, then the new cursor."""
+    name = f"bluesky:search:#{tag}"
+    with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
+        api = client(config, timeout)
+        since = run.cursor() or config.event.start.isoformat()
+        newest, page_cursor = None, None
+        for _ in range(MAX_PAGES):
+            params = {"q": f"#{tag}", "sort": "latest", "since": since, "limit": 100}
+            page = fetch(run, api, **params, **({"cursor": page_cursor} if page_cursor else {}))
+            posts = page.get("posts") or []
+            times = [parse_time(p["record"]["createdAt"]) for p in posts if (p.get("record") or {}).get("createdAt")]
+            newest = max([t for t in (newest, *times) if t], default=None)
+            if times:
+                run.reached(min(times))
+            run.store(normalise("bluesky_search", page, config.hashtags.all, source="bluesky", keep_unmatched=False))
+            page_cursor = page.get("cursor")
+            if not page_cursor or not posts:
+                break
+        if newest:
+            run.store(Batch(), cursor=newest.isoformat())
+
+
+def jobs(config: Config) -> list[tuple[str, dict]]:
+    return [(f"bluesky:search:#{t}", {"tag": t}) for t in config.hashtags.all]

@@ -1,0 +1,60 @@
+"""atproto against a loopback PDS serving a real recorded PostView, varied; session saved and reused."""
+import stat
+
+import pytest
+from sqlalchemy import text
+
+from collectors import bluesky
+from summitpulse.config import parse_config
+from summitpulse.health import health
+
+from .fakes.bluesky import FakeBluesky
+from .test_config import _good
+
+
+@pytest.fixture
+def fake(fixtures_dir, monkeypatch):
+    server = FakeBluesky(fixtures_dir, "somesummit")
+    monkeypatch.setenv("SUMMITPULSE_BLUESKY_HANDLE", "collector.test")
+    monkeypatch.setenv("SUMMITPULSE_BLUESKY_APP_PASSWORD", "app-pass-word-not-real")
+    yield server
+    server.close()
+
+
+def _config(base_url, tmp_path):
+    data = _good()
+    data["event"].update(start="2026-07-01T00:00:00+00:00", end="2026-09-01T00:00:00+00:00")
+    data["networks"]["bluesky"]["base_url"] = base_url
+    return parse_config(data, base_dir=str(tmp_path))
+
+
+def _stored(engine) -> set[str]:
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(text("SELECT native_id FROM posts WHERE network = 'bluesky'"))}
+
+
+def _run(config, engine):
+    bluesky.collect(config, engine, "somesummit", sleep=lambda s: None, max_wait=5, timeout=1)
+
+
+def test_search_pages_are_stored_and_the_session_is_reused(engine, fake, tmp_path):
+    config = _config(fake.url, tmp_path)
+    _run(config, engine)
+    _run(config, engine)
+    assert _stored(engine) == {p["uri"] for p in fake.posts}
+    assert fake.logins == 1, "the saved session is reused, not a new createSession per run"
+    session = tmp_path / "data/.bluesky-session"
+    assert stat.S_IMODE(session.stat().st_mode) == 0o600
+    with engine.connect() as conn:
+        dumped = " ".join(str(v) for row in conn.execute(text("SELECT * FROM runs")) for v in row)
+    assert "app-pass-word-not-real" not in dumped
+
+
+def test_faults_on_search_are_retried(engine, fake, tmp_path):
+    config = _config(fake.url, tmp_path)
+    fake.inject("500", "429", "truncated", on="searchPosts")
+    _run(config, engine)
+    assert _stored(engine) == {p["uri"] for p in fake.posts}
+    with engine.connect() as conn:
+        faults = health(conn).iloc[0].faults
+    assert "rate_limit" in faults and "server_error" in faults
