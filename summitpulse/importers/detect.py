@@ -10,19 +10,22 @@ from .tags_csv import read_tags_csv
 Record = tuple[str, str, object, str]
 
 
+def _item_kind(item: dict) -> str | None:
+    """What one status, PostView or tweet is."""
+    if "uri" in item and "account" in item:
+        return "mastodon_statuses"
+    if "uri" in item and "record" in item:
+        return "bluesky_search"
+    if "id" in item and ("author_id" in item or "text" in item):
+        return "x_page"
+    return None
+
+
 def kind_of(obj) -> str | None:
     """The normaliser a JSON value belongs to, or None when it is none of the known shapes."""
     if isinstance(obj, list):
         first = next((o for o in obj if isinstance(o, dict)), None)
-        if first is None:
-            return None
-        if "uri" in first and "account" in first:
-            return "mastodon_statuses"
-        if "uri" in first and "record" in first:
-            return "bluesky_search"
-        if "author_id" in first or "text" in first and "id" in first:
-            return "x_page"
-        return None
+        return _item_kind(first) if first else None
     if not isinstance(obj, dict):
         return None
     if "data" in obj or "includes" in obj:
@@ -31,13 +34,7 @@ def kind_of(obj) -> str | None:
         return "bluesky_search"
     if "time_us" in obj and "did" in obj:
         return "jetstream_event"
-    if "uri" in obj and "account" in obj:
-        return "mastodon_statuses"
-    if "uri" in obj and "record" in obj and "author" in obj:
-        return "bluesky_search"
-    if "author_id" in obj and "id" in obj:
-        return "x_page"
-    return None
+    return _item_kind(obj)
 
 
 def wrap(kind: str, obj):
