@@ -10,8 +10,10 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from .config import Config, ConfigError, load_config
-from .secrets import install_redaction
+from .secrets import install_redaction, redact
 from .store import open_store
 
 EXPORTS = ("posts", "participants", "themes", "contributors")
@@ -127,3 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(config, args)
     except KeyboardInterrupt:
         return 130
+    except OperationalError as exc:
+        reason = redact(str(getattr(exc, "orig", exc)).splitlines()[0])
+        print(f"error: cannot use the database ({reason}); check SUMMITPULSE_DATABASE_URL or database_url",
+              file=sys.stderr)
+        return 1
