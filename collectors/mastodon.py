@@ -94,7 +94,7 @@ def backfill(run: Run, api: Mastodon, tag: str, instance: str, config: Config) -
 
 def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
     """One run for one instance and one tag."""
-    name = f"mastodon:{urlparse(instance).hostname}:#{tag}"
+    name = job_name(instance, tag)
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
         api = client(instance, timeout)
         cursor = run.cursor()
@@ -110,7 +110,13 @@ def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: fl
             raise
 
 
+def job_name(instance: str, tag: str) -> str:
+    """``mastodon:host[:port][/path]:#tag`` — two instances behind one host keep separate cursors."""
+    url = urlparse(instance)
+    return f"mastodon:{url.netloc}{url.path.rstrip('/')}:#{tag}"
+
+
 def jobs(config: Config) -> list[tuple[str, dict]]:
     """(name, kwargs for collect) for every instance × tag."""
-    return [(f"mastodon:{urlparse(i).hostname}:#{t}", {"instance": i.rstrip("/"), "tag": t})
+    return [(job_name(i, t), {"instance": i.rstrip("/"), "tag": t})
             for i in config.networks.mastodon.instances for t in config.hashtags.all]

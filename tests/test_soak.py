@@ -1,0 +1,155 @@
+"""Soak: collectors for all three networks against growing loopback fakes with random faults and SIGKILLs,
+while dashboard queries read; at the end the store equals what the fakes served, exactly."""
+import copy
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timezone
+
+import psutil
+import pytest
+import yaml
+from sqlalchemy import text
+
+from summitpulse.analysis import contributors, metrics
+from summitpulse.analysis.filters import Filters
+from summitpulse.config import parse_config
+from summitpulse.store import open_store
+
+from .conftest import ROOT
+from .fakes.bluesky import FakeBluesky
+from .fakes.mastodon import FakeMastodon
+from .fakes.x import FakeX
+from .test_config import _good
+
+SECONDS = float(os.environ.get("SUMMITPULSE_SOAK_SECONDS", "40"))
+FAULTS = ["500", "429", "timeout", "truncated", "down"]
+pytestmark = pytest.mark.slow
+
+
+class Stream:
+    """Adds new posts to every fake while the soak runs, and injects random faults (seeded)."""
+
+    def __init__(self, mastodons, fake_x, fake_bsky, seed=7):
+        self.mastodons, self.x, self.bsky = mastodons, fake_x, fake_bsky
+        self.rng, self.stop, self.injected = random.Random(seed), threading.Event(), Counter()
+        self.n = 0
+
+    def grow(self) -> None:
+        self.n += 1
+        for fake in self.mastodons:
+            s = copy.deepcopy(fake.statuses[-1])
+            top = max(int(t["id"]) for t in fake.statuses)
+            s.update(id=str(top + 1), uri=f"https://soak.invalid/{fake.url[-5:]}/{self.n}")
+            fake.statuses.insert(0, s)
+        t = copy.deepcopy(next(iter(self.x.tweets.values())))
+        t["id"] = str(max(int(i) for i in self.x.tweets) + 1)
+        t["text"] = f"soak {self.n} #SoMeSummit"
+        t.pop("created_at", None)
+        self.x.tweets[t["id"]] = t
+        p = copy.deepcopy(self.bsky.posts[0])
+        p["uri"] = p["uri"].rsplit("/", 1)[0] + f"/soak{self.n:06d}"
+        p["record"]["createdAt"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        self.bsky.posts.insert(0, p)
+
+    def fault(self) -> None:
+        fake = self.rng.choice([*self.mastodons, self.x, self.bsky])
+        kind = self.rng.choice(FAULTS)
+        fake.inject(kind)
+        self.injected[kind] += 1
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.grow()
+            if self.rng.random() < 0.5:
+                self.fault()
+            time.sleep(0.25)
+
+
+def _config(mastodons, fake_x, fake_bsky) -> dict:
+    data = _good()
+    data["event"].update(start="2014-01-01T00:00:00+00:00", end="2030-01-01T00:00:00+00:00")
+    data["networks"] = {"mastodon": {"instances": [m.url for m in mastodons], "poll_seconds": 5},
+                        "x": {"base_url": fake_x.url, "poll_seconds": 5},
+                        "bluesky": {"base_url": fake_bsky.url, "poll_seconds": 5}}
+    data["participants"].update(in_room_roster=None, remote_roster=None)
+    return data
+
+
+def _read_continuously(url: str, config, stop: threading.Event, errors: list, reads: list) -> None:
+    engine = open_store(url)
+    while not stop.is_set():
+        try:
+            with engine.connect() as conn:
+                metrics.headline(conn, config, Filters(), int(time.time()))
+                contributors.rank(conn, config, Filters(), "posts", 5)
+            reads.append(time.monotonic())
+        except Exception as exc:  # any error that would have reached a viewer
+            errors.append(repr(exc))
+        time.sleep(0.1)
+    engine.dispose()
+
+
+def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
+    mastodons = [FakeMastodon(fixtures_dir), FakeMastodon(fixtures_dir)]
+    fake_x, fake_bsky = FakeX(fixtures_dir), FakeBluesky(fixtures_dir, "somesummit", n=12)
+    data = _config(mastodons, fake_x, fake_bsky)
+    config_path = tmp_path / "config.yaml"
+    config_path.write_text(yaml.safe_dump(data))
+    env = {**os.environ, "SUMMITPULSE_DATABASE_URL": store_url, "SUMMITPULSE_X_BEARER_TOKEN": "soak-token",
+           "SUMMITPULSE_BLUESKY_HANDLE": "collector.test", "SUMMITPULSE_BLUESKY_APP_PASSWORD": "soak-pass"}
+    command = [sys.executable, "-m", "summitpulse", "--config", str(config_path), "collect"]
+    open_store(store_url).dispose()
+    stream = Stream(mastodons, fake_x, fake_bsky)
+    stop_reading, errors, reads = threading.Event(), [], []
+    threads = [threading.Thread(target=stream.run, daemon=True),
+               threading.Thread(target=_read_continuously, args=(store_url, parse_config(data), stop_reading, errors, reads),
+                                daemon=True)]
+    for t in threads:
+        t.start()
+    restarts, rss, me = 0, [], psutil.Process()
+    reader_rss = [me.memory_info().rss]
+    deadline = time.monotonic() + SECONDS
+    try:
+        while time.monotonic() < deadline:
+            proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(random.Random(restarts).uniform(4, 9))
+            rss.append(psutil.Process(proc.pid).memory_info().rss)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            restarts += 1
+            reader_rss.append(me.memory_info().rss)
+        # the vanished instance comes back, faults stop: one last pass catches up
+        stream.stop.set()
+        for fake in (*mastodons, fake_x, fake_bsky):
+            fake.faults.clear()
+        final = subprocess.run(command + ["--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert final.returncode == 0, final.stdout[-2000:]
+        stop_reading.set()
+        threads[1].join(timeout=30)
+        engine = open_store(store_url)
+        with engine.connect() as conn:
+            stored = Counter((n, i) for n, i in conn.execute(text("SELECT network, native_id FROM posts")))
+        engine.dispose()
+        served = Counter([("mastodon", s["uri"]) for s in {s["uri"]: s for m in mastodons for s in m.statuses}.values()]
+                         + [("x", i) for i, t in fake_x.tweets.items() if t.get("author_id")]
+                         + [("bluesky", p["uri"]) for p in fake_bsky.posts])
+        print(f"\nsoak on {store_url.split(':')[0]}: served {sum(served.values())}, stored {sum(stored.values())}, "
+              f"faults injected {dict(stream.injected)}, restarts (SIGKILL) {restarts}, reads {len(reads)}, "
+              f"reader errors {len(errors)}, collector RSS {min(rss) // 2**20}–{max(rss) // 2**20} MiB, "
+              f"reader RSS {reader_rss[0] // 2**20}→{reader_rss[-1] // 2**20} MiB")
+        assert set(stored) == set(served), (set(served) - set(stored), set(stored) - set(served))
+        assert max(stored.values()) == 1
+        assert errors == [], errors[:3]
+        assert restarts >= 2 and sum(stream.injected.values()) >= 5
+        assert reader_rss[-1] < reader_rss[0] * 1.5 + 50 * 2**20
+    finally:
+        stream.stop.set()
+        stop_reading.set()
+        for fake in (*mastodons, fake_x, fake_bsky):
+            fake.close()
