@@ -28,7 +28,7 @@ from .fakes.x import FakeX
 from .test_config import _good
 
 SECONDS = float(os.environ.get("SUMMITPULSE_SOAK_SECONDS", "40"))
-FAULTS = ["500", "429", "timeout", "truncated", "down"]
+FAULTS = ["500", "429", "timeout", "truncated", "down", "reorder", "duplicate"]
 pytestmark = pytest.mark.slow
 
 
@@ -63,11 +63,18 @@ class Stream:
         fake.inject(kind)
         self.injected[kind] += 1
 
+    def vanish(self) -> None:
+        """One Mastodon instance drops every connection for a while."""
+        self.mastodons[1].inject(*["down"] * 12)
+        self.injected["instance vanished"] += 1
+
     def run(self) -> None:
         while not self.stop.is_set():
             self.grow()
             if self.rng.random() < 0.5:
                 self.fault()
+            if self.n % 40 == 0:
+                self.vanish()
             time.sleep(0.25)
 
 

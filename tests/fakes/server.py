@@ -1,7 +1,8 @@
 """A tiny threaded HTTP server on 127.0.0.1 whose routes are plain functions, with a fault queue.
 
 Faults are consumed one per matching request: '500', '429', 'timeout',
-'truncated' (half a JSON body), '401', 'down' (connection dropped).
+'truncated' (half a JSON body), '401', 'down' (connection dropped),
+'reorder' (the page's items reversed), 'duplicate' (an item twice on the page).
 """
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ class FakeServer:
                                   {"x-rate-limit-reset": str(int(time.time()) + 1),
                                    "X-RateLimit-Reset": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 1)),
                                    "RateLimit-Reset": str(int(time.time()) + 1)} if fault == "429" else {})
+                if fault in ("reorder", "duplicate"):
+                    reply.body = _reshape(reply.body, fault)
                 data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 if fault == "truncated":
                     data = data[: len(data) // 2]
@@ -92,3 +95,12 @@ class FakeServer:
                 self._serve("POST")
 
         return Handler
+
+
+def _reshape(body, fault: str):
+    """The page's items reversed, or with the first one repeated at the end."""
+    items = body if isinstance(body, list) else next((body[k] for k in ("data", "posts") if isinstance(body, dict)
+                                                     and isinstance(body.get(k), list)), None)
+    if items:
+        items[:] = list(reversed(items)) if fault == "reorder" else items + items[:1]
+    return body
