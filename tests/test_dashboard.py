@@ -105,3 +105,33 @@ def test_hostile_post_text_is_escaped_on_the_wall(monkeypatch, tmp_path):
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "onerror=alert(1)" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_the_public_theme_view_shows_nothing_moderation_hid(monkeypatch, tmp_path):
+    from datetime import datetime, timezone
+    url = f"sqlite:///{tmp_path / 'mod.db'}"
+    engine = open_store(url)
+    now = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
+    posts = [Post("x", str(i), "9", now.replace(minute=i), f"{word} on pedagogy #SoMeSummit")
+             for i, word in enumerate(["visible", "hiddenbyorganiser", "spammy"])]
+    posts.append(Post("x", "3", "8", now.replace(minute=3), "optedout on pedagogy #SoMeSummit"))
+    ingest(engine, Batch(posts=posts, authors=[Author("x", "9", "ana"), Author("x", "8", "quietresident")]))
+    with engine.begin() as conn:
+        moderation.set_status(conn, "x", "1", "hidden", "test", "tester")
+        moderation.set_status(conn, "x", "2", "spam", "test", "tester")
+        conn.exec_driver_sql(f"INSERT INTO meta (key, value) VALUES ('clock_ts', '{int(now.timestamp()) + 600}')")
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    html = _html(_app("theme", theme_name="Education theory"))
+    assert "visible on pedagogy" in html
+    for hidden in ("hiddenbyorganiser", "spammy", "optedout", "quietresident"):
+        assert hidden not in html
+
+
+@pytest.mark.parametrize("value", ["'; DROP TABLE posts;--", "<script>alert(1)</script>", "nope"])
+def test_unknown_or_hostile_query_parameters_fall_back_safely(app_env, value):
+    at = _app("theme", theme_name=value)
+    assert not at.exception
+    assert at.selectbox[0].value == "Ethics & professionalism"
+    at = _app("live", kiosk=value, theme=value)
+    assert not at.exception
