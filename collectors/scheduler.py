@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from summitpulse.config import Config
 
-from . import bluesky, mastodon, x
+from . import bluesky, jetstream, mastodon, x
 
 log = logging.getLogger("collectors")
 
@@ -46,6 +46,8 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         every = nets.bluesky.poll_seconds
         out += [Job(name, partial(bluesky.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
                 for name, kw in bluesky.jobs(config)]
+        out += [Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every)
+                for name, _ in jetstream.jobs(config)]
     return out
 
 

@@ -1,0 +1,34 @@
+"""A fake Jetstream v1 replaying the shared production events, honouring ``cursor``."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from websockets.sync.server import serve
+
+
+class FakeJetstream:
+    def __init__(self, fixtures: Path, drop_after: int | None = None):
+        self.lines = (fixtures / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
+        self.drop_after, self.connections = drop_after, []
+        self.server = serve(self._handle, "127.0.0.1", 0)
+        self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/subscribe"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _handle(self, ws) -> None:
+        query = parse_qs(urlparse(ws.request.path).query)
+        self.connections.append(query)
+        cursor = int(query.get("cursor", ["0"])[0])
+        sent = 0
+        for line in self.lines:
+            if json.loads(line)["time_us"] >= cursor:
+                ws.send(line)
+                sent += 1
+                if self.drop_after is not None and sent >= self.drop_after and len(self.connections) == 1:
+                    return  # the first connection drops mid-stream
+        ws.recv()  # then stay open, quiet, until the client leaves
+
+    def close(self) -> None:
+        self.server.shutdown()
