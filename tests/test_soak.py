@@ -154,7 +154,8 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         assert max(stored.values()) == 1
         assert errors == [], errors[:3]
         assert restarts >= 2 and sum(stream.injected.values()) >= 5
-        assert reader_rss[-1] < reader_rss[0] * 1.5 + 50 * 2**20
+        assert reader_rss[-1] < reader_rss[0] * 1.5 + 50 * 2**20, "the reading process stays flat"
+        assert max(rss) < min(rss) * 1.3, "every collector process stays flat"
     finally:
         stream.stop.set()
         stop_reading.set()
