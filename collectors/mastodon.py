@@ -110,10 +110,14 @@ def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: fl
             raise
 
 
-def job_name(instance: str, tag: str) -> str:
-    """``mastodon:host[:port][/path]:#tag`` — two instances behind one host keep separate cursors."""
+def instance_key(instance: str) -> str:
+    """``host[:port][/path]`` — two instances behind one host keep separate cursors."""
     url = urlparse(instance)
-    return f"mastodon:{url.netloc}{url.path.rstrip('/')}:#{tag}"
+    return f"{url.netloc}{url.path.rstrip('/')}"
+
+
+def job_name(instance: str, tag: str) -> str:
+    return f"mastodon:{instance_key(instance)}:#{tag}"
 
 
 def jobs(config: Config) -> list[tuple[str, dict]]:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from summitpulse.config import Config
 
-from . import bluesky, jetstream, mastodon, x
+from . import bluesky, jetstream, mastodon, refresh, x
 
 log = logging.getLogger("collectors")
 
@@ -48,6 +48,9 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
                 for name, kw in bluesky.jobs(config)]
         out += [Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every)
                 for name, _ in jetstream.jobs(config)]
+    slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))
+    out += [Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow)
+            for name, fn, kw in refresh.jobs(config) if network in (None, name.split(":")[0])]
     return out
 
 

@@ -59,6 +59,7 @@ class Post:
     place: str = ""
     matched_tags: list[str] = field(default_factory=list)
     source: str = ""
+    local_id: str = ""  # the source's own id for the post, where it differs from native_id (Mastodon)
 
     @property
     def kind(self) -> str:

@@ -85,6 +85,7 @@ sightings = Table(
     Column("native_id", Id, primary_key=True),
     Column("source", String(255), primary_key=True),
     Column("seen_ts", BigInteger, nullable=False),
+    Column("local_id", String(64)),  # the id this source gives the post (Mastodon ids differ per instance)
 )
 
 cursors = Table(

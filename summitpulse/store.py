@@ -167,8 +167,8 @@ def write_batch(conn: Connection, batch: Batch) -> IngestResult:
     _insert_ignore(conn, schema.post_mentions, _children(posts, "mentioned", lambda p: p.mentions, 255))
     _insert_ignore(conn, schema.post_links, _children(posts, "link", lambda p: p.links, 1024))
     _insert_ignore(conn, schema.sightings, [
-        {"network": p.network, "native_id": p.native_id, "source": p.source, "seen_ts": now}
-        for p in posts if p.source])
+        {"network": p.network, "native_id": p.native_id, "source": p.source, "seen_ts": now,
+         "local_id": p.local_id or None} for p in posts if p.source])
     deleted = mark_deleted(conn, batch.deleted)
     new = sum(1 for p in posts if (p.network, p.native_id) not in existing)
     return IngestResult(fetched=len(batch.posts), new=new, updated=len(posts) - new,

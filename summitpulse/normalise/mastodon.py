@@ -104,7 +104,7 @@ def post_from_status(status: dict, source: str = "") -> Post:
         repost_of=as_str(boosted.get("uri")) if boosted else None, quote_of=_quoted_uri(body),
         like_count=as_int(status.get("favourites_count")), repost_count=as_int(status.get("reblogs_count")),
         reply_count=as_int(status.get("replies_count")), quote_count=as_int(status.get("quotes_count")),
-        source=source,
+        source=source, local_id=str(status.get("id") or "")[:64],
     )
 
 

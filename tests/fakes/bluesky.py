@@ -38,7 +38,12 @@ class FakeBluesky(FakeServer):
     def __init__(self, fixtures: Path, tag: str, n: int = 25, page_size: int = 10):
         self.posts, self.page_size, self.logins = posts(fixtures, tag, n), page_size, 0
         super().__init__({("POST", "/xrpc/com.atproto.server.createSession"): self._login,
-                          ("GET", "/xrpc/app.bsky.feed.searchPosts"): self._search}, timeout_s=3)
+                          ("GET", "/xrpc/app.bsky.feed.searchPosts"): self._search,
+                          ("GET", "/xrpc/app.bsky.feed.getPosts"): self._get}, timeout_s=3)
+
+    def _get(self, path, params, body):
+        uris = set(params.get("uris", []))
+        return Reply({"posts": [p for p in self.posts if p["uri"] in uris]})
 
     def _login(self, path, params, body):
         self.logins += 1

@@ -30,7 +30,13 @@ class FakeMastodon(FakeServer):
         recorded_statuses, self.instance = recorded(fixtures)
         self.statuses = statuses if statuses is not None else recorded_statuses
         super().__init__({("GET", "/api/v2/instance"): self._instance, ("GET", "/api/v1/instance"): self._instance,
-                          ("GET", "/api/v1/timelines/tag/"): self._timeline}, timeout_s=3)
+                          ("GET", "/api/v1/timelines/tag/"): self._timeline,
+                          ("GET", "/api/v1/statuses/"): self._status}, timeout_s=3)
+
+    def _status(self, path, params, body):
+        wanted = path.rstrip("/").rsplit("/", 1)[-1]
+        found = next((s for s in self.statuses if str(s["id"]) == wanted), None)
+        return Reply(copy.deepcopy(found)) if found else Reply({"error": "Record not found"}, 404)
 
     def _instance(self, path, params, body):
         return Reply(self.instance)

@@ -29,7 +29,16 @@ class FakeX(FakeServer):
             self.tweets.update({t["id"]: t for t in page["data"]})
             self.users.update({u["id"]: u for u in (page.get("includes") or {}).get("users", [])})
         self.page_size = page_size
-        super().__init__({("GET", "/2/tweets/search/recent"): self._search}, timeout_s=3)
+        super().__init__({("GET", "/2/tweets/search/recent"): self._search, ("GET", "/2/tweets"): self._lookup},
+                         timeout_s=3)
+
+    def _lookup(self, path, params, body):
+        ids = params.get("ids", [""])[0].split(",")
+        found = [self.tweets[i] for i in ids if i in self.tweets]
+        errors = [{"resource_id": i, "resource_type": "tweet", "title": "Not Found Error",
+                   "type": "https://api.twitter.com/2/problems/resource-not-found"} for i in ids if i not in self.tweets]
+        users = [self.users[t["author_id"]] for t in found if t.get("author_id") in self.users]
+        return Reply({"data": found, "includes": {"users": users}, "errors": errors} if found else {"errors": errors})
 
     def _search(self, path, params, body):
         newest_first = sorted(self.tweets.values(), key=lambda t: -int(t["id"]))

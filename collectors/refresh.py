@@ -1,0 +1,100 @@
+"""Counts go stale and posts get deleted: re-fetch the last hours' posts, at a slower cadence.
+
+Each network's look-up answers with the posts that still exist; their counts
+are upserted, and every asked-for post missing from the answer is marked
+deleted, so it leaves every view and report.
+"""
+from __future__ import annotations
+
+import time
+
+from atproto_client.models.utils import get_model_as_dict
+from mastodon.errors import MastodonNotFoundError
+from sqlalchemy import select
+
+from summitpulse import schema
+from summitpulse.config import Config
+from summitpulse.normalise import normalise
+
+from . import bluesky, mastodon, x
+from .retry import retrying
+from .runs import Run
+
+WINDOW_S = 3 * 3600
+MAX_POSTS = 300  # per network and run: a refresh must fit the rate limits
+
+
+def recent(engine, network: str, source: str | None = None) -> list[tuple[str, str | None]]:
+    """(native_id, the source's local id) of the network's live posts of the last hours, newest first."""
+    p, s = schema.posts, schema.sightings
+    q = select(p.c.native_id, s.c.local_id if source else p.c.native_id).where(
+        p.c.network == network, p.c.deleted_ts.is_(None), p.c.created_ts >= int(time.time()) - WINDOW_S)
+    if source:
+        q = q.join(s, (s.c.network == p.c.network) & (s.c.native_id == p.c.native_id)).where(
+            s.c.source == source, s.c.local_id.is_not(None))
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(q.order_by(p.c.created_ts.desc()).limit(MAX_POSTS))]
+
+
+def _gone(network: str, asked: list[str], found: list) -> list[str]:
+    present = {post.native_id for post in found}
+    return [f"{network}:{n}" for n in asked if n not in present]
+
+
+@retrying(x.classify)
+def _tweets(run: Run, api, ids: list[str]) -> dict:
+    return api.get_tweets(ids, **x.FIELDS)
+
+
+def refresh_x(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    with Run(engine, "x:refresh", sleep=sleep, max_wait=max_wait) as run:
+        api, ids = x.client(config, timeout), [n for n, _ in recent(engine, "x")]
+        for i in range(0, len(ids), 100):
+            batch = normalise("x_page", _tweets(run, api, ids[i:i + 100]), config.hashtags.all, source="x")
+            batch.deleted = _gone("x", ids[i:i + 100], batch.posts)
+            run.store(batch)
+
+
+@retrying(bluesky.classify)
+def _posts(run: Run, api, uris: list[str]) -> dict:
+    return get_model_as_dict(api.app.bsky.feed.get_posts({"uris": uris}))
+
+
+def refresh_bluesky(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    with Run(engine, "bluesky:refresh", sleep=sleep, max_wait=max_wait) as run:
+        api, uris = bluesky.client(config, timeout), [n for n, _ in recent(engine, "bluesky")]
+        for i in range(0, len(uris), 25):
+            batch = normalise("bluesky_search", _posts(run, api, uris[i:i + 25]), config.hashtags.all, source="bluesky")
+            batch.deleted = _gone("bluesky", uris[i:i + 25], batch.posts)
+            run.store(batch)
+
+
+@retrying(mastodon.classify)
+def _status(run: Run, api, local_id: str):
+    try:
+        return [api.status(local_id)]
+    except MastodonNotFoundError:
+        return []
+
+
+def refresh_mastodon(config: Config, engine, instance: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    with Run(engine, f"mastodon:{mastodon.instance_key(instance)}:refresh", sleep=sleep, max_wait=max_wait) as run:
+        api = mastodon.client(instance, timeout)
+        for native_id, local_id in recent(engine, "mastodon", source=instance):
+            batch = normalise("mastodon_statuses", _status(run, api, local_id), config.hashtags.all, source=instance)
+            batch.deleted = [] if batch.posts else [f"mastodon:{native_id}"]
+            run.store(batch)
+
+
+def jobs(config: Config) -> list[tuple[str, object, dict]]:
+    """(name, function, kwargs) of the refresh job of every enabled network (and Mastodon instance)."""
+    nets, out = config.networks, []
+    if nets.x.enabled:
+        out.append(("x:refresh", refresh_x, {}))
+    if nets.bluesky.enabled:
+        out.append(("bluesky:refresh", refresh_bluesky, {}))
+    if nets.mastodon.enabled:
+        out += [(f"mastodon:{mastodon.instance_key(i)}:refresh", refresh_mastodon, {"instance": i.rstrip("/")})
+                for i in nets.mastodon.instances]
+    return out
+
