@@ -101,3 +101,11 @@ def test_a_crash_between_pages_resumes_without_gap_or_duplicate(engine, fake, mo
     monkeypatch.setattr(mastodon.Run, "store", real_store)
     _run(config, engine, fake.url)
     assert _stored(engine) == {s["uri"] for s in fake.statuses}
+
+
+def test_an_unknown_extra_field_and_a_missing_optional_field_change_nothing(engine, fake):
+    fake.statuses[0]["a_field_from_mastodon_9"] = {"nested": [1, 2, 3]}
+    for optional in ("card", "language", "media_attachments", "mentions", "spoiler_text", "replies_count"):
+        fake.statuses[1].pop(optional, None)
+    _run(_config(fake.url), engine, fake.url)
+    assert _stored(engine) == {s["uri"] for s in fake.statuses}
