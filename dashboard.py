@@ -22,6 +22,7 @@ organiser = [
     st.Page("pages/network.py", title="Conversation network", icon="🕸️", url_path="network"),
     st.Page("pages/health.py", title="Collector health", icon="🩺", url_path="health"),
     st.Page("pages/moderation.py", title="Moderation", icon="🛡️", url_path="moderation"),
+    st.Page("pages/report.py", title="Report", icon="📄", url_path="report"),
     st.Page("pages/export.py", title="Export", icon="📦", url_path="export"),
 ]
 if controls.kiosk():

@@ -10,7 +10,7 @@ from summitpulse.store import ingest, open_store
 from .conftest import ROOT
 
 PUBLIC = ["live", "theme"]
-ORGANISER = ["participants", "contributors", "programme", "network", "health", "moderation", "export"]
+ORGANISER = ["participants", "contributors", "programme", "network", "health", "moderation", "report", "export"]
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> \u202eevil <b>bold</b>"
 
 
@@ -135,3 +135,10 @@ def test_unknown_or_hostile_query_parameters_fall_back_safely(app_env, value):
     assert at.selectbox[0].value == "Ethics & professionalism"
     at = _app("live", kiosk=value, theme=value)
     assert not at.exception
+
+
+def test_the_report_page_builds_the_report(app_env):
+    at = _app("report", organiser=True)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.get("download_button")

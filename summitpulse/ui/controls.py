@@ -46,11 +46,24 @@ def selection() -> Selection:
     return Selection(WINDOWS.get(window), tuple(networks), tuple(themes))
 
 
+def _identity_provider() -> bool:
+    """True when Streamlit's [auth] secrets configure an identity provider for ``st.login``."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
 def organiser_gate() -> bool:
     """True when an organiser is signed in; otherwise show the sign-in form and return False."""
     if st.session_state.get("organiser"):
         return True
     st.title("Organisers only")
+    if _identity_provider():
+        if st.user.is_logged_in:
+            return True
+        st.button("Sign in", on_click=st.login)
+        return False
     if not password_configured():
         st.error("No organiser password is set. Set SUMMITPULSE_ORGANISER_PASSWORD in the environment "
                  "or in .streamlit/secrets.toml, then reload.")
