@@ -30,7 +30,9 @@ def engine():
     return open_store(config().effective_database_url)
 
 
-TTL = config().dashboard.refresh_seconds
+# Shorter than the refresh interval, so every refresh finds fresh data rather than the entry
+# that expires a moment later; never longer than it, so fifty viewers cost one query per refresh.
+TTL = config().dashboard.refresh_seconds * 0.8
 SLOW_TTL = max(TTL, 30)  # organiser-page aggregates and topic models only; never the live screen's counters
 
 

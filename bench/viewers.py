@@ -1,0 +1,147 @@
+"""Many viewers on the live screen: server CPU and memory, and refresh latency, at N real browsers.
+
+Starts the demo (moving, 60× speed) and `streamlit run dashboard.py` on
+loopback, opens N headless Chromium sessions on the kiosk screen, and watches
+each page's clock element: every change is a completed refresh. Latency is
+how late a refresh lands after its interval (p50 / p95 over all viewers).
+Goals: at 50 viewers, refresh latency under 2 s and server memory under 1 GB.
+
+``--hours`` adds the long run: one screen refreshing every second, printing
+server RSS and the browser's JS heap at the start and the end (goal: growth
+under 10 %).
+
+    .venv/bin/python bench/viewers.py [--viewers 1,10,50] [--seconds 40] [--hours 1]
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import chrome, free_port, wait_for  # noqa: E402
+
+WATCH = """
+window.__updates = [];
+const clock = document.querySelector('.sp-clock');
+let last = clock ? clock.textContent : '';
+new MutationObserver(() => {
+  const now = document.querySelector('.sp-clock');
+  if (now && now.textContent !== last) { last = now.textContent; window.__updates.push(performance.now()); }
+}).observe(document.body, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def start(config_path: Path, db_url: str, port: int) -> list[subprocess.Popen]:
+    env = {**os.environ, "SUMMITPULSE_CONFIG": str(config_path), "SUMMITPULSE_DATABASE_URL": db_url}
+    quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    demo = subprocess.Popen([sys.executable, "-m", "summitpulse", "--config", str(config_path), "demo", "--speed", "60"], **quiet)
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port",
+                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true"], **quiet)
+    time.sleep(8)
+    return [demo, server]
+
+
+def server_usage(server: subprocess.Popen, seconds: float) -> tuple[float, float]:
+    """CPU % (of one core) over ``seconds`` and resident MiB of the Streamlit process."""
+    proc = psutil.Process(server.pid)
+    proc.cpu_percent(None)
+    time.sleep(seconds)
+    return proc.cpu_percent(None), proc.memory_info().rss / 2**20
+
+
+def open_viewers(url: str, n: int) -> list:
+    drivers = []
+    for _ in range(n):
+        d = chrome(1920, 1080)
+        d.set_page_load_timeout(120)
+        d.get(url)
+        drivers.append(d)
+    for d in drivers:
+        wait_for(d, ".sp-clock", timeout=180)
+        d.execute_script(WATCH)
+    return drivers
+
+
+def lateness(drivers: list, refresh_s: float) -> list[float]:
+    late = []
+    for d in drivers:
+        stamps = d.execute_script("return window.__updates || []")
+        late += [max(0.0, (b - a) / 1000 - refresh_s) for a, b in zip(stamps, stamps[1:])]
+    return late
+
+
+def level(url: str, server: subprocess.Popen, n: int, seconds: float, refresh_s: float) -> None:
+    drivers = open_viewers(url, n)
+    try:
+        cpu, rss = server_usage(server, seconds)
+        late = sorted(lateness(drivers, refresh_s))
+        p50 = statistics.median(late) if late else float("nan")
+        p95 = late[max(0, math.ceil(0.95 * len(late)) - 1)] if late else float("nan")
+        print(f"{n:>3} viewers: server CPU {cpu:5.0f} % of a core, RSS {rss:6.0f} MiB, "
+              f"{len(late)} refreshes seen, lateness p50 {p50:.2f} s, p95 {p95:.2f} s", flush=True)
+    finally:
+        for d in drivers:
+            d.quit()
+
+
+def long_run(url: str, server: subprocess.Popen, hours: float) -> None:
+    driver = open_viewers(url, 1)[0]
+    heap = "return performance.memory ? performance.memory.usedJSHeapSize : 0"
+    try:
+        time.sleep(30)  # let the first refreshes settle
+        rss0, heap0 = psutil.Process(server.pid).memory_info().rss, driver.execute_script(heap)
+        time.sleep(hours * 3600)
+        rss1, heap1 = psutil.Process(server.pid).memory_info().rss, driver.execute_script(heap)
+        refreshes = len(driver.execute_script("return window.__updates"))
+        print(f"long run ({hours:g} h, refresh every second, {refreshes} refreshes seen): server RSS "
+              f"{rss0 / 2**20:.0f} → {rss1 / 2**20:.0f} MiB ({(rss1 - rss0) / rss0:+.1%}), browser JS heap "
+              f"{heap0 / 2**20:.1f} → {heap1 / 2**20:.1f} MiB ({(heap1 - heap0) / max(heap0, 1):+.1%})", flush=True)
+    finally:
+        driver.quit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", default="1,10,50")
+    parser.add_argument("--seconds", type=float, default=40)
+    parser.add_argument("--hours", type=float, default=0, help="also run the long single-screen test")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = yaml.safe_load((ROOT / "config.yaml").read_text())
+        data["participants"] = {k: (str(ROOT / v) if k.endswith("roster") and v else v)
+                                for k, v in data["participants"].items()}
+        for refresh_s, runs in ((5, [int(n) for n in args.viewers.split(",") if n]), (1, ["long"] if args.hours else [])):
+            if not runs:
+                continue
+            data["dashboard"]["refresh_seconds"] = refresh_s
+            config_path = Path(tmp) / f"config-{refresh_s}.yaml"
+            config_path.write_text(yaml.safe_dump(data))
+            port = free_port()
+            procs = start(config_path, f"sqlite:///{tmp}/viewers-{refresh_s}.db", port)
+            url = f"http://127.0.0.1:{port}/?kiosk=1"
+            try:
+                for n in runs:
+                    if n == "long":
+                        long_run(url, procs[1], args.hours)
+                    else:
+                        level(url, procs[1], n, args.seconds, refresh_s)
+            finally:
+                for p in procs:
+                    p.terminate()
+                    p.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
