@@ -46,9 +46,9 @@ def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
     return _finish(fig, mode, height, False)
 
 
-def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320) -> go.Figure:
+def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320, x: str = "posts") -> go.Figure:
     frame = frame.assign(who=frame.label.map(LABELS))
-    fig = px.bar(frame, x="posts", y=y, color="who", orientation="h", barmode="stack",
+    fig = px.bar(frame, x=x, y=y, color="who", orientation="h", barmode="stack",
                  color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS})
     _finish(fig, mode, height, False)
     fig.update_layout(legend=dict(orientation="h", y=-0.35, x=0), margin=dict(b=60))

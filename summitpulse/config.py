@@ -172,6 +172,23 @@ class Evidence(_Model):
     in_room_tag: str | None = None
 
 
+class Stakeholders(_Model):
+    """Keyword rules per stakeholder group, matched in profile descriptions and names (any language)."""
+    rules: dict[str, list[str]] = {
+        "clinician": ["physician", "doctor", "md", "consultant", "internist", "paediatrician", "pediatrician",
+                      "surgeon", "anaesthetist", "anesthesiologist", "family doctor", "emergency physician", "médecin"],
+        "trainee": ["resident", "pgy", "medical student", "trainee", "fellow", "registrar", "intern", "étudiant",
+                    "étudiante", "résident", "résidente", "chief resident"],
+        "nurse_allied": ["nurse", "nursing", "rn", "pharmacist", "physiotherapist", "paramedic", "midwife",
+                         "occupational therapist", "infirmière", "infirmier", "allied health"],
+        "educator": ["education", "educator", "professor", "researcher", "phd", "dean", "curriculum",
+                     "learning scientist", "pédagogie", "chercheur", "chercheuse"],
+        "patient": ["patient", "caregiver", "carer", "advocate", "living with", "patiente", "proche aidant"],
+        "organisation": ["official account", "journal", "college", "association", "society", "programme news",
+                         "university", "compte officiel", "revue"],
+    }
+
+
 class Dashboard(_Model):
     refresh_seconds: int = Field(default=5, ge=1, le=3600)
     title: str = "Summit Pulse"
@@ -188,6 +205,7 @@ class Config(_Model):
     participants: Participants = Participants()
     moderation: Moderation = Moderation()
     participation: Evidence = Evidence()
+    stakeholders: Stakeholders = Stakeholders()
     database_url: str = DEFAULT_DATABASE_URL
     dashboard: Dashboard = Dashboard()
     base_dir: str = Field(default=".", exclude=True)

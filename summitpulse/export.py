@@ -12,6 +12,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, select
 
 from . import schema
+from .analysis import contributors, participation, stakeholders, themes
+from .analysis.filters import Filters
 from .config import Config
 from .visibility import ANONYMOUS, carries_opt_out_tag, is_opted_out, only_counted
 
@@ -33,7 +35,31 @@ def posts_frame(conn: Connection, config: Config) -> pd.DataFrame:
     return frame
 
 
-EXPORTS: dict[str, Callable[[Connection, Config], pd.DataFrame]] = {"posts": posts_frame}
+def participants_frame(conn: Connection, config: Config) -> pd.DataFrame:
+    """Every participant with label, confidence, evidence and stakeholder group; opted-out anonymised."""
+    people = participation.classify(conn, config).merge(stakeholders.classify(conn, config), on="person", how="left")
+    people["reasons"] = people.reasons.map(" · ".join)
+    hidden = [is_opted_out(config, n, h, p.split(":", 1)[1]) for n, h, p in zip(people.network, people.handle, people.person)]
+    people.loc[hidden, ["person", "handle", "name", "reasons"]] = ANONYMOUS
+    return people
+
+
+def themes_frame(conn: Connection, config: Config) -> pd.DataFrame:
+    """Per theme: posts, share, and posts from the room, remote and not known."""
+    totals = themes.totals(conn, config, Filters())
+    split = themes.by_participation(conn, config, Filters(), participation.classify(conn, config))
+    wide = split.pivot_table(index="theme", columns="label", values="posts", fill_value=0).reset_index()
+    return totals.merge(wide, on="theme", how="left").fillna(0)
+
+
+def contributors_frame(conn: Connection, config: Config) -> pd.DataFrame:
+    """Every named contributor with every measure (opted-out accounts are left out)."""
+    return contributors.table(conn, config, Filters())
+
+
+EXPORTS: dict[str, Callable[[Connection, Config], pd.DataFrame]] = {
+    "posts": posts_frame, "participants": participants_frame, "themes": themes_frame,
+    "contributors": contributors_frame}
 
 
 def write_frame(frame: pd.DataFrame, fmt: str, out: str | None) -> None:

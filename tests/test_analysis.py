@@ -124,3 +124,28 @@ def test_completeness_from_overlapping_instances(engine):
     with engine.connect() as conn:
         est = estimate(conn)["mastodon"]
     assert est["observed"] == 15 and 15 <= est["estimated"] <= 25 and 0.6 < est["coverage"] <= 1
+
+
+@pytest.mark.parametrize("profile, group", [
+    ("PGY-2 internal medicine resident", "trainee"),
+    ("Médecin urgentiste", "clinician"),
+    ("Infirmière clinicienne", "nurse_allied"),
+    ("Patient advocate. Living with MS.", "patient"),
+    ("Official account of a medical journal", "organisation"),
+    ("Tech, music and coffee", "other"),
+])
+def test_stakeholder_groups_from_profiles(cfg, profile, group):
+    from summitpulse.analysis.stakeholders import _patterns, group_of
+    assert group_of(_patterns(cfg), profile)[0] == group
+
+
+def test_exports_of_participants_themes_and_contributors(small, cfg):
+    from summitpulse.export import EXPORTS
+    with small.connect() as conn:
+        people = EXPORTS["participants"](conn, cfg)
+        themes_ = EXPORTS["themes"](conn, cfg)
+        ranked = EXPORTS["contributors"](conn, cfg)
+    assert "(opted out)" in set(people.handle) and "zed" not in set(people.handle)
+    assert {"label", "confidence", "reasons", "group"} <= set(people.columns)
+    assert set(themes_.theme) == {t.name for t in cfg.themes}
+    assert "zed" not in set(ranked.handle) and {"influence", "potential_impressions"} <= set(ranked.columns)

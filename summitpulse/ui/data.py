@@ -12,7 +12,7 @@ import streamlit as st
 
 from .. import health as health_mod
 from .. import wall as wall_mod
-from ..analysis import contributors, graph, metrics, participation, programme, themes, topics
+from ..analysis import contributors, graph, metrics, participation, programme, stakeholders, themes, topics
 from ..analysis.filters import Filters
 from ..clock import now_ts
 from ..completeness import estimate
@@ -61,6 +61,12 @@ def timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
 def people() -> pd.DataFrame:
     with engine().connect() as conn:
         return participation.classify(conn, config())
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def stakeholder_groups() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return stakeholders.classify(conn, config())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,0 +1,54 @@
+"""Who is talking: stakeholder groups from profile descriptions and names, by configurable keyword rules.
+
+Each group scores one point per distinct keyword found (whole words,
+case- and accent-insensitive); the best-scoring group wins, ties go to the
+group listed first; no match is ``other``. The score says how much the
+profile said, so a reader can tell a clear match from a thin one.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from .. import schema
+from ..config import Config
+
+GROUP_NAMES = {"clinician": "Clinician", "trainee": "Trainee or student", "nurse_allied": "Nurse or allied health",
+               "educator": "Educator or researcher", "patient": "Patient or caregiver",
+               "organisation": "Organisation or journal", "other": "Other"}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", (text or "").casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _patterns(config: Config) -> dict[str, list[re.Pattern]]:
+    return {group: [re.compile(rf"(?<!\w){re.escape(_fold(k))}(?!\w)") for k in keywords]
+            for group, keywords in config.stakeholders.rules.items()}
+
+
+def group_of(patterns: dict[str, list[re.Pattern]], profile: str) -> tuple[str, int]:
+    """(group, score) for one profile text."""
+    folded = _fold(profile)
+    scores = {g: sum(1 for p in pats if p.search(folded)) for g, pats in patterns.items()}
+    best = max(scores, key=lambda g: scores[g], default="other")
+    return (best, scores[best]) if scores.get(best) else ("other", 0)
+
+
+def classify(conn: Connection, config: Config) -> pd.DataFrame:
+    """One row per author: person, group, group_score."""
+    a = schema.authors
+    patterns = _patterns(config)
+    rows = [(f"{r.network}:{r.author_id}", *group_of(patterns, f"{r.display_name} {r.description}"))
+            for r in conn.execute(select(a.c.network, a.c.author_id, a.c.display_name, a.c.description))]
+    return pd.DataFrame(rows, columns=["person", "group", "group_score"])
+
+
+def split(groups: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Participants per stakeholder group and participation label: group, label, participants."""
+    merged = people[["person", "label"]].merge(groups, on="person", how="left").fillna({"group": "other"})
+    return merged.groupby(["group", "label"], as_index=False).person.count().rename(columns={"person": "participants"})
