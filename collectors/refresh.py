@@ -46,13 +46,19 @@ def _tweets(run: Run, api, ids: list[str]) -> dict:
     return api.get_tweets(ids, **x.FIELDS)
 
 
+def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, size: int) -> None:
+    """Ask for the network's recent posts ``size`` at a time; store what comes back, delete what does not."""
+    ids = [n for n, _ in recent(engine, network)]
+    for i in range(0, len(ids), size):
+        batch = normalise(kind, fetch(run, ids[i:i + size]), config.hashtags.all, source=network)
+        batch.deleted = _gone(network, ids[i:i + size], batch.posts)
+        run.store(batch)
+
+
 def refresh_x(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "x:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api, ids = x.client(config, timeout), [n for n, _ in recent(engine, "x")]
-        for i in range(0, len(ids), 100):
-            batch = normalise("x_page", _tweets(run, api, ids[i:i + 100]), config.hashtags.all, source="x")
-            batch.deleted = _gone("x", ids[i:i + 100], batch.posts)
-            run.store(batch)
+        api = x.client(config, timeout)
+        _look_up(run, engine, config, "x", "x_page", lambda r, ids: _tweets(r, api, ids), 100)
 
 
 @retrying(bluesky.classify)
@@ -62,11 +68,8 @@ def _posts(run: Run, api, uris: list[str]) -> dict:
 
 def refresh_bluesky(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "bluesky:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api, uris = bluesky.client(config, timeout), [n for n, _ in recent(engine, "bluesky")]
-        for i in range(0, len(uris), 25):
-            batch = normalise("bluesky_search", _posts(run, api, uris[i:i + 25]), config.hashtags.all, source="bluesky")
-            batch.deleted = _gone("bluesky", uris[i:i + 25], batch.posts)
-            run.store(batch)
+        api = bluesky.client(config, timeout)
+        _look_up(run, engine, config, "bluesky", "bluesky_search", lambda r, uris: _posts(r, api, uris), 25)
 
 
 @retrying(mastodon.classify)
