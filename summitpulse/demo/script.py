@@ -6,6 +6,7 @@ replies, reposts and quotes point at earlier posts on the same network.
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -158,12 +159,15 @@ def _geo(config: Config, p: Persona, rng: random.Random) -> tuple[float, float, 
     return lat + rng.uniform(-0.02, 0.02), lon + rng.uniform(-0.02, 0.02), p.location or "London, UK"
 
 
-def _eligible(cast: list[Persona], config: Config, ts: float) -> tuple[list[Persona], list[float]]:
-    """Who may post at ``ts``: everybody by day; night owls (far away) and a few others at night."""
+def _is_night(config: Config, ts: float) -> bool:
     local_hour = (ts - config.event.start.timestamp()) / 3600 + 8
-    night = local_hour < 6.5 or local_hour >= 19.5
+    return local_hour < 6.5 or local_hour >= 19.5
+
+
+def _eligible(cast: list[Persona], night: bool) -> tuple[list[Persona], list[float]]:
+    """Who may post: everybody by day; night owls (far away) and a few others at night; cumulative weights."""
     people = [p for p in cast if not night or p.night_owl or (not p.in_room and p.activity > 2)]
-    return people, [p.activity * (3 if night and p.night_owl else 1) for p in people]
+    return people, list(itertools.accumulate(p.activity * (3 if night and p.night_owl else 1) for p in people))
 
 
 def _interact(post: SimPost, history: dict[str, list[SimPost]], rng: random.Random) -> None:
@@ -191,9 +195,10 @@ def write_script(config: Config, cast: list[Persona], seed: int = 2014, total: i
     writer = _Writer(config, cast, rng)
     history: dict[str, list[SimPost]] = {}
     posts: list[SimPost] = []
+    eligible = {night: _eligible(cast, night) for night in (False, True)}
     for idx, ts in enumerate(_times(config, rng, total)):
-        people, weights = _eligible(cast, config, ts)
-        post = writer.write(idx, ts, rng.choices(people, weights=weights)[0])
+        people, cum_weights = eligible[_is_night(config, ts)]
+        post = writer.write(idx, ts, rng.choices(people, cum_weights=cum_weights)[0])
         _interact(post, history, rng)
         history.setdefault(post.network, []).append(post)
         posts.append(post)
