@@ -27,6 +27,12 @@ def _profanity() -> Profanity:
     return checker
 
 
+@lru_cache(maxsize=8192)
+def profane(text: str) -> bool:
+    """better-profanity's verdict, remembered: it takes tens of milliseconds a post, and the wall asks every refresh."""
+    return _profanity().contains_profanity(text)
+
+
 def blocked(conn: Connection) -> dict[str, set[str]]:
     """Accounts and terms blocked from the dashboard (on top of the config's)."""
     t = schema.blocklist
@@ -52,7 +58,7 @@ def screen(config: Config, text: str, network: str, handle: str, extra: dict[str
     for term in [*mod.blocked_terms, *extra.get("term", ())]:
         if term.casefold() in lowered:
             return "hidden", f"blocked term: {term}"
-    if mod.profanity_filter and _profanity().contains_profanity(text):
+    if mod.profanity_filter and profane(text):
         return "hidden", "profanity filter"
     trusted = {_norm_account(a) for a in mod.trusted_accounts}
     if account in trusted or _norm_account(handle) in trusted:
