@@ -3,7 +3,6 @@ from datetime import datetime
 from html import escape
 import streamlit as st
 
-from summitpulse.analysis import participation
 from summitpulse.analysis.programme import now_on
 from summitpulse import charts
 from summitpulse.ui import cards, controls, data
@@ -29,8 +28,7 @@ def screen() -> None:
     now = data.clock()
     filters = chosen.at(now)
     head = data.headline(filters, now)
-    people = data.people()
-    split = participation.split(people)["participants"]
+    split = data.split()["participants"]
     labelled = split["in_room"] + split["remote"]
     current, upcoming = now_on(config, now)
     clock = config.event.tz
@@ -74,7 +72,7 @@ def screen() -> None:
             st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)
     with lead_col:
         st.markdown(cards.panel_title("Leading the conversation — last hour"), unsafe_allow_html=True)
-        top = data.ranking(last_hour, "engagement", 3)
+        top = data.leaders(last_hour, 3)
         st.markdown("".join(cards.rank_row(r["rank"], r["name"], r["handle"], r["avatar_url"] or "",
                                            f"{r['engagement']:,}", f"{r['posts']} post{'s' if r['posts'] != 1 else ''}") for r in top.to_dict("records"))
                     or '<p class="sp-note">Nobody yet.</p>', unsafe_allow_html=True)

@@ -18,6 +18,7 @@ Step = Callable[[Connection], None]
 # (version, step): step brings a database at version-1 to version.
 MIGRATIONS: list[tuple[int, Step]] = [
     (1, lambda conn: schema.metadata.create_all(conn)),
+    (2, lambda conn: [index.create(conn, checkfirst=True) for index in schema.CHANGE_INDEXES]),
 ]
 
 

@@ -46,6 +46,10 @@ posts = Table(
 )
 Index("ix_posts_created", posts.c.created_ts)
 Index("ix_posts_author", posts.c.network, posts.c.author_id)
+# What the live screen's incremental tallies read on each refresh: what arrived, left or changed since the last.
+CHANGE_INDEXES = [Index("ix_posts_collected", posts.c.collected_ts, posts.c.network, posts.c.native_id),
+                  Index("ix_posts_deleted", posts.c.deleted_ts, sqlite_where=posts.c.deleted_ts.isnot(None),
+                        postgresql_where=posts.c.deleted_ts.isnot(None))]  # partial: "IS NULL" must not pick it
 
 authors = Table(
     "authors", metadata,
@@ -61,6 +65,7 @@ authors = Table(
     Column("updated_ts", BigInteger, nullable=False),
 )
 Index("ix_authors_handle", authors.c.handle)
+CHANGE_INDEXES.append(Index("ix_authors_updated", authors.c.updated_ts))
 
 
 def _post_child(name: str, value: str, length: int = 255) -> Table:
@@ -131,6 +136,7 @@ moderation = Table(
     Column("updated_ts", BigInteger, nullable=False),
 )
 Index("ix_moderation_status", moderation.c.status)
+CHANGE_INDEXES.append(Index("ix_moderation_updated", moderation.c.updated_ts))
 
 moderation_actions = Table(
     "moderation_actions", metadata,

@@ -237,3 +237,11 @@ def get_meta(conn: Connection, key: str) -> str | None:
 def set_meta(conn: Connection, key: str, value: str) -> None:
     stmt = dialect_insert(conn, schema.meta).values(key=key, value=value)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+RESET_KEY = "reset_ts"
+
+
+def mark_reset(conn: Connection) -> None:
+    """Note that the event's posts were emptied, so incremental readers start again from scratch."""
+    set_meta(conn, RESET_KEY, str(time.time_ns()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, select, tuple_
 
 from .. import schema
 from ..config import Config
@@ -36,8 +36,10 @@ def _mentions(conn: Connection, config: Config, filters: Filters) -> pd.DataFram
     return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "mentions"])
 
 
-def _profiles(conn: Connection) -> pd.DataFrame:
+def _profiles(conn: Connection, only: set[tuple[str, str]] | None = None) -> pd.DataFrame:
     q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.followers, a.c.avatar_url)
+    if only is not None:
+        q = q.where(tuple_(a.c.network, a.c.author_id).in_(sorted(only)))
     return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "handle", "name", "followers", "avatar_url"])
 
 
@@ -65,6 +67,24 @@ def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     frame["handle"] = frame.handle.fillna(frame.author_id)
     named = [not is_opted_out(config, n, h, i) for n, h, i in zip(frame.network, frame.handle, frame.author_id)]
     return frame[named].reset_index(drop=True)
+
+
+def leaders(conn: Connection, config: Config, filters: Filters, limit: int = 3) -> pd.DataFrame:
+    """The live screen's few most-engaged-with people in ``filters`` (a short window): one aggregate, no graph."""
+    engagement = func.sum(ENGAGEMENT).label("engagement")
+    q = counted(config, filters, p.c.network, p.c.author_id, func.count().label("posts"), engagement) \
+        .group_by(p.c.network, p.c.author_id).order_by(engagement.desc(), func.count().desc()).limit(limit * 4)
+    frame = pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "posts", "engagement"])
+    if frame.empty:
+        return frame.assign(handle=[], name=[], avatar_url=[], rank=[])
+    wanted = {(n, i) for n, i in zip(frame.network, frame.author_id)}
+    profiles = _profiles(conn, wanted)
+    frame = frame.merge(profiles, how="left", on=["network", "author_id"])
+    frame["handle"] = frame.handle.fillna(frame.author_id)
+    named = [not is_opted_out(config, n, h, i) for n, h, i in zip(frame.network, frame.handle, frame.author_id)]
+    frame = frame[named].head(limit).reset_index(drop=True)
+    frame["rank"] = frame.index + 1
+    return frame
 
 
 def rank(conn: Connection, config: Config, filters: Filters, by: str = "posts", limit: int = 10,

@@ -55,35 +55,65 @@ def _phrases(words: list[str]) -> re.Pattern | None:
 
 
 def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
-    """One row of facts per author: profile, post counts, night posts, photos in sessions."""
+    """One row of facts per author: profile and post counts (the evidence counters start at zero)."""
     q = only_counted(select(p.c.network, p.c.author_id, func.count().label("posts"),
                             func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"))
                      .select_from(p)).group_by(p.c.network, p.c.author_id)
-    facts = {(r.network, r.author_id): {"posts": r.posts, "reposts": r.reposts or 0, "texts": [], "geo": [],
-                                        "night": 0, "photos": 0} for r in conn.execute(q)}
+    facts = {(r.network, r.author_id): new_facts(r.posts, r.reposts or 0) for r in conn.execute(q)}
     for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location)):
         if (r.network, r.author_id) in facts:
             facts[(r.network, r.author_id)].update(handle=r.handle, name=r.display_name, location=r.location)
     return facts
 
 
+def new_facts(posts: int = 0, reposts: int = 0) -> dict:
+    return {"posts": posts, "reposts": reposts, "checkin": 0, "remote": 0, "geo": [], "night": 0, "photos": 0}
+
+
+SIGNAL_COLUMNS = (p.c.network, p.c.author_id, p.c.kind, p.c.text, p.c.created_ts, p.c.latitude, p.c.longitude,
+                  p.c.media_count)
+
+
+class Signals:
+    """What one post says about where its author is: check-in or remote words, a geotag, night, a session photo."""
+
+    def __init__(self, config: Config):
+        w = config.participation
+        self.checkin, self.remote = _phrases(w.checkin_phrases), _phrases(w.remote_phrases)
+        self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
+        self.sessions = [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
+        self.tz = config.event.tz
+
+    def of(self, r) -> dict[str, int]:
+        """Counter increments for post row ``r`` (a row of SIGNAL_COLUMNS); reposts say nothing."""
+        if r.kind == "repost":
+            return {}
+        text = r.text.casefold()
+        return {"checkin": int(bool((self.checkin and self.checkin.search(text)) or (self.tag and self.tag in text))),
+                "remote": int(bool(self.remote and self.remote.search(text))),
+                "night": int(datetime.fromtimestamp(r.created_ts, self.tz).hour < 6),
+                "photos": int(bool(r.media_count) and any(s <= r.created_ts < e for s, e in self.sessions))}
+
+
+def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
+    """Add (or, with ``sign=-1``, take back) one post's signals to its author's facts."""
+    for name, value in signals.items():
+        f[name] += sign * value
+    if r.kind != "repost" and r.latitude is not None:
+        point = (r.latitude, r.longitude, r.created_ts)
+        if sign > 0:
+            f["geo"].append(point)
+        elif point in f["geo"]:
+            f["geo"].remove(point)
+
+
 def _scan_posts(conn: Connection, config: Config, facts: dict) -> None:
-    """Texts, geotags, night-time posts and session photos of each author's own posts."""
-    sessions = [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
-    tz = config.event.tz
-    q = only_counted(select(p.c.network, p.c.author_id, p.c.text, p.c.created_ts, p.c.latitude, p.c.longitude,
-                            p.c.media_count).select_from(p)).where(p.c.kind != "repost")
-    for r in conn.execute(q):
+    """The signals of every author's own posts."""
+    signals = Signals(config)
+    for r in conn.execute(only_counted(select(*SIGNAL_COLUMNS).select_from(p)).where(p.c.kind != "repost")):
         f = facts.get((r.network, r.author_id))
-        if f is None:
-            continue
-        f["texts"].append(r.text.casefold())
-        if r.latitude is not None:
-            f["geo"].append((r.latitude, r.longitude, r.created_ts))
-        if datetime.fromtimestamp(r.created_ts, tz).hour < 6:
-            f["night"] += 1
-        if r.media_count and any(s <= r.created_ts < e for s, e in sessions):
-            f["photos"] += 1
+        if f is not None:
+            add_signals(f, r, signals.of(r))
 
 
 def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict) -> Evidence:
@@ -100,7 +130,7 @@ def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict) -> Evid
         ev.add(w.geotag_in_venue, "a post geotagged at the venue during the event")
     elif any(distance_km(lat, lon, venue.latitude, venue.longitude) > FAR_KM for lat, lon in during):
         ev.add(w.geotag_far, "a post geotagged far from the venue during the event")
-    _phrase_evidence(config, f["texts"], ev)
+    _phrase_evidence(config, f["checkin"], f["remote"], ev)
     _profile_evidence(config, f.get("location") or "", ev)
     if f["night"] >= 2:
         ev.add(w.night_posting, f"{f['night']} posts during the venue's night (00:00–06:00 local)")
@@ -111,12 +141,8 @@ def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict) -> Evid
     return ev
 
 
-def _phrase_evidence(config: Config, texts: list[str], ev: Evidence) -> None:
+def _phrase_evidence(config: Config, hits_in: int, hits_out: int, ev: Evidence) -> None:
     w = config.participation
-    checkin, remote = _phrases(w.checkin_phrases), _phrases(w.remote_phrases)
-    tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
-    hits_in = sum(1 for t in texts if (checkin and checkin.search(t)) or (tag and tag in t))
-    hits_out = sum(1 for t in texts if remote and remote.search(t))
     if hits_in:
         ev.add(w.checkin_phrase * (1.5 if hits_in > 1 else 1),
                f"{hits_in} check-in post{'s' if hits_in > 1 else ''} (\"here at\", the in-room tag…)")
@@ -137,7 +163,7 @@ def _profile_evidence(config: Config, location: str, ev: Evidence) -> None:
         ev.add(config.participation.profile_far, f"profile location '{location}' is {km:,.0f} km away")
 
 
-def _overrides(conn: Connection) -> dict[str, tuple[str, str]]:
+def read_overrides(conn: Connection) -> dict[str, tuple[str, str]]:
     t = schema.participant_overrides
     return {r.person: (r.label, r.reason) for r in conn.execute(select(t))}
 
@@ -146,26 +172,35 @@ def label_of(score: float, threshold: float) -> str:
     return "in_room" if score >= threshold else "remote" if score <= -threshold else "unknown"
 
 
+COLUMNS = ["person", "network", "handle", "name", "posts", "label", "score", "confidence", "reasons"]
+
+
+def read_rosters(config: Config) -> dict[str, set[tuple[str, str]]]:
+    return {"in_room": read_roster(config, config.participants.in_room_roster),
+            "remote": read_roster(config, config.participants.remote_roster)}
+
+
+def judge_person(config: Config, key: tuple[str, str], f: dict, rosters: dict, overrides: dict) -> dict:
+    """The row of one participant: label, score, confidence and the reasons, an override winning."""
+    person = f"{key[0]}:{key[1]}"
+    ev = _judge(config, key, f, rosters)
+    label = label_of(ev.score, config.participation.threshold)
+    if person in overrides:
+        label, reason = overrides[person]
+        ev.reasons.insert(0, f"organiser override: {label}" + (f" — {reason}" if reason else ""))
+    return {"person": person, "network": key[0], "handle": f.get("handle", key[1]),
+            "name": f.get("name", ""), "posts": f["posts"], "label": label, "score": round(ev.score, 2),
+            "confidence": 1.0 if person in overrides else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
+            "reasons": ev.reasons or ["no evidence either way"]}
+
+
 def classify(conn: Connection, config: Config) -> pd.DataFrame:
-    """One row per participant: person, network, handle, name, posts, label, score, confidence, reasons."""
+    """One row per participant (COLUMNS), computed from scratch; the live screen keeps ``Tallies`` instead."""
     facts = _per_author(conn)
     _scan_posts(conn, config, facts)
-    rosters = {"in_room": read_roster(config, config.participants.in_room_roster),
-               "remote": read_roster(config, config.participants.remote_roster)}
-    overrides, threshold, rows = _overrides(conn), config.participation.threshold, []
-    for key, f in facts.items():
-        person = f"{key[0]}:{key[1]}"
-        ev = _judge(config, key, f, rosters)
-        label = label_of(ev.score, threshold)
-        if person in overrides:
-            label, reason = overrides[person]
-            ev.reasons.insert(0, f"organiser override: {label}" + (f" — {reason}" if reason else ""))
-        rows.append({"person": person, "network": key[0], "handle": f.get("handle", key[1]),
-                     "name": f.get("name", ""), "posts": f["posts"], "label": label, "score": round(ev.score, 2),
-                     "confidence": 1.0 if person in overrides else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
-                     "reasons": ev.reasons or ["no evidence either way"]})
-    return pd.DataFrame(rows, columns=["person", "network", "handle", "name", "posts", "label", "score",
-                                       "confidence", "reasons"])
+    rosters, overrides = read_rosters(config), read_overrides(conn)
+    return pd.DataFrame([judge_person(config, key, f, rosters, overrides) for key, f in facts.items()],
+                        columns=COLUMNS)
 
 
 def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:

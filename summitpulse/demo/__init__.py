@@ -23,7 +23,7 @@ from tqdm import tqdm
 from .. import schema
 from ..clock import CLOCK_KEY
 from ..config import Config
-from ..store import dialect_insert, get_meta
+from ..store import dialect_insert, get_meta, mark_reset
 from .personas import Persona, build_cast
 from .player import Player, play
 from .script import day_bounds, write_script
@@ -45,6 +45,7 @@ def reset_store(engine: Engine) -> None:
         for table in EVENT_TABLES:
             conn.execute(delete(table))
         conn.execute(delete(schema.meta).where(schema.meta.c.key == CLOCK_KEY))
+        mark_reset(conn)
 
 
 def _resume_from(engine: Engine, begin: float, end: float) -> float | None:

@@ -14,6 +14,7 @@ from .. import health as health_mod
 from .. import wall as wall_mod
 from ..analysis import contributors, graph, metrics, participation, programme, stakeholders, themes, topics
 from ..analysis.filters import Filters
+from ..analysis.tallies import BUCKET_S, Tallies
 from ..clock import now_ts
 from ..completeness import estimate
 from ..config import Config, load_config
@@ -47,8 +48,26 @@ def clock() -> int:
         return now_ts(conn)
 
 
+@st.cache_resource
+def tallies() -> Tallies:
+    """The live screen's incremental counters, shared by every viewer of this process."""
+    return Tallies(config())
+
+
+def _tallied() -> Tallies:
+    with engine().connect() as conn:
+        return tallies().update(conn)
+
+
+def _whole_event(filters: Filters) -> bool:
+    """Filters the tallies answer: the whole event, any networks, no theme."""
+    return filters.start_ts is None and filters.end_ts is None and not filters.themes
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def headline(filters: Filters, now: int) -> dict:
+    if _whole_event(filters):
+        return _tallied().headline(filters.clean(config()).networks, now)
     return _run(metrics.headline, filters, now)
 
 
@@ -59,8 +78,12 @@ def timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def people() -> pd.DataFrame:
-    with engine().connect() as conn:
-        return participation.classify(conn, config())
+    return _tallied().people()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def split() -> dict[str, dict[str, int]]:
+    return _tallied().split()
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
@@ -71,12 +94,17 @@ def stakeholder_groups() -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataFrame:
+    if bucket_s == BUCKET_S:
+        return _tallied().split_over_time(since)
     with engine().connect() as conn:
         return participation.split_over_time(conn, config(), people(), bucket_s, since)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def theme_totals(filters: Filters) -> pd.DataFrame:
+    """Whole minutes from the tallies unless a theme is chosen (the live screen's pulse never chooses one)."""
+    if not filters.themes:
+        return _tallied().theme_totals(filters.start_ts, filters.end_ts, filters.clean(config()).networks)
     return _run(themes.totals, filters)
 
 
@@ -93,6 +121,11 @@ def theme_participation(filters: Filters) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def ranking(filters: Filters, by: str, limit: int) -> pd.DataFrame:
     return _run(contributors.rank, filters, by, limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def leaders(filters: Filters, limit: int) -> pd.DataFrame:
+    return _run(contributors.leaders, filters, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

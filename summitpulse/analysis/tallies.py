@@ -1,0 +1,256 @@
+"""Incremental tallies for the live screen: each refresh reads only what changed since the last.
+
+Reading a million posts on every refresh takes seconds; these counters are
+built once, then each ``update`` reads the posts collected, deleted or
+moderated since the previous one (indexed columns) and adjusts: posts per
+minute × network × kind and × theme, each author's participation evidence and
+label, and posts per quarter hour × label. The figures equal the from-scratch
+functions (``metrics.headline``, ``participation.classify``, ``themes.totals``)
+for the unfiltered or network-filtered views, at whole-minute windows; the
+tests hold them to that. Post edits after collection do not re-score text.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Connection, and_, select, tuple_
+
+from .. import schema
+from ..config import Config, clean_tag
+from ..store import RESET_KEY, get_meta, now_ts
+from .participation import (COLUMNS, SIGNAL_COLUMNS, Signals, add_signals, judge_person, new_facts,
+                            read_overrides, read_rosters)
+
+p, a, m = schema.posts, schema.authors, schema.moderation
+LAG_S = 60  # a collector's transaction may commit up to a minute after it stamped its posts
+BUCKET_S = 900
+KINDS = {"original": "originals", "reply": "replies", "repost": "reposts", "quote": "quotes"}
+LABELS = ("in_room", "remote", "unknown")
+POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.hashtags, p.c.collected_ts, p.c.deleted_ts, m.c.status)
+
+
+class ThemeMatcher:
+    """The themes of one post, as ``filters.theme_condition`` decides them in SQL."""
+
+    def __init__(self, config: Config):
+        self.themes = []
+        for theme in config.themes:
+            words = [k.casefold() for k in theme.keywords if k.strip()]
+            tags = {clean_tag(h) for h in theme.hashtags} | {w.replace(" ", "").replace("-", "") for w in words}
+            self.themes.append((theme.name, words, tags))
+
+    def of(self, text: str, hashtags: list[str]) -> list[str]:
+        text, tags = text.casefold(), {clean_tag(t) for t in hashtags}
+        return [name for name, words, wanted in self.themes if tags & wanted or any(w in text for w in words)]
+
+
+class Tallies:
+    """Per-process running counts over the store; ``update`` before reading, from any thread."""
+
+    def __init__(self, config: Config):
+        self.config, self.signals, self.matcher = config, Signals(config), ThemeMatcher(config)
+        self.rosters = read_rosters(config)
+        self.lock = threading.Lock()
+        self._start()
+
+    def _start(self, reset: str | None = None) -> None:
+        """Empty counters; ``reset`` is the store's reset mark they start from."""
+        self.reset = reset
+        self.minutes: Counter = Counter()        # (minute, network, kind) → posts
+        self.theme_minutes: Counter = Counter()  # (minute, network, theme) → posts
+        self.label_buckets: Counter = Counter()  # (quarter hour, label) → posts
+        self.people_count: Counter = Counter()   # network → authors with a counted post
+        self.reach: Counter = Counter()          # network → Σ posts × followers (potential impressions)
+        self.facts: dict[tuple[str, str], dict] = {}
+        self.profiles: dict[tuple[str, str], dict] = {}
+        self.rows: dict[tuple[str, str], dict] = {}
+        self.overrides: dict[str, tuple[str, str]] = {}
+        self.excluded: set[tuple[str, str]] = set()  # stored but not counted: deleted or spam
+        self.recent: dict[tuple[str, str], int] = {}  # posts read within LAG_S of the last update
+        self.seen: int | None = None
+
+    def update(self, conn: Connection) -> "Tallies":
+        """Fold in what changed since the last update (everything, the first time)."""
+        with self.lock:
+            reset = get_meta(conn, RESET_KEY)
+            if reset != self.reset:  # the store was emptied (the demo starts its day again)
+                self._start(reset)
+            now, since = now_ts(), None if self.seen is None else self.seen - LAG_S
+            dirty: set[tuple[str, str]] = set()
+            self._read_profiles(conn, since, dirty)
+            self._read_posts(conn, since, dirty)
+            self._read_removals(conn, since, dirty)
+            self._read_overrides(conn, dirty)
+            self._judge(dirty)
+            self.recent = {k: ts for k, ts in self.recent.items() if ts >= now - LAG_S}
+            self.seen = now
+        return self
+
+    def _read_profiles(self, conn: Connection, since: int | None, dirty: set) -> None:
+        q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location, a.c.followers)
+        for r in conn.execute(q if since is None else q.where(a.c.updated_ts >= since)):
+            key = (r.network, r.author_id)
+            profile = {"handle": r.handle, "name": r.display_name, "location": r.location, "followers": r.followers or 0}
+            if self.profiles.get(key) == profile:
+                continue
+            self.profiles[key] = profile
+            f = self.facts.get(key)
+            if f is not None:
+                self.reach[r.network] += f["posts"] * (profile["followers"] - f.get("followers", 0))
+                f.update(profile)
+                dirty.add(key)
+
+    def _posts(self, *where):
+        q = select(*POST_COLUMNS).select_from(p).join(
+            m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id), isouter=True)
+        return q.where(*where)
+
+    def _read_posts(self, conn: Connection, since: int | None, dirty: set) -> None:
+        """Posts collected since the last update; the lag window is read as keys first, rows only for new ones."""
+        if since is None:
+            rows = conn.execute(self._posts())
+        else:
+            keys = conn.execute(select(p.c.network, p.c.native_id).where(p.c.collected_ts >= since)).all()
+            fresh = [tuple(k) for k in keys if tuple(k) not in self.recent]
+            rows = [r for i in range(0, len(fresh), 500)
+                    for r in conn.execute(self._posts(tuple_(p.c.network, p.c.native_id).in_(fresh[i:i + 500])))]
+        for r in rows:
+            key = (r.network, r.native_id)
+            if key in self.recent:
+                continue
+            self.recent[key] = r.collected_ts
+            if r.deleted_ts is not None or r.status == "spam":
+                self.excluded.add(key)
+            else:
+                self._count(r, 1, dirty)
+
+    def _read_removals(self, conn: Connection, since: int | None, dirty: set) -> None:
+        """Posts deleted upstream or marked spam leave the counts; un-marked spam comes back."""
+        if since is None:
+            return
+        for r in conn.execute(self._posts(p.c.deleted_ts >= since)):
+            self._exclude(r, dirty)
+        for r in conn.execute(self._posts(m.c.updated_ts >= since)):
+            key = (r.network, r.native_id)
+            if r.status == "spam" or r.deleted_ts is not None:
+                self._exclude(r, dirty)
+            elif key in self.excluded:
+                self.excluded.discard(key)
+                self._count(r, 1, dirty)
+
+    def _exclude(self, r, dirty: set) -> None:
+        key = (r.network, r.native_id)
+        if key not in self.excluded:
+            self.excluded.add(key)
+            self._count(r, -1, dirty)
+
+    def _count(self, r, sign: int, dirty: set) -> None:
+        """Add (sign 1) or take back (sign -1) one counted post."""
+        minute, key = r.created_ts // 60, (r.network, r.author_id)
+        self.minutes[(minute, r.network, r.kind)] += sign
+        for theme in self.matcher.of(r.text, json.loads(r.hashtags or "[]")):
+            self.theme_minutes[(minute, r.network, theme)] += sign
+        f = self.facts.get(key)
+        if f is None:
+            f = self.facts[key] = {**new_facts(), "buckets": Counter(), **self.profiles.get(key, {})}
+        f["posts"] += sign
+        f["reposts"] += sign * (r.kind == "repost")
+        self.people_count[r.network] += (f["posts"] == 1) if sign > 0 else -(f["posts"] == 0)
+        self.reach[r.network] += sign * f.get("followers", 0)
+        add_signals(f, r, self.signals.of(r), sign)
+        bucket = r.created_ts // BUCKET_S * BUCKET_S
+        f["buckets"][bucket] += sign
+        self.label_buckets[(bucket, self._label(key))] += sign
+        dirty.add(key)
+
+    def _label(self, key: tuple[str, str]) -> str:
+        row = self.rows.get(key)
+        return row["label"] if row else "unknown"
+
+    def _read_overrides(self, conn: Connection, dirty: set) -> None:
+        overrides = read_overrides(conn)
+        for person in set(overrides.items()) ^ set(self.overrides.items()):
+            network, author_id = person[0].split(":", 1)
+            if (network, author_id) in self.facts:
+                dirty.add((network, author_id))
+        self.overrides = overrides
+
+    def _judge(self, dirty: set) -> None:
+        """Re-label the authors whose evidence changed; their posts move to the new label."""
+        for key in dirty:
+            f, before = self.facts[key], self._label(key)
+            if f["posts"] <= 0:
+                self.rows.pop(key, None)
+            else:
+                self.rows[key] = judge_person(self.config, key, f, self.rosters, self.overrides)
+            after = self._label(key)
+            if after != before:
+                for bucket, n in f["buckets"].items():
+                    self.label_buckets[(bucket, before)] -= n
+                    self.label_buckets[(bucket, after)] += n
+
+    # --- what the live screen reads -------------------------------------------------------------
+
+    def headline(self, networks: tuple[str, ...], now: int) -> dict:
+        """``metrics.headline`` for the whole event (optionally some networks), from the tallies."""
+        with self.lock:
+            wanted = (lambda n: n in networks) if networks else (lambda n: True)
+            kinds, per_minute, per_network = Counter(), Counter(), Counter()
+            for (minute, network, kind), n in self.minutes.items():
+                if n and wanted(network):
+                    kinds[kind] += n
+                    per_minute[minute] += n
+                    per_network[network] += n
+            people = sum(n for network, n in self.people_count.items() if wanted(network))
+            reach = sum(n for network, n in self.reach.items() if wanted(network))
+        posts, minute = sum(kinds.values()), now // 60
+        peak = max(per_minute.items(), key=lambda kv: (kv[1], -kv[0]), default=None)
+        return {"posts": posts, "participants": people, **{plural: kinds[k] for k, plural in KINDS.items()},
+                "potential_impressions": reach, "posts_per_participant": round(posts / people, 1) if people else 0.0,
+                "last_15_min": sum(per_minute[minute - i] for i in range(1, 16)),
+                "previous_15_min": sum(per_minute[minute - i] for i in range(16, 31)),
+                "peak_minute": datetime.fromtimestamp(peak[0] * 60, tz=self.config.event.tz) if peak else None,
+                "peak_minute_posts": peak[1] if peak else 0, "per_network": dict(per_network)}
+
+    def split(self) -> dict[str, dict[str, int]]:
+        """``participation.split`` of every participant."""
+        with self.lock:
+            people, posts = Counter(), Counter()
+            for row in self.rows.values():
+                people[row["label"]] += 1
+                posts[row["label"]] += row["posts"]
+        return {"participants": {k: people[k] for k in LABELS}, "posts": {k: posts[k] for k in LABELS}}
+
+    def people(self) -> pd.DataFrame:
+        """``participation.classify``, kept current."""
+        with self.lock:
+            return pd.DataFrame(list(self.rows.values()), columns=COLUMNS)
+
+    def split_over_time(self, since: int | None = None) -> pd.DataFrame:
+        """Posts per quarter hour by label: columns time, label, posts."""
+        with self.lock:
+            rows = [(b, label, n) for (b, label), n in self.label_buckets.items() if n and (since is None or b >= since)]
+        frame = pd.DataFrame(sorted(rows), columns=["bucket", "label", "posts"])
+        frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(
+            self.config.event.timezone)
+        return frame[["time", "label", "posts"]]
+
+    def theme_totals(self, start: int | None, end: int | None, networks: tuple[str, ...] = ()) -> pd.DataFrame:
+        """``themes.totals`` over whole minutes from ``start`` to ``end`` (None: open): theme, posts, share."""
+        first = -2**62 if start is None else start // 60
+        last = 2**62 if end is None else (end - 1) // 60
+        wanted = (lambda n: n in networks) if networks else (lambda n: True)
+        with self.lock:
+            everything = sum(n for (minute, network, _), n in self.minutes.items()
+                             if first <= minute <= last and wanted(network))
+            per_theme = Counter()
+            for (minute, network, theme), n in self.theme_minutes.items():
+                if first <= minute <= last and wanted(network):
+                    per_theme[theme] += n
+        frame = pd.DataFrame([(t.name, per_theme[t.name]) for t in self.config.themes], columns=["theme", "posts"])
+        frame["share"] = (frame.posts / everything).round(3) if everything else 0.0
+        return frame

@@ -1,0 +1,63 @@
+"""The live screen's incremental tallies equal the from-scratch analysis, through new posts, deletions,
+spam, un-spam, profile changes and overrides — on SQLite and PostgreSQL, and on the whole demo day."""
+import time
+
+from sqlalchemy import update
+
+from summitpulse import moderation, schema
+from summitpulse.analysis import metrics, participation, themes
+from summitpulse.analysis.filters import Filters
+from summitpulse.analysis.tallies import Tallies
+from summitpulse.clock import now_ts
+from summitpulse.config import load_config
+from summitpulse.models import Author, Batch
+from summitpulse.store import ingest, mark_deleted
+
+from .conftest import ROOT
+from .test_analysis import T0, _post, cfg, small  # noqa: F401 (fixtures)
+
+HEADLINE = ("posts", "participants", "originals", "replies", "reposts", "quotes", "potential_impressions",
+            "posts_per_participant", "last_15_min", "previous_15_min", "peak_minute_posts", "per_network")
+
+
+def _same(conn, config, tallies: Tallies, now: int) -> None:
+    """Every figure the tallies give equals the from-scratch function's."""
+    tallies.update(conn)
+    scratch = metrics.headline(conn, config, Filters(), now)
+    assert {k: tallies.headline((), now)[k] for k in HEADLINE} == {k: scratch[k] for k in HEADLINE}
+    people = participation.classify(conn, config).sort_values("person").reset_index(drop=True)
+    kept = tallies.people().sort_values("person").reset_index(drop=True)
+    assert kept.drop(columns="reasons").equals(people.drop(columns="reasons"))
+    assert list(kept.reasons) == list(people.reasons)
+    assert tallies.split() == participation.split(people)
+    over_time = participation.split_over_time(conn, config, people, 900)
+    assert tallies.split_over_time().sort_values(["time", "label"]).reset_index(drop=True).equals(
+        over_time.sort_values(["time", "label"]).reset_index(drop=True))
+    window = Filters(now - 3600, now)
+    assert tallies.theme_totals(now - 3600, now).equals(themes.totals(conn, config, window))
+
+
+def test_tallies_follow_every_change(small, cfg):  # noqa: F811
+    now = int(T0.timestamp()) + 21 * 60
+    tallies = Tallies(cfg)
+    with small.connect() as conn:
+        _same(conn, cfg, tallies, now)
+    ingest(small, Batch(posts=[_post(9, "c", "Following from afar, wish I were there #SoMeSummit", minutes=12),
+                               _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13)],
+                        authors=[Author("x", "c", "cy", "Cy", followers=7)]))
+    with small.begin() as conn:
+        mark_deleted(conn, ["x:3"])
+        moderation.set_status(conn, "x", "7", "approved", "not spam after all", "tester")
+        moderation.set_status(conn, "x", "4", "spam", "test", "tester")
+        participation.set_override(conn, "x:c", "in_room", "seen at the desk")
+        conn.execute(update(schema.authors).where(schema.authors.c.author_id == "a")
+                     .values(followers=150, updated_ts=int(time.time())))
+    with small.connect() as conn:
+        _same(conn, cfg, tallies, now)
+        assert tallies.people().set_index("handle").loc["cy", "label"] == "in_room"
+
+
+def test_tallies_equal_scratch_on_the_demo_day(demo_engine):
+    config = load_config(ROOT / "config.yaml")
+    with demo_engine.connect() as conn:
+        _same(conn, config, Tallies(config), now_ts(conn) // 60 * 60)
