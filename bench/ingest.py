@@ -29,9 +29,10 @@ from summitpulse.store import _post_row, ingest, open_store  # noqa: E402
 PAGE = 100
 
 
-def payloads(config, total: int) -> list[tuple[str, object]]:
-    """(kind, payload) pairs carrying about ``total`` posts."""
-    posts = [p for p in write_script(config, build_cast(config), total=total) if p.kind != "repost" or p.network != "bluesky"]
+def payloads(config, total: int, cast_size: int = 350) -> list[tuple[str, object]]:
+    """(kind, payload) pairs carrying about ``total`` posts by ``cast_size`` people."""
+    cast = build_cast(config, size=cast_size)
+    posts = [p for p in write_script(config, cast, total=total) if p.kind != "repost" or p.network != "bluesky"]
     children: dict = {}
     instance = config.networks.mastodon.instances[0]
     out = []

@@ -61,3 +61,13 @@ def test_tallies_equal_scratch_on_the_demo_day(demo_engine):
     config = load_config(ROOT / "config.yaml")
     with demo_engine.connect() as conn:
         _same(conn, config, Tallies(config), now_ts(conn) // 60 * 60)
+
+
+def test_report_views_of_the_tallies_equal_scratch(small, cfg):  # noqa: F811
+    with small.connect() as conn:
+        tallies = Tallies(cfg).update(conn)
+        people = participation.classify(conn, cfg)
+        expected = themes.by_participation(conn, cfg, Filters(), people).sort_values(["theme", "label"])
+        assert tallies.theme_participation().equals(expected.reset_index(drop=True))
+        timeline = themes.timeline(conn, cfg, Filters(), 1800).sort_values(["time", "theme"]).reset_index(drop=True)
+        assert tallies.theme_timeline(1800).sort_values(["time", "theme"]).reset_index(drop=True).equals(timeline)

@@ -87,16 +87,21 @@ def leaders(conn: Connection, config: Config, filters: Filters, limit: int = 3) 
     return frame
 
 
+def top(frame: pd.DataFrame, by: str = "posts", limit: int | None = None) -> pd.DataFrame:
+    """``frame`` (from ``table``) ordered by ranking ``by``, with a ``rank`` column."""
+    column = RANKINGS.get(by, "posts")
+    ordered = frame.sort_values([column, "posts"], ascending=False).reset_index(drop=True)
+    ordered["rank"] = ordered.index + 1
+    return ordered if limit is None else ordered.head(limit)
+
+
 def rank(conn: Connection, config: Config, filters: Filters, by: str = "posts", limit: int = 10,
          compare: bool = True) -> pd.DataFrame:
     """The top ``limit`` by ``by``, with ``change`` in rank against the previous period of equal length."""
-    column = RANKINGS.get(by, "posts")
-    current = table(conn, config, filters).sort_values([column, "posts"], ascending=False).reset_index(drop=True)
-    current["rank"] = current.index + 1
+    current = top(table(conn, config, filters), by)
     current["change"] = None
     if compare and filters.start_ts is not None and filters.end_ts is not None and not current.empty:
-        before = table(conn, config, filters.shifted(filters.end_ts - filters.start_ts))
-        before = before.sort_values([column, "posts"], ascending=False).reset_index(drop=True)
-        previous = dict(zip(before.person, before.index + 1))
+        before = top(table(conn, config, filters.shifted(filters.end_ts - filters.start_ts)), by)
+        previous = dict(zip(before.person, before["rank"]))
         current["change"] = [previous[p] - r if p in previous else None for p, r in zip(current.person, current["rank"])]
     return current.head(limit)

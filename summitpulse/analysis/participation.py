@@ -82,7 +82,14 @@ class Signals:
         self.checkin, self.remote = _phrases(w.checkin_phrases), _phrases(w.remote_phrases)
         self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
         self.sessions = [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
-        self.tz = config.event.tz
+        self.tz, self.hours = config.event.tz, {}
+
+    def local_hour(self, ts: int) -> int:
+        """The venue's hour at ``ts``, looked up per quarter hour (every UTC offset is a multiple of 15 min)."""
+        quarter = ts // 900
+        if quarter not in self.hours:
+            self.hours[quarter] = datetime.fromtimestamp(quarter * 900, self.tz).hour
+        return self.hours[quarter]
 
     def of(self, r) -> dict[str, int]:
         """Counter increments for post row ``r`` (a row of SIGNAL_COLUMNS); reposts say nothing."""
@@ -91,7 +98,7 @@ class Signals:
         text = r.text.casefold()
         return {"checkin": int(bool((self.checkin and self.checkin.search(text)) or (self.tag and self.tag in text))),
                 "remote": int(bool(self.remote and self.remote.search(text))),
-                "night": int(datetime.fromtimestamp(r.created_ts, self.tz).hour < 6),
+                "night": int(self.local_hour(r.created_ts) < 6),
                 "photos": int(bool(r.media_count) and any(s <= r.created_ts < e for s, e in self.sessions))}
 
 

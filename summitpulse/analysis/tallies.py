@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, and_, select, tuple_
+from sqlalchemy import Connection, and_, select
 
 from .. import schema
 from ..config import Config, clean_tag
@@ -63,7 +63,10 @@ class Tallies:
         self.minutes: Counter = Counter()        # (minute, network, kind) → posts
         self.theme_minutes: Counter = Counter()  # (minute, network, theme) → posts
         self.label_buckets: Counter = Counter()  # (quarter hour, label) → posts
+        self.theme_people: Counter = Counter()   # (theme, author) → posts
         self.people_count: Counter = Counter()   # network → authors with a counted post
+        self.label_people: Counter = Counter()   # label → participants
+        self.label_posts: Counter = Counter()    # label → posts
         self.reach: Counter = Counter()          # network → Σ posts × followers (potential impressions)
         self.facts: dict[tuple[str, str], dict] = {}
         self.profiles: dict[tuple[str, str], dict] = {}
@@ -115,9 +118,12 @@ class Tallies:
             rows = conn.execute(self._posts())
         else:
             keys = conn.execute(select(p.c.network, p.c.native_id).where(p.c.collected_ts >= since)).all()
-            fresh = [tuple(k) for k in keys if tuple(k) not in self.recent]
-            rows = [r for i in range(0, len(fresh), 500)
-                    for r in conn.execute(self._posts(tuple_(p.c.network, p.c.native_id).in_(fresh[i:i + 500])))]
+            fresh: dict[str, list[str]] = {}
+            for network, native_id in keys:
+                if (network, native_id) not in self.recent:
+                    fresh.setdefault(network, []).append(native_id)
+            rows = [r for network, ids in fresh.items() for i in range(0, len(ids), 500)  # by primary key
+                    for r in conn.execute(self._posts(p.c.network == network, p.c.native_id.in_(ids[i:i + 500])))]
         for r in rows:
             key = (r.network, r.native_id)
             if key in self.recent:
@@ -154,6 +160,7 @@ class Tallies:
         self.minutes[(minute, r.network, r.kind)] += sign
         for theme in self.matcher.of(r.text, json.loads(r.hashtags or "[]")):
             self.theme_minutes[(minute, r.network, theme)] += sign
+            self.theme_people[(theme, key)] += sign
         f = self.facts.get(key)
         if f is None:
             f = self.facts[key] = {**new_facts(), "buckets": Counter(), **self.profiles.get(key, {})}
@@ -165,6 +172,7 @@ class Tallies:
         bucket = r.created_ts // BUCKET_S * BUCKET_S
         f["buckets"][bucket] += sign
         self.label_buckets[(bucket, self._label(key))] += sign
+        self.label_posts[self._label(key)] += sign
         dirty.add(key)
 
     def _label(self, key: tuple[str, str]) -> str:
@@ -183,12 +191,17 @@ class Tallies:
         """Re-label the authors whose evidence changed; their posts move to the new label."""
         for key in dirty:
             f, before = self.facts[key], self._label(key)
+            if key in self.rows:
+                self.label_people[before] -= 1
             if f["posts"] <= 0:
                 self.rows.pop(key, None)
             else:
                 self.rows[key] = judge_person(self.config, key, f, self.rosters, self.overrides)
+                self.label_people[self.rows[key]["label"]] += 1
             after = self._label(key)
             if after != before:
+                self.label_posts[before] -= f["posts"]
+                self.label_posts[after] += f["posts"]
                 for bucket, n in f["buckets"].items():
                     self.label_buckets[(bucket, before)] -= n
                     self.label_buckets[(bucket, after)] += n
@@ -219,11 +232,8 @@ class Tallies:
     def split(self) -> dict[str, dict[str, int]]:
         """``participation.split`` of every participant."""
         with self.lock:
-            people, posts = Counter(), Counter()
-            for row in self.rows.values():
-                people[row["label"]] += 1
-                posts[row["label"]] += row["posts"]
-        return {"participants": {k: people[k] for k in LABELS}, "posts": {k: posts[k] for k in LABELS}}
+            return {"participants": {k: self.label_people[k] for k in LABELS},
+                    "posts": {k: self.label_posts[k] for k in LABELS}}
 
     def people(self) -> pd.DataFrame:
         """``participation.classify``, kept current."""
@@ -254,3 +264,23 @@ class Tallies:
         frame = pd.DataFrame([(t.name, per_theme[t.name]) for t in self.config.themes], columns=["theme", "posts"])
         frame["share"] = (frame.posts / everything).round(3) if everything else 0.0
         return frame
+
+    def theme_timeline(self, bucket_s: int = 1800) -> pd.DataFrame:
+        """``themes.timeline`` of the whole event: columns time, theme, posts."""
+        per = Counter()
+        with self.lock:
+            for (minute, _, theme), n in self.theme_minutes.items():
+                per[(minute * 60 // bucket_s * bucket_s, theme)] += n
+        frame = pd.DataFrame(sorted((b, t, n) for (b, t), n in per.items() if n), columns=["bucket", "theme", "posts"])
+        frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(
+            self.config.event.timezone)
+        return frame[["time", "theme", "posts"]]
+
+    def theme_participation(self) -> pd.DataFrame:
+        """``themes.by_participation`` of the whole event: columns theme, label, posts."""
+        per = Counter()
+        with self.lock:
+            for (theme, key), n in self.theme_people.items():
+                if n:
+                    per[(theme, self._label(key))] += n
+        return pd.DataFrame(sorted((t, lab, n) for (t, lab), n in per.items()), columns=["theme", "label", "posts"])

@@ -7,8 +7,9 @@ from plotly.graph_objects import Figure
 from sqlalchemy import Connection
 
 from .. import charts
-from ..analysis import contributors, graph, metrics, participation, programme, themes, topics
+from ..analysis import contributors, graph, metrics, programme, topics
 from ..analysis.filters import Filters
+from ..analysis.tallies import Tallies
 from ..completeness import estimate
 from ..config import Config
 from ..health import health
@@ -29,31 +30,32 @@ def _step(progress) -> None:
 
 
 def gather(conn: Connection, config: Config, progress=None) -> dict:
-    """Every section's content, in reading order."""
+    """Every section's content, in reading order; one pass over the posts (``Tallies``) feeds most of them."""
     everything = Filters()
-    people = participation.classify(conn, config)
+    tallies = Tallies(config).update(conn)
+    people = tallies.people()
     _step(progress)
-    head = metrics.headline(conn, config, everything, int(config.event.end.timestamp()))
+    head = tallies.headline((), int(config.event.end.timestamp()))
     _step(progress)
     out = {"config": config, "title": config.dashboard.title, "accent": config.dashboard.accent_color,
            "generated": datetime.now(timezone.utc).astimezone(config.event.tz), "headline": head,
-           "split": participation.split(people) if not people.empty else None,
+           "split": tallies.split() if not people.empty else None,
            "timeline": _fig(charts.network_timeline(metrics.timeline(conn, config, everything, 900), "light", 340)),
-           "participation_time": _fig(charts.participation_area(
-               participation.split_over_time(conn, config, people, 900), "light", 340)) if not people.empty else ""}
+           "participation_time": _fig(charts.participation_area(tallies.split_over_time(), "light", 340))
+           if not people.empty else ""}
     _step(progress)
-    by_theme = themes.by_participation(conn, config, everything, people)
-    out |= {"theme_totals": themes.totals(conn, config, everything).to_dict("records"),
-            "theme_time": _fig(charts.theme_lines(themes.timeline(conn, config, everything, 1800), "light", 340)),
+    by_theme = tallies.theme_participation()
+    out |= {"theme_totals": tallies.theme_totals(None, None).to_dict("records"),
+            "theme_time": _fig(charts.theme_lines(tallies.theme_timeline(1800), "light", 340)),
             "theme_split": _fig(charts.split_bars(by_theme, "light", "theme", 300)) if not by_theme.empty else "",
             "emerging": topics.emerging(conn, config, everything)}
     _step(progress)
-    out["rankings"] = {RANKINGS[by]: contributors.rank(conn, config, everything, by, 10).to_dict("records")
-                       for by in RANKINGS}
+    table = contributors.table(conn, config, everything)
+    out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}
     _step(progress)
     out["sessions"] = programme.activity(conn, config, everything).to_dict("records")
     _step(progress)
-    handles = {r["person"]: r["handle"] for rows in out["rankings"].values() for r in rows}
+    handles = dict(zip(table.person, table.handle))
     nodes, lines = graph.conversation(conn, config, everything, handles, 40)
     out["network"] = _fig(charts.network_graph(nodes, lines, "light", 560)) if not nodes.empty else ""
     _step(progress)
