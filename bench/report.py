@@ -1,0 +1,70 @@
+"""Report speed: `report` (HTML, charts and the appendix's data files) at 10k, 100k and 1M posts.
+
+Builds the stores as bench/analysis.py does (demo payloads through the real
+ingest, grown by copying under new ids) and times ``write_report``, section
+by section. Goal: ≤ 30 s for a 1M-post store.
+
+    .venv/bin/python bench/report.py [--sizes 10000,100000,1000000]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.analysis import grow, seed  # noqa: E402
+from summitpulse.config import load_config  # noqa: E402
+from summitpulse.report import build_report_html, write_data_files  # noqa: E402
+from summitpulse.store import open_store  # noqa: E402
+
+
+class Stopwatch:
+    """A progress bar stand-in that prints how long each report section took."""
+
+    def __init__(self):
+        self.last = time.perf_counter()
+        self.step = 0
+
+    def update(self, n: int = 1) -> None:
+        now = time.perf_counter()
+        self.step += n
+        print(f"    section {self.step}: {now - self.last:6.1f} s", flush=True)
+        self.last = now
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    args = parser.parse_args()
+    config = load_config(ROOT / "config.yaml")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            engine = open_store(f"sqlite:///{tmp}/report-{size}.db")
+            seed(engine, config, min(size, 100_000))
+            grow(engine, max(1, size // 100_000))
+            with engine.connect() as conn:
+                stored = conn.execute(text("SELECT count(*) FROM posts")).scalar()
+            print(f"{stored:,} posts:", flush=True)
+            started = time.perf_counter()
+            html = build_report_html(config, engine, "data", progress=Stopwatch())
+            (Path(tmp) / f"report-{size}.html").write_text(html, encoding="utf-8")
+            middle = time.perf_counter()
+            write_data_files(config, engine, Path(tmp) / f"data-{size}")
+            done = time.perf_counter()
+            print(f"    HTML {middle - started:.1f} s, data files {done - middle:.1f} s", flush=True)
+            results[stored] = done - started
+    print("\nposts        report   goal ≤ 30 s at 1M")
+    for stored, seconds in results.items():
+        print(f"{stored:>9,}   {seconds:6.1f} s   {'met' if seconds <= 30 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
