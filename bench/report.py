@@ -9,6 +9,7 @@ by section. Goal: ≤ 30 s for a 1M-post store.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import tempfile
 import time
@@ -49,7 +50,9 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             engine = open_store(f"sqlite:///{tmp}/report-{size}.db")
             seed(engine, config, min(size, 100_000))
-            grow(engine, max(1, size // 100_000))
+            with engine.connect() as conn:
+                seeded = conn.execute(text("SELECT count(*) FROM posts")).scalar()
+            grow(engine, math.ceil(size / seeded))
             with engine.connect() as conn:
                 stored = conn.execute(text("SELECT count(*) FROM posts")).scalar()
             print(f"{stored:,} posts:", flush=True)

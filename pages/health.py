@@ -17,7 +17,7 @@ else:
     st.success("All collectors are running.")
 st.dataframe(frame, hide_index=True, width="stretch")
 st.subheader("Completeness (estimate)")
-for network, est in data.completeness().items():
+for network, est in data.completeness(wait=30).items():
     if est["coverage"]:
         st.write(f"**{network}**: we see about {est['coverage']:.0%} of the posts (range {est['low']:.0%}–{est['high']:.0%}); "
                  f"{est['observed']:,} seen of an estimated {est['estimated']:,}. Method: {est['method']}.")

@@ -17,6 +17,7 @@ from ..analysis.filters import Filters
 from ..analysis.tallies import BUCKET_S, Tallies
 from ..clock import now_ts
 from ..completeness import estimate
+from ..periodic import Periodic
 from ..config import Config, load_config
 from ..store import open_store
 
@@ -167,7 +168,16 @@ def collector_events() -> pd.DataFrame:
         return health_mod.recent_events(conn)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def completeness() -> dict:
+def _estimate() -> dict:
     with engine().connect() as conn:
         return estimate(conn)
+
+
+@st.cache_resource
+def _completeness() -> Periodic:
+    return Periodic(_estimate, every=SLOW_TTL, initial={})
+
+
+def completeness(wait: float = 0) -> dict:
+    """The latest capture–recapture estimate, recomputed in the background (empty until the first is ready)."""
+    return _completeness().get(wait)
