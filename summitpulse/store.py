@@ -44,7 +44,7 @@ def connect(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000",
-                   "temp_store=MEMORY", "cache_size=-65536"):
+                   "temp_store=MEMORY", "cache_size=-65536", "wal_autocheckpoint=10000"):
         cur.execute(f"PRAGMA {pragma}")
     cur.close()
 
