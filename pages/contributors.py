@@ -1,6 +1,9 @@
 """Contributors: rankings by posts, engagement, potential reach, mentions and influence."""
 import streamlit as st
 
+from summitpulse.analysis import contributors
+from summitpulse.analysis.stakeholders import GROUP_NAMES
+from summitpulse.palette import LABELS
 from summitpulse.ui import controls, data
 
 if not controls.organiser_gate():
@@ -10,7 +13,11 @@ chosen = controls.selection()
 now = data.clock()
 filters = chosen.at(now)
 by = st.segmented_control("Rank by", ["posts", "engagement", "reach", "mentions", "influence"], default="posts") or "posts"
-table = data.ranking(filters, by, 50)
+left, right = st.columns(2)
+labels = left.multiselect("Participation", list(LABELS), format_func=LABELS.get, key="c_labels")
+groups = right.multiselect("Stakeholder group", list(GROUP_NAMES), format_func=GROUP_NAMES.get, key="c_groups")
+table = contributors.narrow(data.ranking(filters, by, 10_000), data.people(), data.stakeholder_groups(),
+                            tuple(labels), tuple(groups)).head(50)
 if table.empty:
     st.info("Nobody has posted in this window yet.")
     st.stop()

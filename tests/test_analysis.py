@@ -149,3 +149,14 @@ def test_exports_of_participants_themes_and_contributors(small, cfg):
     assert {"label", "confidence", "reasons", "group"} <= set(people.columns)
     assert set(themes_.theme) == {t.name for t in cfg.themes}
     assert "zed" not in set(ranked.handle) and {"influence", "potential_impressions"} <= set(ranked.columns)
+
+
+def test_contributors_narrow_to_labels_and_groups(small, cfg):
+    with small.connect() as conn:
+        ranked = contributors.rank(conn, cfg, Filters(), "posts", 10)
+        people = participation.classify(conn, cfg)
+    groups = people[["person"]].assign(group=["educator" if p == "x:a" else "other" for p in people.person])
+    in_room = contributors.narrow(ranked, people, groups, ("in_room",))
+    assert list(in_room.handle) == ["ana"] and list(in_room["rank"]) == [1]
+    assert list(contributors.narrow(ranked, people, groups, (), ("other",)).handle) == ["bo"]
+    assert contributors.narrow(ranked, people, groups).equals(ranked)

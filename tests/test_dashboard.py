@@ -89,6 +89,16 @@ def test_filters_change_the_output(app_env):
     assert set(bluesky.network) == {"bluesky"} and set(everyone.network) > {"bluesky"}
 
 
+def test_contributors_narrow_to_participation_and_stakeholder_group(app_env):
+    at = _app("contributors", organiser=True)
+    everyone = at.dataframe[0].value
+    at.multiselect(key="c_labels").select("in_room").run()
+    in_room = at.dataframe[0].value
+    assert list(in_room.handle) != list(everyone.handle) and list(in_room["rank"]) == list(range(1, len(in_room) + 1))
+    at.multiselect(key="c_groups").select("nurse_allied").run()
+    assert 0 < len(at.dataframe[0].value) < len(in_room)
+
+
 def test_hostile_post_text_is_escaped_on_the_wall(monkeypatch, tmp_path):
     url = f"sqlite:///{tmp_path / 'hostile.db'}"
     engine = open_store(url)

@@ -105,3 +105,17 @@ def rank(conn: Connection, config: Config, filters: Filters, by: str = "posts", 
         previous = dict(zip(before.person, before["rank"]))
         current["change"] = [previous[p] - r if p in previous else None for p, r in zip(current.person, current["rank"])]
     return current.head(limit)
+
+
+def narrow(ranked: pd.DataFrame, people: pd.DataFrame, groups: pd.DataFrame, labels: tuple[str, ...] = (),
+           stakeholders: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``ranked`` (from ``rank``) kept to some participation labels and stakeholder groups, ranked again within them."""
+    if not labels and not stakeholders:
+        return ranked
+    merged = ranked.merge(people[["person", "label"]], on="person", how="left").fillna({"label": "unknown"})
+    merged = merged.merge(groups[["person", "group"]], on="person", how="left").fillna({"group": "other"})
+    keep = (merged.label.isin(labels) if labels else True) & (merged.group.isin(stakeholders) if stakeholders else True)
+    narrowed = merged[keep].drop(columns=["label", "group"]).reset_index(drop=True)
+    narrowed["rank"] = narrowed.index + 1
+    narrowed["change"] = None  # the previous period's ranks are of everybody, not of this selection
+    return narrowed
