@@ -45,6 +45,12 @@ def follow() -> None:
         if not split.empty:
             st.plotly_chart(charts.split_bars(split, mode, "theme", 200), width="stretch", theme=None, key="who",
                             config={"displayModeBar": False})
+        who = data.theme_stakeholders()
+        who = who[who.theme == choice].head(4)
+        if not who.empty:
+            st.markdown('<p class="sp-note">Who: ' + " · ".join(
+                f"{escape(r.group)} {r.participants:,}" for r in who.itertuples()) + " participants</p>",
+                unsafe_allow_html=True)
         st.markdown(cards.panel_title("Related emerging topics"), unsafe_allow_html=True)
         topics = data.emerging(Filters(now - 3 * 3600, now + 1, (), (choice,)))
         st.markdown("".join(f'<div class="sp-note"><b>{escape(t["label"])}</b> — {escape(", ".join(t["terms"]))} '

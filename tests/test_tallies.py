@@ -71,3 +71,15 @@ def test_report_views_of_the_tallies_equal_scratch(small, cfg):  # noqa: F811
         assert tallies.theme_participation().equals(expected.reset_index(drop=True))
         timeline = themes.timeline(conn, cfg, Filters(), 1800).sort_values(["time", "theme"]).reset_index(drop=True)
         assert tallies.theme_timeline(1800).sort_values(["time", "theme"]).reset_index(drop=True).equals(timeline)
+
+
+def test_stakeholders_per_theme_count_each_participant_once(small, cfg):  # noqa: F811
+    from summitpulse.analysis import stakeholders
+    with small.connect() as conn:
+        authors = Tallies(cfg).update(conn).theme_authors()
+    groups = authors[["person"]].drop_duplicates().assign(group=lambda f: ["educator"] * len(f))
+    split = stakeholders.per_theme(groups, authors)
+    assert not authors.empty and set(split.group) == {"Educator or researcher"}
+    for theme, rows in authors.groupby("theme"):
+        mine = split[split.theme == theme]
+        assert mine.participants.sum() == rows.person.nunique() and mine.posts.sum() == rows.posts.sum()

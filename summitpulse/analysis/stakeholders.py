@@ -52,3 +52,11 @@ def split(groups: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """Participants per stakeholder group and participation label: group, label, participants."""
     merged = people[["person", "label"]].merge(groups, on="person", how="left").fillna({"group": "other"})
     return merged.groupby(["group", "label"], as_index=False).person.count().rename(columns={"person": "participants"})
+
+
+def per_theme(groups: pd.DataFrame, theme_authors: pd.DataFrame) -> pd.DataFrame:
+    """Who talks about each theme: theme, group (display name), participants, posts — most participants first."""
+    merged = theme_authors.merge(groups[["person", "group"]], on="person", how="left").fillna({"group": "other"})
+    out = merged.groupby(["theme", "group"], as_index=False).agg(participants=("person", "nunique"), posts=("posts", "sum"))
+    out["group"] = out.group.map(GROUP_NAMES).fillna(out.group)
+    return out.sort_values(["theme", "participants", "posts"], ascending=[True, False, False]).reset_index(drop=True)

@@ -290,3 +290,9 @@ class Tallies:
                 if n:
                     per[(theme, self._label(key))] += n
         return pd.DataFrame(sorted((t, lab, n) for (t, lab), n in per.items()), columns=["theme", "label", "posts"])
+
+    def theme_authors(self) -> pd.DataFrame:
+        """Posts per theme and participant over the whole event: columns theme, person, posts."""
+        with self.lock:
+            rows = [(t, f"{key[0]}:{key[1]}", n) for (t, key), n in self.theme_people.items() if n > 0]
+        return pd.DataFrame(sorted(rows), columns=["theme", "person", "posts"])

@@ -7,7 +7,7 @@ from plotly.graph_objects import Figure
 from sqlalchemy import Connection
 
 from .. import charts
-from ..analysis import contributors, graph, metrics, programme, topics
+from ..analysis import contributors, graph, metrics, programme, stakeholders, topics
 from ..analysis.filters import Filters
 from ..analysis.tallies import Tallies
 from ..completeness import estimate
@@ -48,7 +48,9 @@ def gather(conn: Connection, config: Config, progress=None) -> dict:
     out |= {"theme_totals": tallies.theme_totals(None, None).to_dict("records"),
             "theme_time": _fig(charts.theme_lines(tallies.theme_timeline(1800), "light", 340)),
             "theme_split": _fig(charts.split_bars(by_theme, "light", "theme", 300)) if not by_theme.empty else "",
-            "emerging": topics.emerging(conn, config, everything)}
+            "emerging": topics.emerging(conn, config, everything),
+            "theme_stakeholders": stakeholders.per_theme(stakeholders.classify(conn, config),
+                                                         tallies.theme_authors()).to_dict("records")}
     _step(progress)
     table = contributors.table(conn, config, everything)
     out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}

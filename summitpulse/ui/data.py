@@ -93,6 +93,11 @@ def stakeholder_groups() -> pd.DataFrame:
         return stakeholders.classify(conn, config())
 
 
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def theme_stakeholders() -> pd.DataFrame:
+    return stakeholders.per_theme(stakeholder_groups(), _tallied().theme_authors())
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataFrame:
     if bucket_s == BUCKET_S:
