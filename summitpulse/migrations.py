@@ -12,6 +12,7 @@ from typing import Callable
 from sqlalchemy import Connection, Engine, inspect, text
 
 from . import schema
+from .folding import fold
 
 Step = Callable[[Connection], None]
 
@@ -19,7 +20,19 @@ Step = Callable[[Connection], None]
 MIGRATIONS: list[tuple[int, Step]] = [
     (1, lambda conn: schema.metadata.create_all(conn)),
     (2, lambda conn: [index.create(conn, checkfirst=True) for index in schema.CHANGE_INDEXES]),
+    (3, lambda conn: _add_folded_text(conn)),
 ]
+
+
+def _add_folded_text(conn: Connection) -> None:
+    """posts.text_folded, filled for the posts already stored."""
+    if "text_folded" not in {c["name"] for c in inspect(conn).get_columns("posts")}:
+        conn.execute(text("ALTER TABLE posts ADD COLUMN text_folded TEXT NOT NULL DEFAULT ''"))
+    rows = conn.execute(text("SELECT network, native_id, text FROM posts")).all()
+    update = text("UPDATE posts SET text_folded = :folded WHERE network = :network AND native_id = :native_id")
+    for i in range(0, len(rows), 5000):
+        conn.execute(update, [{"folded": fold(r.text), "network": r.network, "native_id": r.native_id}
+                              for r in rows[i:i + 5000]])
 
 
 def latest(migrations: list[tuple[int, Step]] = MIGRATIONS) -> int:

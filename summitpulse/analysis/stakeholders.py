@@ -8,32 +8,27 @@ profile said, so a reader can tell a clear match from a thin one.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
 from .. import schema
 from ..config import Config
+from ..folding import fold
 
 GROUP_NAMES = {"clinician": "Clinician", "trainee": "Trainee or student", "nurse_allied": "Nurse or allied health",
                "educator": "Educator or researcher", "patient": "Patient or caregiver",
                "organisation": "Organisation or journal", "other": "Other"}
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def _patterns(config: Config) -> dict[str, list[re.Pattern]]:
-    return {group: [re.compile(rf"(?<!\w){re.escape(_fold(k))}(?!\w)") for k in keywords]
+    return {group: [re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)") for k in keywords]
             for group, keywords in config.stakeholders.rules.items()}
 
 
 def group_of(patterns: dict[str, list[re.Pattern]], profile: str) -> tuple[str, int]:
     """(group, score) for one profile text."""
-    folded = _fold(profile)
+    folded = fold(profile)
     scores = {g: sum(1 for p in pats if p.search(folded)) for g, pats in patterns.items()}
     best = max(scores, key=lambda g: scores[g], default="other")
     return (best, scores[best]) if scores.get(best) else ("other", 0)

@@ -21,8 +21,9 @@ import pandas as pd
 from sqlalchemy import Connection, and_, select
 
 from .. import schema
-from ..config import Config, clean_tag
+from ..config import Config
 from ..store import RESET_KEY, get_meta, now_ts
+from .filters import theme_terms
 from .participation import (COLUMNS, SIGNAL_COLUMNS, Signals, add_signals, judge_person, new_facts,
                             read_overrides, read_rosters)
 
@@ -31,7 +32,7 @@ LAG_S = 60  # a collector's transaction may commit up to a minute after it stamp
 BUCKET_S = 900
 KINDS = {"original": "originals", "reply": "replies", "repost": "reposts", "quote": "quotes"}
 LABELS = ("in_room", "remote", "unknown")
-POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.hashtags, p.c.collected_ts, p.c.deleted_ts, m.c.status)
+POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.hashtags, p.c.collected_ts, p.c.deleted_ts, m.c.status)
 PostRow = namedtuple("PostRow", [c.key for c in POST_COLUMNS])  # ~40× faster attribute access than a Row
 
 
@@ -41,13 +42,12 @@ class ThemeMatcher:
     def __init__(self, config: Config):
         self.themes = []
         for theme in config.themes:
-            words = [k.casefold() for k in theme.keywords if k.strip()]
-            tags = {clean_tag(h) for h in theme.hashtags} | {w.replace(" ", "").replace("-", "") for w in words}
+            words, tags = theme_terms(theme)
             pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
             self.themes.append((theme.name, pattern, tags))
 
     def of(self, folded: str, hashtags: list[str]) -> list[str]:
-        """Themes of a post from its casefolded text and its stored (already clean) hashtags."""
+        """Themes of a post from its folded text and its stored (already clean) hashtags."""
         tags = set(hashtags)
         return [name for name, pattern, wanted in self.themes
                 if not tags.isdisjoint(wanted) or (pattern and pattern.search(folded))]
@@ -163,8 +163,7 @@ class Tallies:
         """Add (sign 1) or take back (sign -1) one counted post."""
         minute, key = r.created_ts // 60, (r.network, r.author_id)
         self.minutes[(minute, r.network, r.kind)] += sign
-        folded = r.text.casefold()
-        for theme in self.matcher.of(folded, json.loads(r.hashtags or "[]")):
+        for theme in self.matcher.of(r.text_folded, json.loads(r.hashtags or "[]")):
             self.theme_minutes[(minute, r.network, theme)] += sign
             self.theme_people[(theme, key)] += sign
         f = self.facts.get(key)
@@ -174,7 +173,7 @@ class Tallies:
         f["reposts"] += sign * (r.kind == "repost")
         self.people_count[r.network] += (f["posts"] == 1) if sign > 0 else -(f["posts"] == 0)
         self.reach[r.network] += sign * f.get("followers", 0)
-        add_signals(f, r, self.signals.of(r, folded), sign)
+        add_signals(f, r, self.signals.of(r), sign)
         bucket = r.created_ts // BUCKET_S * BUCKET_S
         f["buckets"][bucket] += sign
         self.label_buckets[(bucket, self._label(key))] += sign
