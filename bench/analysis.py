@@ -12,7 +12,6 @@ Goal: ≤ 0.5 s per refresh at 1M posts.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
 import time
@@ -118,7 +117,7 @@ def main() -> None:
             seed(engine, config, min(size, 100_000))
             with engine.connect() as conn:
                 seeded = conn.execute(text("SELECT count(*) FROM posts")).scalar()
-            grow(engine, math.ceil(size / seeded))
+            grow(engine, max(1, round(size / seeded)))
             with engine.begin() as conn:  # a store in steady state: collected an hour ago, not a moment ago
                 for table in ("posts", "authors"):
                     conn.execute(text(f"UPDATE {table} SET updated_ts = updated_ts - 3600"))

@@ -9,7 +9,6 @@ by section. Goal: ≤ 30 s for a 1M-post store.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import tempfile
 import time
@@ -52,7 +51,7 @@ def main() -> None:
             seed(engine, config, min(size, 100_000))
             with engine.connect() as conn:
                 seeded = conn.execute(text("SELECT count(*) FROM posts")).scalar()
-            grow(engine, math.ceil(size / seeded))
+            grow(engine, max(1, round(size / seeded)))
             with engine.connect() as conn:
                 stored = conn.execute(text("SELECT count(*) FROM posts")).scalar()
             print(f"{stored:,} posts:", flush=True)
