@@ -43,7 +43,9 @@ def test_tallies_follow_every_change(small, cfg):  # noqa: F811
     with small.connect() as conn:
         _same(conn, cfg, tallies, now)
     ingest(small, Batch(posts=[_post(9, "c", "Following from afar, wish I were there #SoMeSummit", minutes=12),
-                               _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13)],
+                               _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13),
+                               _post(11, "c", "@ana agreed #SoMeSummit", minutes=14, reply_to="1",
+                                     reply_to_author="a")],
                         authors=[Author("x", "c", "cy", "Cy", followers=7)]))
     with small.begin() as conn:
         mark_deleted(conn, ["x:3"])
@@ -54,7 +56,8 @@ def test_tallies_follow_every_change(small, cfg):  # noqa: F811
                      .values(followers=150, updated_ts=int(time.time())))
     with small.connect() as conn:
         _same(conn, cfg, tallies, now)
-        assert tallies.people().set_index("handle").loc["cy", "label"] == "in_room"
+        cy = tallies.people().set_index("handle").loc["cy"]
+        assert cy.label == "in_room" and any("1 reply during sessions to people known" in r for r in cy.reasons)
 
 
 def test_tallies_equal_scratch_on_the_demo_day(demo_engine):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -67,11 +67,12 @@ def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
 
 
 def new_facts(posts: int = 0, reposts: int = 0) -> dict:
-    return {"posts": posts, "reposts": reposts, "checkin": 0, "remote": 0, "geo": [], "night": 0, "photos": 0}
+    return {"posts": posts, "reposts": reposts, "checkin": 0, "remote": 0, "geo": [], "night": 0, "photos": 0,
+            "replies_to": Counter()}
 
 
 SIGNAL_COLUMNS = (p.c.network, p.c.author_id, p.c.kind, p.c.text, p.c.created_ts, p.c.latitude, p.c.longitude,
-                  p.c.media_count)
+                  p.c.media_count, p.c.reply_to_author)
 
 
 class Signals:
@@ -95,17 +96,21 @@ class Signals:
         """Counter increments for post row ``r`` (a row of SIGNAL_COLUMNS); reposts say nothing."""
         if r.kind == "repost":
             return {}
-        text = r.text.casefold()
+        text, in_session = r.text.casefold(), any(s <= r.created_ts < e for s, e in self.sessions)
         return {"checkin": int(bool((self.checkin and self.checkin.search(text)) or (self.tag and self.tag in text))),
                 "remote": int(bool(self.remote and self.remote.search(text))),
                 "night": int(self.local_hour(r.created_ts) < 6),
-                "photos": int(bool(r.media_count) and any(s <= r.created_ts < e for s, e in self.sessions))}
+                "photos": int(bool(r.media_count) and in_session),
+                **({"reply_to": r.reply_to_author} if r.kind == "reply" and r.reply_to_author and in_session else {})}
 
 
 def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
     """Add (or, with ``sign=-1``, take back) one post's signals to its author's facts."""
     for name, value in signals.items():
-        f[name] += sign * value
+        if name == "reply_to":  # a reply during a session: to whom
+            f["replies_to"][value] += sign
+        else:
+            f[name] += sign * value
     if r.kind != "repost" and r.latitude is not None:
         point = (r.latitude, r.longitude, r.created_ts)
         if sign > 0:
@@ -123,7 +128,7 @@ def _scan_posts(conn: Connection, config: Config, facts: dict) -> None:
             add_signals(f, r, signals.of(r))
 
 
-def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict) -> Evidence:
+def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict, known_in_room) -> Evidence:
     w, venue, ev = config.participation, config.event.venue, Evidence()
     handle = (f.get("handle") or "").lstrip("@").casefold()
     ids = {(key[0], handle), (key[0], key[1].casefold())}
@@ -143,6 +148,11 @@ def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict) -> Evid
         ev.add(w.night_posting, f"{f['night']} posts during the venue's night (00:00–06:00 local)")
     if f["photos"]:
         ev.add(w.session_photo, f"{f['photos']} photo post{'s' if f['photos'] > 1 else ''} during sessions")
+    replies = sum(n for target, n in f["replies_to"].items()
+                  if n > 0 and target != key[1] and known_in_room((key[0], target)))
+    if replies:
+        ev.add(w.reply_to_in_room, f"{replies} repl{'ies' if replies > 1 else 'y'} during sessions to people known "
+                                   "to be in the room")
     if f["posts"] >= 2 and f["reposts"] == f["posts"]:
         ev.add(w.repost_only, f"only reposts ({f['posts']}), as remote followers tend to")
     return ev
@@ -187,10 +197,20 @@ def read_rosters(config: Config) -> dict[str, set[tuple[str, str]]]:
             "remote": read_roster(config, config.participants.remote_roster)}
 
 
-def judge_person(config: Config, key: tuple[str, str], f: dict, rosters: dict, overrides: dict) -> dict:
-    """The row of one participant: label, score, confidence and the reasons, an override winning."""
+def in_room_by_record(rosters: dict, overrides: dict, key: tuple[str, str], handle: str) -> bool:
+    """Known to be in the room without inference: registered in person, or an organiser said so."""
+    label = overrides.get(f"{key[0]}:{key[1]}", ("",))[0]
+    names = {(key[0], handle.lstrip("@").casefold()), (key[0], key[1].casefold())}
+    return label == "in_room" or (label != "remote" and bool(names & rosters["in_room"]))
+
+
+def judge_person(config: Config, key: tuple[str, str], f: dict, rosters: dict, overrides: dict, handles: dict) -> dict:
+    """The row of one participant: label, score, confidence and the reasons, an override winning.
+
+    ``handles`` maps (network, author_id) to handle, for the people this one replied to."""
     person = f"{key[0]}:{key[1]}"
-    ev = _judge(config, key, f, rosters)
+    ev = _judge(config, key, f, rosters,
+                lambda target: in_room_by_record(rosters, overrides, target, handles.get(target) or ""))
     label = label_of(ev.score, config.participation.threshold)
     if person in overrides:
         label, reason = overrides[person]
@@ -206,7 +226,8 @@ def classify(conn: Connection, config: Config) -> pd.DataFrame:
     facts = _per_author(conn)
     _scan_posts(conn, config, facts)
     rosters, overrides = read_rosters(config), read_overrides(conn)
-    return pd.DataFrame([judge_person(config, key, f, rosters, overrides) for key, f in facts.items()],
+    handles = {(r.network, r.author_id): r.handle for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle))}
+    return pd.DataFrame([judge_person(config, key, f, rosters, overrides, handles) for key, f in facts.items()],
                         columns=COLUMNS)
 
 

@@ -75,6 +75,8 @@ class Tallies:
         self.reach: Counter = Counter()          # network → Σ posts × followers (potential impressions)
         self.facts: dict[tuple[str, str], dict] = {}
         self.profiles: dict[tuple[str, str], dict] = {}
+        self.handles: dict[tuple[str, str], str] = {}
+        self.repliers: dict[tuple[str, str], set] = {}  # who replied, during sessions, to whom
         self.rows: dict[tuple[str, str], dict] = {}
         self.overrides: dict[str, tuple[str, str]] = {}
         self.excluded: set[tuple[str, str]] = set()  # stored but not counted: deleted or spam
@@ -106,6 +108,8 @@ class Tallies:
             if self.profiles.get(key) == profile:
                 continue
             self.profiles[key] = profile
+            self.handles[key] = r.handle
+            dirty |= self.repliers.get(key, set())  # a new handle may match the roster
             f = self.facts.get(key)
             if f is not None:
                 self.reach[r.network] += f["posts"] * (profile["followers"] - f.get("followers", 0))
@@ -173,7 +177,10 @@ class Tallies:
         f["reposts"] += sign * (r.kind == "repost")
         self.people_count[r.network] += (f["posts"] == 1) if sign > 0 else -(f["posts"] == 0)
         self.reach[r.network] += sign * f.get("followers", 0)
-        add_signals(f, r, self.signals.of(r), sign)
+        signals = self.signals.of(r)
+        add_signals(f, r, signals, sign)
+        if "reply_to" in signals:
+            self.repliers.setdefault((r.network, signals["reply_to"]), set()).add(key)
         bucket = r.created_ts // BUCKET_S * BUCKET_S
         f["buckets"][bucket] += sign
         self.label_buckets[(bucket, self._label(key))] += sign
@@ -187,9 +194,10 @@ class Tallies:
     def _read_overrides(self, conn: Connection, dirty: set) -> None:
         overrides = read_overrides(conn)
         for person in set(overrides.items()) ^ set(self.overrides.items()):
-            network, author_id = person[0].split(":", 1)
-            if (network, author_id) in self.facts:
-                dirty.add((network, author_id))
+            key = tuple(person[0].split(":", 1))
+            if key in self.facts:
+                dirty.add(key)
+            dirty |= {k for k in self.repliers.get(key, set()) if k in self.facts}
         self.overrides = overrides
 
     def _judge(self, dirty: set) -> None:
@@ -201,7 +209,7 @@ class Tallies:
             if f["posts"] <= 0:
                 self.rows.pop(key, None)
             else:
-                self.rows[key] = judge_person(self.config, key, f, self.rosters, self.overrides)
+                self.rows[key] = judge_person(self.config, key, f, self.rosters, self.overrides, self.handles)
                 self.label_people[self.rows[key]["label"]] += 1
             after = self._label(key)
             if after != before:
