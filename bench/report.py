@@ -56,10 +56,11 @@ def main() -> None:
                 stored = conn.execute(text("SELECT count(*) FROM posts")).scalar()
             print(f"{stored:,} posts:", flush=True)
             started = time.perf_counter()
-            html = build_report_html(config, engine, "data", progress=Stopwatch())
+            shared: dict = {}
+            html = build_report_html(config, engine, "data", progress=Stopwatch(), shared=shared)
             (Path(tmp) / f"report-{size}.html").write_text(html, encoding="utf-8")
             middle = time.perf_counter()
-            write_data_files(config, engine, Path(tmp) / f"data-{size}")
+            write_data_files(config, engine, Path(tmp) / f"data-{size}", shared)
             done = time.perf_counter()
             print(f"    HTML {middle - started:.1f} s, data files {done - middle:.1f} s", flush=True)
             results[stored] = done - started

@@ -12,12 +12,20 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, select
 
 from . import schema
-from .analysis import contributors, participation, stakeholders, themes
+from .analysis import contributors, stakeholders
 from .analysis.filters import Filters
+from .analysis.tallies import Tallies
 from .config import Config
 from .visibility import ANONYMOUS, carries_opt_out_tag, is_opted_out, only_counted
 
-def posts_frame(conn: Connection, config: Config) -> pd.DataFrame:
+Shared = dict  # what a caller already computed: "tallies" (a Tallies) and "contributors" (contributors.table)
+
+
+def _tallies(conn: Connection, config: Config, shared: Shared | None) -> Tallies:
+    return (shared or {}).get("tallies") or Tallies(config).update(conn)
+
+
+def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Every counted post with its author; opted-out authors anonymised."""
     p, a = schema.posts, schema.authors
     query = only_counted(select(p.c.network, p.c.native_id, p.c.url, p.c.created_at, p.c.kind, p.c.text, p.c.lang,
@@ -35,29 +43,30 @@ def posts_frame(conn: Connection, config: Config) -> pd.DataFrame:
     return frame
 
 
-def participants_frame(conn: Connection, config: Config) -> pd.DataFrame:
+def participants_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Every participant with label, confidence, evidence and stakeholder group; opted-out anonymised."""
-    people = participation.classify(conn, config).merge(stakeholders.classify(conn, config), on="person", how="left")
+    people = _tallies(conn, config, shared).people().merge(stakeholders.classify(conn, config), on="person", how="left")
     people["reasons"] = people.reasons.map(" · ".join)
     hidden = [is_opted_out(config, n, h, p.split(":", 1)[1]) for n, h, p in zip(people.network, people.handle, people.person)]
     people.loc[hidden, ["person", "handle", "name", "reasons"]] = ANONYMOUS
     return people
 
 
-def themes_frame(conn: Connection, config: Config) -> pd.DataFrame:
+def themes_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Per theme: posts, share, and posts from the room, remote and not known."""
-    totals = themes.totals(conn, config, Filters())
-    split = themes.by_participation(conn, config, Filters(), participation.classify(conn, config))
+    tallies = _tallies(conn, config, shared)
+    totals, split = tallies.theme_totals(None, None), tallies.theme_participation()
     wide = split.pivot_table(index="theme", columns="label", values="posts", fill_value=0).reset_index()
     return totals.merge(wide, on="theme", how="left").fillna(0)
 
 
-def contributors_frame(conn: Connection, config: Config) -> pd.DataFrame:
+def contributors_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Every named contributor with every measure (opted-out accounts are left out)."""
-    return contributors.table(conn, config, Filters())
+    table = (shared or {}).get("contributors")
+    return contributors.table(conn, config, Filters()) if table is None else table
 
 
-EXPORTS: dict[str, Callable[[Connection, Config], pd.DataFrame]] = {
+EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {
     "posts": posts_frame, "participants": participants_frame, "themes": themes_frame,
     "contributors": contributors_frame}
 

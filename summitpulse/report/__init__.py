@@ -24,19 +24,21 @@ TEMPLATES = Environment(loader=PackageLoader("summitpulse.report", "templates"),
                         autoescape=select_autoescape(["html", "j2"]))
 
 
-def build_report_html(config: Config, engine: Engine, data_dir: str = "", progress=None) -> str:
+def build_report_html(config: Config, engine: Engine, data_dir: str = "", progress=None,
+                      shared: dict | None = None) -> str:
     """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked."""
     with engine.connect() as conn:
-        context = gather(conn, config, progress)
+        context = gather(conn, config, progress, shared)
     return TEMPLATES.get_template("report.html.j2").render(plotly_js=get_plotlyjs(), data_dir=data_dir,
                                                           files=list(EXPORTS), **context)
 
 
-def write_data_files(config: Config, engine: Engine, folder: Path) -> None:
+def write_data_files(config: Config, engine: Engine, folder: Path, shared: dict | None = None) -> None:
+    """The appendix's CSV and Parquet files; ``shared`` reuses what the report already computed."""
     folder.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
         for name, build in EXPORTS.items():
-            frame = build(conn, config)
+            frame = build(conn, config, shared)
             frame.to_csv(folder / f"{name}.csv", index=False)
             frame.to_parquet(folder / f"{name}.parquet", index=False)
 
@@ -55,8 +57,9 @@ def print_pdf(html: Path, pdf: Path) -> bool:
 def write_report(config: Config, engine: Engine, out: Path, pdf: bool = False) -> int:
     folder = out.with_name(out.stem + "_data")
     with tqdm(total=9, desc="report", unit="section", disable=not sys.stderr.isatty()) as bar:
-        html = build_report_html(config, engine, data_dir=folder.name, progress=bar)
-        write_data_files(config, engine, folder)
+        shared: dict = {}
+        html = build_report_html(config, engine, data_dir=folder.name, progress=bar, shared=shared)
+        write_data_files(config, engine, folder, shared)
     out.write_text(html, encoding="utf-8")
     print(f"wrote {out} and its data files in {folder}/")
     if pdf:

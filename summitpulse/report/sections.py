@@ -29,8 +29,10 @@ def _step(progress) -> None:
         progress.update()
 
 
-def gather(conn: Connection, config: Config, progress=None) -> dict:
-    """Every section's content, in reading order; one pass over the posts (``Tallies``) feeds most of them."""
+def gather(conn: Connection, config: Config, progress=None, shared: dict | None = None) -> dict:
+    """Every section's content, in reading order; one pass over the posts (``Tallies``) feeds most of them.
+
+    ``shared`` receives the tallies and the contributor table, for the appendix's data files."""
     everything = Filters()
     tallies = Tallies(config).update(conn)
     people = tallies.people()
@@ -53,6 +55,8 @@ def gather(conn: Connection, config: Config, progress=None) -> dict:
                                                          tallies.theme_authors()).to_dict("records")}
     _step(progress)
     table = contributors.table(conn, config, everything)
+    if shared is not None:
+        shared.update(tallies=tallies, contributors=table)
     out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}
     _step(progress)
     out["sessions"] = programme.activity(conn, config, everything).to_dict("records")
