@@ -9,8 +9,8 @@ how late a refresh lands after its interval (p50 / p95 over all viewers).
 Goals: at 50 viewers, refresh latency under 2 s and server memory under 1 GB.
 
 ``--hours`` adds the long run: one screen refreshing every second, printing
-server RSS and the browser's JS heap at the start and the end (goal: growth
-under 10 %).
+server RSS and the browser's JS heap (after a forced garbage collection) at
+the start, every ten minutes and at the end (goal: growth under 10 %).
 
     .venv/bin/python bench/viewers.py [--viewers 1,10,50] [--seconds 40] [--hours 1]
 """
@@ -109,16 +109,23 @@ def level(url: str, server: subprocess.Popen, n: int, seconds: float, refresh_s:
 
 
 def long_run(url: str, server: subprocess.Popen, hours: float) -> None:
+    """One screen refreshing every second for ``hours``; memory sampled every 10 minutes after a full GC."""
     driver = open_viewers(url, 1, 1)[0][0]
-    heap = "return performance.memory ? performance.memory.usedJSHeapSize : 0"
+    heap = "window.gc && window.gc(); return performance.memory ? performance.memory.usedJSHeapSize : 0"
+    sample = lambda: (psutil.Process(server.pid).memory_info().rss, driver.execute_script(heap))  # noqa: E731
     try:
         time.sleep(30)  # let the first refreshes settle
-        rss0, heap0 = psutil.Process(server.pid).memory_info().rss, driver.execute_script(heap)
-        time.sleep(hours * 3600)
-        rss1, heap1 = psutil.Process(server.pid).memory_info().rss, driver.execute_script(heap)
+        rss0, heap0 = sample()
+        print(f"  start: server RSS {rss0 / 2**20:.0f} MiB, browser JS heap {heap0 / 2**20:.1f} MiB", flush=True)
+        ends = time.monotonic() + hours * 3600
+        while time.monotonic() < ends:
+            time.sleep(min(600, max(0, ends - time.monotonic())))
+            rss1, heap1 = sample()
+            print(f"  +{(time.monotonic() - ends + hours * 3600) / 60:.0f} min: server RSS {rss1 / 2**20:.0f} MiB, "
+                  f"browser JS heap {heap1 / 2**20:.1f} MiB", flush=True)
         refreshes = len(driver.execute_script("return window.__updates"))
         print(f"long run ({hours:g} h, refresh every second, {refreshes} refreshes seen): server RSS "
-              f"{rss0 / 2**20:.0f} → {rss1 / 2**20:.0f} MiB ({(rss1 - rss0) / rss0:+.1%}), browser JS heap "
+              f"{rss0 / 2**20:.0f} → {rss1 / 2**20:.0f} MiB ({(rss1 - rss0) / rss0:+.1%}), browser JS heap after GC "
               f"{heap0 / 2**20:.1f} → {heap1 / 2**20:.1f} MiB ({(heap1 - heap0) / max(heap0, 1):+.1%})", flush=True)
     finally:
         driver.quit()

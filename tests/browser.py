@@ -65,7 +65,7 @@ def chrome(width: int, height: int):
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 # a live screen in a background tab must refresh like one in front (bench/viewers.py opens many)
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                "--disable-backgrounding-occluded-windows"):
+                "--disable-backgrounding-occluded-windows", "--js-flags=--expose-gc"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
