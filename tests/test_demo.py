@@ -74,3 +74,16 @@ def test_the_archive_holds_each_networks_raw_payloads(config, tmp_path):
     assert {"data", "includes", "meta"} <= set(first["x.jsonl"])
     assert {"uri", "account", "content"} <= set(first["mastodon.jsonl"])
     assert "posts" in first["bluesky.jsonl"]
+
+
+def test_participation_meets_its_goals_on_the_demo_day(demo_engine):
+    """bench/participation.py's figures, held: precision ≥ 0.85 per class, ≥ 60 % labelled (not independent)."""
+    from bench.participation import scores
+    from summitpulse.analysis import participation
+    from summitpulse.config import load_config
+    from .conftest import ROOT
+    with demo_engine.connect() as conn:
+        truth = dict(conn.execute(select(schema.demo_truth.c.author_key, schema.demo_truth.c.in_room)).all())
+        result = scores(participation.classify(conn, load_config(ROOT / "config.yaml")), truth)
+    assert result["coverage"] >= 0.6
+    assert result["in_room"]["precision"] >= 0.85 and result["remote"]["precision"] >= 0.85
