@@ -65,19 +65,23 @@ def server_usage(server: subprocess.Popen, seconds: float) -> tuple[float, float
 
 def open_viewers(url: str, n: int, tabs: int) -> list[tuple]:
     """``n`` live screens as (browser, tab) pairs: ``tabs`` tabs per headless Chromium, unthrottled."""
-    viewers = []
-    for i in range(n):
-        if i % tabs == 0:
-            driver = chrome(1920, 1080)
-            driver.set_page_load_timeout(120)
-        else:
-            driver.switch_to.new_window("tab")
-        driver.get(url)
-        viewers.append((driver, driver.current_window_handle))
-    for driver, tab in viewers:
-        driver.switch_to.window(tab)
-        wait_for(driver, ".sp-clock", timeout=180)
-        driver.execute_script(WATCH)
+    viewers: list[tuple] = []
+    try:
+        for i in range(n):
+            if i % tabs == 0:
+                driver = chrome(1920, 1080)
+                driver.set_page_load_timeout(120)
+            else:
+                driver.switch_to.new_window("tab")
+            viewers.append((driver, driver.current_window_handle))
+            driver.get(url)
+        for driver, tab in viewers:
+            driver.switch_to.window(tab)
+            wait_for(driver, ".sp-clock", timeout=180)
+            driver.execute_script(WATCH)
+    except Exception:
+        close(viewers)  # the browsers opened so far
+        raise
     return viewers
 
 
