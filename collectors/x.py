@@ -6,6 +6,7 @@ and sets no timeout: an adapter mounted on its session adds both.
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -14,7 +15,6 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 from summitpulse.config import Config
-from summitpulse.models import Batch
 from summitpulse.normalise import normalise
 from summitpulse.secrets import get_secret
 
@@ -85,23 +85,35 @@ def fetch(run: Run, api: tweepy.Client, q: str, **params) -> dict:
 
 
 def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
-    """One run: every page newer than the cursor (or back to the event's start), then the new cursor."""
+    """Every page newer than the cursor (or back to the event's start), then the new cursor.
+
+    A run stops after MAX_PAGES; each page is stored with the state that resumes the walk (the old
+    since_id, the newest id seen, the next token), so a long backlog is finished by later runs —
+    or by a killed run's successor — and the since_id moves to the newest only at the end.
+    """
     name = f"x:search:{query(config)}"
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
-        api, cursor = client(config, timeout), run.cursor()
-        since = {"since_id": cursor} if cursor else {"start_time": _start(config)}
-        newest, token = None, None
+        api, state = client(config, timeout), _state(run.cursor())
+        since = {"since_id": state["since_id"]} if state["since_id"] else {"start_time": _start(config)}
+        newest, token = state.get("newest"), state.get("next_token")
         for _ in range(MAX_PAGES):
             page = fetch(run, api, query(config), **since, **({"next_token": token} if token else {}))
             meta = page.get("meta") or {}
             newest = newest or meta.get("newest_id")
-            run.store(normalise("x_page", page, config.hashtags.all, source="x"))
-            _note_reach(run, page)
             token = meta.get("next_token")
+            resume = json.dumps({"since_id": state["since_id"], "newest": newest, "next_token": token})
+            run.store(normalise("x_page", page, config.hashtags.all, source="x"),
+                      cursor=resume if token else newest)
+            _note_reach(run, page)
             if not token:
                 break
-        if newest:
-            run.store(Batch(), cursor=newest)
+
+
+def _state(cursor: str | None) -> dict:
+    """The stored cursor: a plain since_id, or the JSON state of an unfinished walk."""
+    if cursor and cursor.startswith("{"):
+        return json.loads(cursor)
+    return {"since_id": cursor}
 
 
 def _start(config: Config) -> str:

@@ -76,3 +76,19 @@ def test_a_page_that_keeps_failing_stops_the_run_and_the_next_run_catches_up(eng
     assert _stored(engine) == set()
     _run(config, engine)
     assert _stored(engine) == _ids(fake)
+
+
+def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake, monkeypatch):
+    """A run stops after MAX_PAGES with a resume state; the since_id moves only when the walk is done."""
+    from summitpulse.store import get_cursor
+    config = _config(fake.url)
+    monkeypatch.setattr(x, "MAX_PAGES", 2)
+    _run(config, engine)
+    with engine.connect() as conn:
+        state = get_cursor(conn, f"x:search:{x.query(config)}")
+    assert state.startswith("{") and _stored(engine) < _ids(fake)  # two pages of four: not all yet
+    for _ in range(len(_ids(fake)) // 8 + 1):
+        _run(config, engine)
+    assert _stored(engine) == _ids(fake)
+    with engine.connect() as conn:
+        assert not get_cursor(conn, f"x:search:{x.query(config)}").startswith("{")
