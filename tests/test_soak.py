@@ -102,14 +102,18 @@ def _read_continuously(url: str, config, stop: threading.Event, errors: list, re
     engine.dispose()
 
 
-def _progress(url: str) -> tuple[int, bool]:
-    """Posts stored, and whether a collector's cursor holds an unfinished walk (X: a JSON resume state)."""
+def _served(mastodons, fake_x, fake_bsky) -> Counter:
+    return Counter([("mastodon", s["uri"]) for s in {s["uri"]: s for m in mastodons for s in m.statuses}.values()]
+                   + [("x", i) for i, t in fake_x.tweets.items() if t.get("author_id")]
+                   + [("bluesky", p["uri"]) for p in fake_bsky.posts])
+
+
+def _stored(url: str) -> set[tuple[str, str]]:
     engine = open_store(url)
     with engine.connect() as conn:
-        stored = conn.execute(text("SELECT count(*) FROM posts")).scalar()
-        unfinished = any(v.startswith("{") for v in conn.execute(text("SELECT value FROM cursors")).scalars())
+        stored = {(n, i) for n, i in conn.execute(text("SELECT network, native_id FROM posts"))}
     engine.dispose()
-    return stored, unfinished
+    return stored
 
 
 def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
@@ -146,26 +150,22 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         threads[0].join(timeout=30)  # else a last fault can land after the clear, under load
         for fake in (*mastodons, fake_x, fake_bsky):
             fake.faults.clear()
-        # a run reads at most MAX_PAGES per collector (4 tweets a page here) and a killed run's walk is finished
-        # first: a longer backlog takes more runs. Run until a pass adds nothing and no walk is unfinished.
-        before = -1
-        for _ in range(8):
+        # a run reads at most MAX_PAGES per collector (4 tweets a page here), a killed run's walk is finished first,
+        # and a late 429 makes a run wait out its reset: a long backlog takes several runs to catch up.
+        served = _served(mastodons, fake_x, fake_bsky)
+        for _ in range(10):
             final = subprocess.run(command + ["--once"], cwd=ROOT, env=env, capture_output=True, text=True,
                                    timeout=300)
             assert final.returncode == 0, final.stdout[-2000:]
-            now, unfinished = _progress(store_url)
-            if now == before and not unfinished:
+            if _stored(store_url) >= set(served):
                 break
-            before = now
+            time.sleep(2)
         stop_reading.set()
         threads[1].join(timeout=30)
         engine = open_store(store_url)
         with engine.connect() as conn:
             stored = Counter((n, i) for n, i in conn.execute(text("SELECT network, native_id FROM posts")))
         engine.dispose()
-        served = Counter([("mastodon", s["uri"]) for s in {s["uri"]: s for m in mastodons for s in m.statuses}.values()]
-                         + [("x", i) for i, t in fake_x.tweets.items() if t.get("author_id")]
-                         + [("bluesky", p["uri"]) for p in fake_bsky.posts])
         print(f"\nsoak on {store_url.split(':')[0]}: served {sum(served.values())}, stored {sum(stored.values())}, "
               f"faults injected {dict(stream.injected)}, restarts (SIGKILL) {restarts}, reads {len(reads)}, "
               f"reader errors {len(errors)}, collector RSS {min(rss) // 2**20}–{max(rss) // 2**20} MiB, "
