@@ -22,11 +22,15 @@ RANKINGS = {"posts": "posts", "engagement": "engagement", "reach": "potential_im
             "mentions": "mentions", "influence": "influence"}
 
 
-def _activity(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+def _activity(conn: Connection, config: Config, filters: Filters, limit: int | None = None) -> pd.DataFrame:
+    """Posts, originals, reposts and engagement per author; with ``limit``, only the most engaged-with."""
+    engagement = func.sum(ENGAGEMENT).label("engagement")
     q = counted(config, filters, p.c.network, p.c.author_id, func.count().label("posts"),
                 func.sum((p.c.kind != "repost").cast(schema.Integer)).label("originals"),
                 func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"),
-                func.sum(ENGAGEMENT).label("engagement")).group_by(p.c.network, p.c.author_id)
+                engagement).group_by(p.c.network, p.c.author_id)
+    if limit is not None:
+        q = q.order_by(engagement.desc(), func.count().desc()).limit(limit)
     return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
 
 
@@ -64,6 +68,11 @@ def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     frame["followers"] = frame.followers.fillna(0).astype(int)
     frame["potential_impressions"] = frame.posts * frame.followers
     frame["influence"] = frame.person.map(influence(conn, config, filters)).fillna(0).round(2)
+    return _named(config, frame)
+
+
+def _named(config: Config, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (merged with profiles) without opted-out accounts; a missing handle is the author id."""
     frame["handle"] = frame.handle.fillna(frame.author_id)
     named = [not is_opted_out(config, n, h, i) for n, h, i in zip(frame.network, frame.handle, frame.author_id)]
     return frame[named].reset_index(drop=True)
@@ -71,18 +80,11 @@ def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
 
 def leaders(conn: Connection, config: Config, filters: Filters, limit: int = 3) -> pd.DataFrame:
     """The live screen's few most-engaged-with people in ``filters`` (a short window): one aggregate, no graph."""
-    engagement = func.sum(ENGAGEMENT).label("engagement")
-    q = counted(config, filters, p.c.network, p.c.author_id, func.count().label("posts"), engagement) \
-        .group_by(p.c.network, p.c.author_id).order_by(engagement.desc(), func.count().desc()).limit(limit * 4)
-    frame = pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "posts", "engagement"])
+    frame = _activity(conn, config, filters, limit * 4)  # room for opted-out accounts to be left out
     if frame.empty:
         return frame.assign(handle=[], name=[], avatar_url=[], rank=[])
-    wanted = {(n, i) for n, i in zip(frame.network, frame.author_id)}
-    profiles = _profiles(conn, wanted)
-    frame = frame.merge(profiles, how="left", on=["network", "author_id"])
-    frame["handle"] = frame.handle.fillna(frame.author_id)
-    named = [not is_opted_out(config, n, h, i) for n, h, i in zip(frame.network, frame.handle, frame.author_id)]
-    frame = frame[named].head(limit).reset_index(drop=True)
+    profiles = _profiles(conn, set(zip(frame.network, frame.author_id)))
+    frame = _named(config, frame.merge(profiles, how="left", on=["network", "author_id"])).head(limit)
     frame["rank"] = frame.index + 1
     return frame
 

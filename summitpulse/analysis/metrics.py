@@ -26,6 +26,12 @@ def _kind(name: str):
     return func.sum(case((p.c.kind == name, 1), else_=0))
 
 
+def with_times(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """``frame`` with a ``time`` column (the event's time zone) from its epoch-second ``bucket`` column."""
+    frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(config.event.timezone)
+    return frame
+
+
 def headline(conn: Connection, config: Config, filters: Filters, now_ts: int) -> dict:
     """Totals for the filters, and posts in the 15 minutes before ``now_ts`` against the 15 before that."""
     q = counted(config, filters, func.count(), func.count(distinct(PERSON)), _kind("original"), _kind("reply"),
@@ -56,9 +62,7 @@ def timeline(conn: Connection, config: Config, filters: Filters, bucket_s: int =
     bucket = (p.c.created_ts // bucket_s * bucket_s).label("bucket")
     rows = conn.execute(counted(config, filters, bucket, p.c.network, func.count().label("posts"))
                         .group_by(literal_column("bucket"), p.c.network).order_by(literal_column("bucket"))).all()
-    frame = pd.DataFrame(rows, columns=["bucket", "network", "posts"])
-    frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(config.event.timezone)
-    return frame[["time", "network", "posts"]]
+    return with_times(pd.DataFrame(rows, columns=["bucket", "network", "posts"]), config)[["time", "network", "posts"]]
 
 
 def top_tags(conn: Connection, config: Config, filters: Filters, limit: int = 15) -> pd.DataFrame:

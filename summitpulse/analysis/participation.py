@@ -21,6 +21,7 @@ from ..config import Config, clean_tag
 from ..store import dialect_insert, now_ts
 from ..visibility import only_counted
 from .geo import distance_km, geocode
+from .metrics import with_times
 
 p, a = schema.posts, schema.authors
 NEAR_KM, FAR_KM = 60, 400
@@ -204,13 +205,13 @@ def in_room_by_record(rosters: dict, overrides: dict, key: tuple[str, str], hand
     return label == "in_room" or (label != "remote" and bool(names & rosters["in_room"]))
 
 
-def judge_person(config: Config, key: tuple[str, str], f: dict, rosters: dict, overrides: dict, handles: dict) -> dict:
+def judge_person(config: Config, key: tuple[str, str], f: dict, rosters: dict, overrides: dict, handle_of) -> dict:
     """The row of one participant: label, score, confidence and the reasons, an override winning.
 
-    ``handles`` maps (network, author_id) to handle, for the people this one replied to."""
+    ``handle_of`` gives the handle of a (network, author_id), for the people this one replied to."""
     person = f"{key[0]}:{key[1]}"
     ev = _judge(config, key, f, rosters,
-                lambda target: in_room_by_record(rosters, overrides, target, handles.get(target) or ""))
+                lambda target: in_room_by_record(rosters, overrides, target, handle_of(target) or ""))
     label = label_of(ev.score, config.participation.threshold)
     if person in overrides:
         label, reason = overrides[person]
@@ -227,7 +228,7 @@ def classify(conn: Connection, config: Config) -> pd.DataFrame:
     _scan_posts(conn, config, facts)
     rosters, overrides = read_rosters(config), read_overrides(conn)
     handles = {(r.network, r.author_id): r.handle for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle))}
-    return pd.DataFrame([judge_person(config, key, f, rosters, overrides, handles) for key, f in facts.items()],
+    return pd.DataFrame([judge_person(config, key, f, rosters, overrides, handles.get) for key, f in facts.items()],
                         columns=COLUMNS)
 
 
@@ -251,8 +252,7 @@ def split_over_time(conn: Connection, config: Config, people: pd.DataFrame, buck
     q = q.group_by(p.c.network, p.c.author_id, "bucket")
     rows = [(r.bucket, labels.get(f"{r.network}:{r.author_id}", "unknown"), r.posts) for r in conn.execute(q)]
     frame = pd.DataFrame(rows, columns=["bucket", "label", "posts"]).groupby(["bucket", "label"], as_index=False).sum()
-    frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(config.event.timezone)
-    return frame[["time", "label", "posts"]]
+    return with_times(frame, config)[["time", "label", "posts"]]
 
 
 def set_override(conn: Connection, person: str, label: str, reason: str = "") -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections import Counter, namedtuple
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from .. import schema
 from ..config import Config
 from ..store import RESET_KEY, get_meta, now_ts
 from .filters import theme_terms
+from .metrics import with_times
 from .participation import (COLUMNS, SIGNAL_COLUMNS, Signals, add_signals, judge_person, new_facts,
                             read_overrides, read_rosters)
 
@@ -34,6 +36,11 @@ KINDS = {"original": "originals", "reply": "replies", "repost": "reposts", "quot
 LABELS = ("in_room", "remote", "unknown")
 POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.hashtags, p.c.collected_ts, p.c.deleted_ts, m.c.status)
 PostRow = namedtuple("PostRow", [c.key for c in POST_COLUMNS])  # ~40× faster attribute access than a Row
+
+
+def _among(networks: tuple[str, ...]):
+    """A test for a network: any of ``networks``, or every network when none is given."""
+    return (lambda n: n in networks) if networks else (lambda n: True)
 
 
 class ThemeMatcher:
@@ -75,17 +82,20 @@ class Tallies:
         self.reach: Counter = Counter()          # network → Σ posts × followers (potential impressions)
         self.facts: dict[tuple[str, str], dict] = {}
         self.profiles: dict[tuple[str, str], dict] = {}
-        self.handles: dict[tuple[str, str], str] = {}
         self.repliers: dict[tuple[str, str], set] = {}  # who replied, during sessions, to whom
         self.rows: dict[tuple[str, str], dict] = {}
         self.overrides: dict[str, tuple[str, str]] = {}
         self.excluded: set[tuple[str, str]] = set()  # stored but not counted: deleted or spam
         self.recent: dict[tuple[str, str], int] = {}  # posts read within LAG_S of the last update
         self.seen: int | None = None
+        self.updated = 0.0  # monotonic time of the last update
 
-    def update(self, conn: Connection) -> "Tallies":
-        """Fold in what changed since the last update (everything, the first time)."""
+    def update(self, conn: Connection, within: float = 0) -> "Tallies":
+        """Fold in what changed since the last update (everything, the first time); an update less than
+        ``within`` seconds old is fresh enough (the several queries of one refresh share one update)."""
         with self.lock:
+            if self.seen is not None and time.monotonic() - self.updated < within:
+                return self
             reset = get_meta(conn, RESET_KEY)
             if reset != self.reset:  # the store was emptied (the demo starts its day again)
                 self._start(reset)
@@ -97,7 +107,7 @@ class Tallies:
             self._read_overrides(conn, dirty)
             self._judge(dirty)
             self.recent = {k: ts for k, ts in self.recent.items() if ts >= now - LAG_S}
-            self.seen = now
+            self.seen, self.updated = now, time.monotonic()
         return self
 
     def _read_profiles(self, conn: Connection, since: int | None, dirty: set) -> None:
@@ -108,7 +118,6 @@ class Tallies:
             if self.profiles.get(key) == profile:
                 continue
             self.profiles[key] = profile
-            self.handles[key] = r.handle
             dirty |= self.repliers.get(key, set())  # a new handle may match the roster
             f = self.facts.get(key)
             if f is not None:
@@ -187,6 +196,9 @@ class Tallies:
         self.label_posts[self._label(key)] += sign
         dirty.add(key)
 
+    def _handle(self, key: tuple[str, str]) -> str | None:
+        return self.profiles.get(key, {}).get("handle")
+
     def _label(self, key: tuple[str, str]) -> str:
         row = self.rows.get(key)
         return row["label"] if row else "unknown"
@@ -197,7 +209,7 @@ class Tallies:
             key = tuple(person[0].split(":", 1))
             if key in self.facts:
                 dirty.add(key)
-            dirty |= {k for k in self.repliers.get(key, set()) if k in self.facts}
+            dirty |= self.repliers.get(key, set())
         self.overrides = overrides
 
     def _judge(self, dirty: set) -> None:
@@ -209,7 +221,7 @@ class Tallies:
             if f["posts"] <= 0:
                 self.rows.pop(key, None)
             else:
-                self.rows[key] = judge_person(self.config, key, f, self.rosters, self.overrides, self.handles)
+                self.rows[key] = judge_person(self.config, key, f, self.rosters, self.overrides, self._handle)
                 self.label_people[self.rows[key]["label"]] += 1
             after = self._label(key)
             if after != before:
@@ -224,7 +236,7 @@ class Tallies:
     def headline(self, networks: tuple[str, ...], now: int) -> dict:
         """``metrics.headline`` for the whole event (optionally some networks), from the tallies."""
         with self.lock:
-            wanted = (lambda n: n in networks) if networks else (lambda n: True)
+            wanted = _among(networks)
             kinds, per_minute, per_network = Counter(), Counter(), Counter()
             for (minute, network, kind), n in self.minutes.items():
                 if n and wanted(network):
@@ -258,15 +270,13 @@ class Tallies:
         with self.lock:
             rows = [(b, label, n) for (b, label), n in self.label_buckets.items() if n and (since is None or b >= since)]
         frame = pd.DataFrame(sorted(rows), columns=["bucket", "label", "posts"])
-        frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(
-            self.config.event.timezone)
-        return frame[["time", "label", "posts"]]
+        return with_times(frame, self.config)[["time", "label", "posts"]]
 
     def theme_totals(self, start: int | None, end: int | None, networks: tuple[str, ...] = ()) -> pd.DataFrame:
         """``themes.totals`` over whole minutes from ``start`` to ``end`` (None: open): theme, posts, share."""
         first = -2**62 if start is None else start // 60
         last = 2**62 if end is None else (end - 1) // 60
-        wanted = (lambda n: n in networks) if networks else (lambda n: True)
+        wanted = _among(networks)
         with self.lock:
             everything = sum(n for (minute, network, _), n in self.minutes.items()
                              if first <= minute <= last and wanted(network))
@@ -285,9 +295,7 @@ class Tallies:
             for (minute, _, theme), n in self.theme_minutes.items():
                 per[(minute * 60 // bucket_s * bucket_s, theme)] += n
         frame = pd.DataFrame(sorted((b, t, n) for (b, t), n in per.items() if n), columns=["bucket", "theme", "posts"])
-        frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(
-            self.config.event.timezone)
-        return frame[["time", "theme", "posts"]]
+        return with_times(frame, self.config)[["time", "theme", "posts"]]
 
     def theme_participation(self) -> pd.DataFrame:
         """``themes.by_participation`` of the whole event: columns theme, label, posts."""

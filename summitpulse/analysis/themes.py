@@ -7,7 +7,7 @@ from sqlalchemy import Connection, func
 from .. import schema
 from ..config import Config
 from .filters import Filters, theme_condition
-from .metrics import counted
+from .metrics import counted, with_times
 
 p = schema.posts
 
@@ -30,8 +30,7 @@ def timeline(conn: Connection, config: Config, filters: Filters, bucket_s: int =
         q = counted(config, filters, bucket, func.count()).where(theme_condition(theme)).group_by("bucket")
         rows += [(b, theme.name, n) for b, n in conn.execute(q)]
     frame = pd.DataFrame(rows, columns=["bucket", "theme", "posts"]).sort_values("bucket")
-    frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(config.event.timezone)
-    return frame[["time", "theme", "posts"]]
+    return with_times(frame, config)[["time", "theme", "posts"]]
 
 
 def by_participation(conn: Connection, config: Config, filters: Filters, people: pd.DataFrame) -> pd.DataFrame:

@@ -57,7 +57,7 @@ def tallies() -> Tallies:
 
 def _tallied() -> Tallies:
     with engine().connect() as conn:
-        return tallies().update(conn)
+        return tallies().update(conn, within=TTL / 2)
 
 
 def _whole_event(filters: Filters) -> bool:
