@@ -4,11 +4,13 @@ The ``tag`` parameter has been reported as ignored by the server (atproto
 issue 3301), so the query is ``q="#tag"`` and the tag facets are checked
 here (``keep_unmatched=False``). The session is saved and reused:
 createSession is limited to about 30 per 5 minutes. The cursor is the newest
-post time stored; each run asks for posts ``since`` it and pages back.
+post time stored; each run asks for posts ``since`` it and pages back (see ``collect``).
 """
 from __future__ import annotations
 
+import json
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from atproto import Client
@@ -17,7 +19,6 @@ from atproto_client.exceptions import (BadRequestError, InvokeTimeoutError, Netw
 from atproto_client.models.utils import get_model_as_dict
 
 from summitpulse.config import Config
-from summitpulse.models import Batch
 from summitpulse.normalise import normalise
 from summitpulse.normalise.common import parse_time
 from summitpulse.secrets import get_secret
@@ -81,26 +82,39 @@ def fetch(run: Run, api: Client, **params) -> dict:
 
 
 def collect(config: Config, engine, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
-    """One run for one tag: posts since the cursor (or the event's start), newest first, then the new cursor."""
+    """One run for one tag: posts since the cursor (or the event's start), newest first, then the new cursor.
+
+    A run stops after MAX_PAGES; each page is stored with the state that resumes the walk (the old
+    ``since``, the newest time seen, and ``until`` just past the oldest), so a long backlog is finished
+    by later runs — or a killed run's successor — and ``since`` moves to the newest only at the end.
+    """
     name = f"bluesky:search:#{tag}"
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
-        api = client(config, timeout)
-        since = run.cursor() or config.event.start.isoformat()
-        newest, page_cursor = None, None
+        api, state = client(config, timeout), run.state("since")
+        since = state["since"] or config.event.start.isoformat()
+        newest, until, page_cursor = state.get("newest"), state.get("until"), None
+        window = {"since": since, **({"until": until} if until else {})}  # fixed for the run: pages are offsets
         for _ in range(MAX_PAGES):
-            params = {"q": f"#{tag}", "sort": "latest", "since": since, "limit": 100}
-            page = fetch(run, api, **params, **({"cursor": page_cursor} if page_cursor else {}))
+            params = {"q": f"#{tag}", "sort": "latest", "limit": 100, **window,
+                      **({"cursor": page_cursor} if page_cursor else {})}
+            page = fetch(run, api, **params)
             posts = page.get("posts") or []
             times = [parse_time(p["record"]["createdAt"]) for p in posts if (p.get("record") or {}).get("createdAt")]
-            newest = max([t for t in (newest, *times) if t], default=None)
             if times:
                 run.reached(min(times))
-            run.store(normalise("bluesky_search", page, config.hashtags.all, source="bluesky", keep_unmatched=False))
-            page_cursor = page.get("cursor")
-            if not page_cursor or not posts:
+                newest = max(newest or "", _stamp(max(times)))
+                until = _stamp(min(times) + timedelta(milliseconds=1))  # posts at the same instant come again
+            page_cursor = page.get("cursor") if posts else None
+            resume = json.dumps({"since": since, "newest": newest, "until": until}) if page_cursor else newest
+            run.store(normalise("bluesky_search", page, config.hashtags.all, source="bluesky", keep_unmatched=False),
+                      cursor=resume)
+            if not page_cursor:
                 break
-        if newest:
-            run.store(Batch(), cursor=newest.isoformat())
+
+
+def _stamp(when: datetime) -> str:
+    """A UTC time as searchPosts takes it, to the millisecond (sortable as text)."""
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def jobs(config: Config) -> list[tuple[str, dict]]:

@@ -1,6 +1,7 @@
 """One collection run: what it fetched, stored and waited for, recorded for the health page."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import datetime
@@ -40,6 +41,11 @@ class Run:
     def cursor(self) -> str | None:
         with self.engine.connect() as conn:
             return get_cursor(conn, self.name)
+
+    def state(self, key: str) -> dict:
+        """The stored cursor as a dict: the JSON state of an unfinished walk, or ``{key: cursor}``."""
+        cursor = self.cursor()
+        return json.loads(cursor) if cursor and cursor.startswith("{") else {key: cursor}
 
     def store(self, batch: Batch, cursor: str | None = None) -> None:
         """Write a page's posts and, in the same transaction, the cursor that covers them."""

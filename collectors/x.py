@@ -93,7 +93,7 @@ def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.
     """
     name = f"x:search:{query(config)}"
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
-        api, state = client(config, timeout), _state(run.cursor())
+        api, state = client(config, timeout), run.state("since_id")
         since = {"since_id": state["since_id"]} if state["since_id"] else {"start_time": _start(config)}
         newest, token = state.get("newest"), state.get("next_token")
         for _ in range(MAX_PAGES):
@@ -107,13 +107,6 @@ def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.
             _note_reach(run, page)
             if not token:
                 break
-
-
-def _state(cursor: str | None) -> dict:
-    """The stored cursor: a plain since_id, or the JSON state of an unfinished walk."""
-    if cursor and cursor.startswith("{"):
-        return json.loads(cursor)
-    return {"since_id": cursor}
 
 
 def _start(config: Config) -> str:

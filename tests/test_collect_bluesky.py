@@ -58,3 +58,19 @@ def test_faults_on_search_are_retried(engine, fake, tmp_path):
     with engine.connect() as conn:
         faults = health(conn).iloc[0].faults
     assert "rate_limit" in faults and "server_error" in faults
+
+
+def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake, tmp_path, monkeypatch):
+    """A run stops after MAX_PAGES with a resume state; ``since`` moves to the newest only when the walk is done."""
+    from summitpulse.store import get_cursor
+    config = _config(fake.url, tmp_path)
+    monkeypatch.setattr(bluesky, "MAX_PAGES", 1)
+    _run(config, engine)
+    with engine.connect() as conn:
+        state = get_cursor(conn, "bluesky:search:#somesummit")
+    assert state.startswith("{") and len(_stored(engine)) == fake.page_size
+    _run(config, engine)
+    _run(config, engine)
+    assert _stored(engine) == {p["uri"] for p in fake.posts}
+    with engine.connect() as conn:
+        assert get_cursor(conn, "bluesky:search:#somesummit") == fake.posts[0]["record"]["createdAt"]

@@ -5,6 +5,7 @@ import base64
 import copy
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 
 from .server import FakeServer, Reply
@@ -34,6 +35,12 @@ def posts(fixtures: Path, tag: str, n: int) -> list[dict]:
     return sorted(out, key=lambda v: v["record"]["createdAt"], reverse=True)
 
 
+def _time(post_or_stamp) -> datetime:
+    """A post's createdAt, or a since/until parameter, as a time (searchPosts: since inclusive, until not)."""
+    stamp = post_or_stamp["record"]["createdAt"] if isinstance(post_or_stamp, dict) else post_or_stamp
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 class FakeBluesky(FakeServer):
     def __init__(self, fixtures: Path, tag: str, n: int = 25, page_size: int = 10):
         self.posts, self.page_size, self.logins = posts(fixtures, tag, n), page_size, 0
@@ -50,8 +57,8 @@ class FakeBluesky(FakeServer):
         return Reply({"did": "did:plc:collector", "handle": "collector.test", "accessJwt": jwt(), "refreshJwt": jwt(86400)})
 
     def _search(self, path, params, body):
-        since = params.get("since", [""])[0]
-        matching = [p for p in self.posts if p["record"]["createdAt"] >= since.replace("+00:00", "Z")]
+        since, until = (params.get(k, [None])[0] for k in ("since", "until"))
+        matching = [p for p in self.posts if (not since or _time(p) >= _time(since)) and (not until or _time(p) < _time(until))]
         start = int(params.get("cursor", ["0"])[0])
         page = matching[start:start + self.page_size]
         reply = {"posts": page, "hitsTotal": len(matching)}
