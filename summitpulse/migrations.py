@@ -12,7 +12,7 @@ from typing import Callable
 from sqlalchemy import Connection, Engine, inspect, text
 
 from . import schema
-from .folding import fold
+from .folding import folded_columns
 
 Step = Callable[[Connection], None]
 
@@ -20,18 +20,22 @@ Step = Callable[[Connection], None]
 MIGRATIONS: list[tuple[int, Step]] = [
     (1, lambda conn: schema.metadata.create_all(conn)),
     (2, lambda conn: [index.create(conn, checkfirst=True) for index in schema.CHANGE_INDEXES]),
-    (3, lambda conn: _add_folded_text(conn)),
+    (3, lambda conn: _add_folded_text(conn, "text_folded")),
+    (4, lambda conn: _add_folded_text(conn, "text_stems")),
 ]
 
 
-def _add_folded_text(conn: Connection) -> None:
-    """posts.text_folded, filled for the posts already stored."""
-    if "text_folded" not in {c["name"] for c in inspect(conn).get_columns("posts")}:
-        conn.execute(text("ALTER TABLE posts ADD COLUMN text_folded TEXT NOT NULL DEFAULT ''"))
+def _add_folded_text(conn: Connection, *columns: str) -> None:
+    """posts.text_folded and posts.text_stems (or some of them), filled for the posts already stored."""
+    present = {c["name"] for c in inspect(conn).get_columns("posts")}
+    for column in columns:
+        if column not in present:
+            conn.execute(text(f"ALTER TABLE posts ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"))
     rows = conn.execute(text("SELECT network, native_id, text FROM posts")).all()
-    update = text("UPDATE posts SET text_folded = :folded WHERE network = :network AND native_id = :native_id")
+    update = text(f"UPDATE posts SET {', '.join(f'{c} = :{c}' for c in columns)} "
+                  "WHERE network = :network AND native_id = :native_id")
     for i in range(0, len(rows), 5000):
-        conn.execute(update, [{"folded": fold(r.text), "network": r.network, "native_id": r.native_id}
+        conn.execute(update, [{**folded_columns(r.text), "network": r.network, "native_id": r.native_id}
                               for r in rows[i:i + 5000]])
 
 

@@ -21,6 +21,7 @@ posts = Table(
     Column("created_ts", BigInteger, nullable=False),
     Column("text", Text, nullable=False, default=""),
     Column("text_folded", Text, nullable=False, default=""),  # casefolded, accents removed: theme matching
+    Column("text_stems", Text, nullable=False, default=""),  # the folded words' stems, " a b c ": theme matching
     Column("lang", String(16), nullable=False, default=""),
     Column("kind", String(10), nullable=False),
     Column("hashtags", Text, nullable=False, default="[]"),

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import psycopg  # noqa: F401 (postgresql.psy
 from sqlalchemy.dialects.sqlite import pysqlite  # noqa: F401 (sqlite.pysqlite)
 
 from . import schema
-from .folding import fold
+from .folding import folded_columns
 from .migrations import migrate
 from .models import Author, Batch, Post
 
@@ -110,7 +110,7 @@ def _post_row(post: Post, now: int) -> dict:
     return {
         "network": post.network, "native_id": post.native_id, "uri": post.uri, "url": post.url,
         "author_id": post.author_id, "created_at": created.astimezone(timezone.utc),
-        "created_ts": _ts(created), "text": post.text, "text_folded": fold(post.text), "lang": post.lang, "kind": post.kind,
+        "created_ts": _ts(created), "text": post.text, **folded_columns(post.text), "lang": post.lang, "kind": post.kind,
         "hashtags": _json(post.hashtags), "mentions": _json(post.mentions),
         "links": _json(post.links), "media_count": post.media_count,
         "media_urls": _json(post.media_urls), "reply_to": post.reply_to,
@@ -123,8 +123,8 @@ def _post_row(post: Post, now: int) -> dict:
     }
 
 
-_REFRESHED = ("text", "text_folded", "like_count", "repost_count", "reply_count", "quote_count", "updated_ts",
-              "media_count", "media_urls", "matched_tags")
+_REFRESHED = ("text", "text_folded", "text_stems", "like_count", "repost_count", "reply_count", "quote_count",
+              "updated_ts", "media_count", "media_urls", "matched_tags")
 
 
 def _upsert_posts(conn: Connection, rows: list[dict]) -> None:

@@ -6,8 +6,10 @@ import pytest
 from summitpulse import moderation
 from summitpulse.analysis import contributors, metrics, participation, themes
 from summitpulse.analysis.filters import Filters
+from summitpulse.analysis.tallies import Tallies
 from summitpulse.completeness import chapman, estimate
 from summitpulse.config import parse_config
+from summitpulse.folding import keyword_stems
 from summitpulse.models import Author, Batch, Post
 from summitpulse.store import ingest
 from summitpulse.wall import wall
@@ -162,12 +164,18 @@ def test_contributors_narrow_to_labels_and_groups(small, cfg):
     assert contributors.narrow(ranked, people, groups).equals(ranked)
 
 
-def test_themes_match_across_accents_case_and_joined_hashtags(engine, cfg):
-    theme = cfg.themes[0].model_copy(update={"keywords": ["pédagogie", "peer review"], "hashtags": []})
+def test_themes_match_across_accents_case_joined_hashtags_and_word_stems(engine, cfg):
+    theme = cfg.themes[0].model_copy(update={"keywords": ["pédagogie", "peer review", "ethics", "publication"],
+                                             "hashtags": []})
     config = cfg.model_copy(update={"themes": [theme]})
     tagged = Post(network="x", native_id="3", author_id="a", created_at=T0, text="#PeerReview of tweets",
                   hashtags=["peerreview"], source="x")
     ingest(engine, Batch(posts=[_post(1, "a", "La PEDAGOGIE des médias"), _post(2, "a", "Une pédagogie nouvelle"),
-                                tagged, _post(4, "a", "nothing here")]))
+                                tagged, _post(4, "a", "nothing here"), _post(5, "a", "Is it ethical to tweet this?"),
+                                _post(6, "a", "Peer-reviewed, finally"), _post(7, "a", "A public health talk")]))
     with engine.connect() as conn:
-        assert themes.totals(conn, config, Filters()).posts.tolist() == [3]
+        assert themes.totals(conn, config, Filters()).posts.tolist() == [5]
+        assert Tallies(config).update(conn).theme_totals(None, None).posts.tolist() == [5]
+    assert keyword_stems("publication") is None  # "public health" is not about publication
+
+

@@ -108,14 +108,15 @@ def test_an_older_database_is_upgraded_step_by_step(store_url):
     engine.dispose()
 
 
-def test_a_first_release_database_gains_folded_text_and_change_indexes(store_url):
-    """Schema version 1 (the first release) had no posts.text_folded and no change indexes."""
+def test_a_first_release_database_gains_folded_text_stems_and_change_indexes(store_url):
+    """Schema version 1 (the first release) had no posts.text_folded, no posts.text_stems and no change indexes."""
     engine = connect(store_url)
     with engine.begin() as conn:
         schema.metadata.create_all(conn)
         for index in schema.CHANGE_INDEXES:
             index.drop(conn)
         conn.execute(text("ALTER TABLE posts DROP COLUMN text_folded"))
+        conn.execute(text("ALTER TABLE posts DROP COLUMN text_stems"))
         conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', '1')"))
         conn.execute(text("INSERT INTO posts (network, native_id, uri, url, author_id, created_at, created_ts, text, "
                           "lang, kind, hashtags, mentions, links, media_count, media_urls, place, matched_tags, "
@@ -123,6 +124,6 @@ def test_a_first_release_database_gains_folded_text_and_change_indexes(store_url
                           "0, 'La Pédagogie', '', 'original', '[]', '[]', '[]', 0, '[]', '', '[]', '', 0, 0)"))
     migrate(engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT text_folded FROM posts")).scalar() == "la pedagogie"
+        assert conn.execute(text("SELECT text_folded, text_stems FROM posts")).one() == ("la pedagogie", " la pedagogi ")
         assert {"ix_posts_collected", "ix_posts_deleted"} <= {i["name"] for i in inspect(conn).get_indexes("posts")}
     engine.dispose()

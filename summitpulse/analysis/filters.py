@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import and_, exists, false, or_, select
 
 from .. import schema
 from ..config import Config, Theme, clean_tag
-from ..folding import fold
+from ..folding import fold, keyword_stems
 from ..models import NETWORKS
 
 
@@ -31,21 +32,29 @@ class Filters:
 
 
 def theme_condition(theme: Theme):
-    """SQL: a post is about ``theme`` — a keyword in its text (case and accents aside; a keyword is also its
-    stem's prefix: "review" finds "reviewed"), or a theme hashtag or joined keyword as a tag."""
+    """SQL: a post is about ``theme`` — a keyword in its text (case and accents aside; "review" finds
+    "reviewed"), a keyword's stems among its words' stems ("ethics" finds "ethical"), or a theme hashtag or
+    joined keyword as a tag."""
     p, t = schema.posts, schema.post_tags
-    words, tags = theme_terms(theme)
+    terms = theme_terms(theme)
     tagged = exists(select(t.c.tag).where(t.c.network == p.c.network, t.c.native_id == p.c.native_id,
-                                          t.c.tag.in_(sorted(tags))))
-    return or_(tagged, *[p.c.text_folded.like(f"%{_escape_like(w)}%", escape="\\") for w in words]) if tags else false()
+                                          t.c.tag.in_(sorted(terms.tags))))
+    return or_(tagged, *[p.c.text_folded.like(f"%{_escape_like(w)}%", escape="\\") for w in terms.words],
+               *[p.c.text_stems.like(f"%{_escape_like(s)}%", escape="\\") for s in terms.stems]) if terms.tags else false()
 
 
-def theme_terms(theme: Theme) -> tuple[list[str], set[str]]:
-    """A theme's keywords (folded) and the tags that mark it (its hashtags, and each keyword run together)."""
+class Terms(NamedTuple):
+    words: list[str]  # folded keywords, found anywhere in the folded text
+    tags: set[str]    # hashtags that mark the theme: its own, and each keyword run together
+    stems: list[str]  # keywords' stems, found among the text's stems (see ``folding.keyword_stems``)
+
+
+def theme_terms(theme: Theme) -> Terms:
+    """What marks a post as about ``theme``."""
     words = [fold(k) for k in theme.keywords if k.strip()]
     tags = {clean_tag(h) for h in theme.hashtags} | {k.casefold().replace(" ", "").replace("-", "")
                                                      for k in theme.keywords if k.strip()}
-    return words, tags
+    return Terms(words, tags, sorted({s for s in map(keyword_stems, words) if s}))
 
 
 def _escape_like(word: str) -> str:

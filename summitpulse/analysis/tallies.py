@@ -34,7 +34,8 @@ LAG_S = 60  # a collector's transaction may commit up to a minute after it stamp
 BUCKET_S = 900
 KINDS = {"original": "originals", "reply": "replies", "repost": "reposts", "quote": "quotes"}
 LABELS = ("in_room", "remote", "unknown")
-POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.hashtags, p.c.collected_ts, p.c.deleted_ts, m.c.status)
+POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.text_stems, p.c.hashtags, p.c.collected_ts,
+                p.c.deleted_ts, m.c.status)
 PostRow = namedtuple("PostRow", [c.key for c in POST_COLUMNS])  # ~40× faster attribute access than a Row
 
 
@@ -49,15 +50,16 @@ class ThemeMatcher:
     def __init__(self, config: Config):
         self.themes = []
         for theme in config.themes:
-            words, tags = theme_terms(theme)
-            pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
-            self.themes.append((theme.name, pattern, tags))
+            terms = theme_terms(theme)
+            pattern = re.compile("|".join(re.escape(w) for w in terms.words)) if terms.words else None
+            self.themes.append((theme.name, pattern, terms.stems, terms.tags))
 
-    def of(self, folded: str, hashtags: list[str]) -> list[str]:
-        """Themes of a post from its folded text and its stored (already clean) hashtags."""
+    def of(self, folded: str, stems: str, hashtags: list[str]) -> list[str]:
+        """Themes of a post from its folded text, its stems and its stored (already clean) hashtags."""
         tags = set(hashtags)
-        return [name for name, pattern, wanted in self.themes
-                if not tags.isdisjoint(wanted) or (pattern and pattern.search(folded))]
+        return [name for name, pattern, wanted_stems, wanted_tags in self.themes
+                if not tags.isdisjoint(wanted_tags) or (pattern and pattern.search(folded))
+                or any(s in stems for s in wanted_stems)]
 
 
 class Tallies:
@@ -176,7 +178,7 @@ class Tallies:
         """Add (sign 1) or take back (sign -1) one counted post."""
         minute, key = r.created_ts // 60, (r.network, r.author_id)
         self.minutes[(minute, r.network, r.kind)] += sign
-        for theme in self.matcher.of(r.text_folded, json.loads(r.hashtags or "[]")):
+        for theme in self.matcher.of(r.text_folded, r.text_stems, json.loads(r.hashtags or "[]")):
             self.theme_minutes[(minute, r.network, theme)] += sign
             self.theme_people[(theme, key)] += sign
         f = self.facts.get(key)
