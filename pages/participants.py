@@ -1,9 +1,10 @@
 """Participants: the in-room/remote split, each person's evidence, and an override that wins."""
 import streamlit as st
 
-from summitpulse.analysis import participation, stakeholders
+from summitpulse.analysis import identity, participation, stakeholders
 from summitpulse import charts
 from summitpulse.ui import controls, data
+from summitpulse.visibility import ANONYMOUS
 
 if not controls.organiser_gate():
     st.stop()
@@ -34,17 +35,47 @@ query = st.text_input("Find a handle or name")
 view = people if label in (None, "all") else people[people.label == label]
 if query:
     view = view[view.handle.str.contains(query, case=False, regex=False) | view.name.str.contains(query, case=False, regex=False)]
-view = view.assign(evidence=view.reasons.map(" · ".join)).sort_values("posts", ascending=False)
-st.dataframe(view[["handle", "name", "network", "posts", "label", "confidence", "score", "group", "evidence"]],
+view = view.assign(evidence=view.reasons.map(" · ".join), accounts=view.accounts.map(" · ".join))
+view = view.sort_values("posts", ascending=False)
+st.dataframe(view[["handle", "name", "network", "posts", "label", "confidence", "score", "group", "evidence", "accounts"]],
              hide_index=True, width="stretch",
              column_config={"confidence": st.column_config.ProgressColumn(min_value=0, max_value=1, format="%.2f")})
 with st.form("override"):
     st.subheader("Override a label")
-    person = st.selectbox("Participant", view.person.tolist(), format_func=dict(zip(people.person, people.handle)).get)
+    person = st.selectbox("Participant", view.person[view.person != ANONYMOUS].tolist(),
+                          format_func=dict(zip(people.person, people.handle)).get)
     new = st.radio("Label", ["in_room", "remote", "unknown"], horizontal=True)
     reason = st.text_input("Reason (recorded)")
     if st.form_submit_button("Save override") and person:
         with data.engine().begin() as conn:
             participation.set_override(conn, person, new, reason)
-        data.people.clear()
+        data.forget_people()
         st.success("Saved: the override wins over every other piece of evidence.")
+
+st.subheader("One person, several networks")
+st.caption("A person posting from several networks counts once: their evidence is weighed together and they rank "
+           "once among contributors. Links come from the config (participants.identity_links) and from the "
+           "suggestions below — same handle, same full name, or a profile naming the other account — once you "
+           "confirm them. Nothing is linked until someone says so.")
+suggestions = data.identity_suggestions()
+if suggestions.empty:
+    st.info("No suggested links: no two accounts on different networks look alike.")
+else:
+    st.dataframe(suggestions.assign(reasons=suggestions.reasons.map(" · ".join))[
+        ["a_handle", "a_name", "b_handle", "b_name", "score", "reasons"]], hide_index=True, width="stretch")
+    with st.form("link"):
+        pick = st.selectbox("Suggestion", suggestions.index.tolist(), format_func=lambda i: (
+            f"{suggestions.a_handle[i]} ({suggestions.a[i].split(':')[0]}) = "
+            f"{suggestions.b_handle[i]} ({suggestions.b[i].split(':')[0]})"))
+        same, different = st.columns(2)
+        if same.form_submit_button("Same person", type="primary"):
+            controls.change_identity(identity.link, suggestions.a[pick], suggestions.b[pick])
+        if different.form_submit_button("Different people"):
+            controls.change_identity(identity.reject, suggestions.a[pick], suggestions.b[pick])
+links = data.identity_links()
+if not links.empty:
+    with st.form("unlink"):
+        account = st.selectbox("Linked account", links.account.tolist(),
+                               format_func=dict(zip(links.account, links.handle.fillna(links.account))).get)
+        if st.form_submit_button("Unlink this account"):
+            controls.change_identity(identity.unlink, account)

@@ -16,7 +16,7 @@ from .analysis import contributors, stakeholders
 from .analysis.filters import Filters
 from .analysis.tallies import Tallies
 from .config import Config
-from .visibility import ANONYMOUS, carries_opt_out_tag, is_opted_out, only_counted
+from .visibility import ANONYMOUS, anonymised, carries_opt_out_tag, is_opted_out, only_counted
 
 Shared = dict  # what a caller already computed: "tallies" (a Tallies) and "contributors" (contributors.table)
 
@@ -46,10 +46,8 @@ def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) 
 def participants_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Every participant with label, confidence, evidence and stakeholder group; opted-out anonymised."""
     people = _tallies(conn, config, shared).people().merge(stakeholders.classify(conn, config), on="person", how="left")
-    people["reasons"] = people.reasons.map(" · ".join)
-    hidden = [is_opted_out(config, n, h, p.split(":", 1)[1]) for n, h, p in zip(people.network, people.handle, people.person)]
-    people.loc[hidden, ["person", "handle", "name", "reasons"]] = ANONYMOUS
-    return people
+    people = anonymised(config, people.assign(reasons=people.reasons.map(" · ".join)))
+    return people.assign(accounts=[a if a == ANONYMOUS else " · ".join(a) for a in people.accounts])
 
 
 def themes_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:

@@ -22,6 +22,7 @@ MIGRATIONS: list[tuple[int, Step]] = [
     (2, lambda conn: [index.create(conn, checkfirst=True) for index in schema.CHANGE_INDEXES]),
     (3, lambda conn: _add_folded_text(conn, "text_folded")),
     (4, lambda conn: _add_folded_text(conn, "text_stems")),
+    (5, lambda conn: schema.identity_rejections.create(conn, checkfirst=True)),
 ]
 
 

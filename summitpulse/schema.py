@@ -173,6 +173,12 @@ identity_links = Table(
     Column("ts", BigInteger, nullable=False),
 )
 
+identity_rejections = Table(  # suggested links an organiser said are two people: "a b", sorted
+    "identity_rejections", metadata,
+    Column("pair", String(400), primary_key=True),
+    Column("ts", BigInteger, nullable=False),
+)
+
 demo_truth = Table(
     "demo_truth", metadata,
     Column("author_key", String(160), primary_key=True),

@@ -32,6 +32,16 @@ def is_opted_out(config: Config, network: str, handle: str, author_id: str = "")
     return any((network, n) in keys or ("*", n) in keys for n in names)
 
 
+def anonymised(config: Config, people):
+    """``people`` (participant rows) with every person who has an opted-out account made anonymous."""
+    people = people.copy()
+    hidden = [is_opted_out(config, n, h, person.split(":", 1)[1]) or
+              any(is_opted_out(config, *account.split(":@", 1)) for account in accounts)
+              for n, h, person, accounts in zip(people.network, people.handle, people.person, people.accounts)]
+    people.loc[hidden, ["person", "handle", "name", "reasons", "accounts"]] = ANONYMOUS
+    return people
+
+
 def carries_opt_out_tag(config: Config, hashtags: str | list) -> bool:
     tag = clean_tag(config.participants.opt_out_tag or "")
     tags = json.loads(hashtags) if isinstance(hashtags, str) else hashtags

@@ -152,3 +152,23 @@ def test_the_report_page_builds_the_report(app_env):
     at.button[0].click().run()
     assert not at.exception
     assert at.get("download_button")
+
+
+def test_an_organiser_confirms_a_suggested_link_and_can_undo_it(monkeypatch, tmp_path):
+    """Two accounts with one handle on X and Mastodon are suggested; "Same person" links them, "Unlink" undoes it."""
+    from datetime import datetime, timezone
+    url = f"sqlite:///{tmp_path / 'links.db'}"
+    when = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
+    ingest(open_store(url), Batch(
+        posts=[Post("x", "1", "7", when, "hello #SoMeSummit"), Post("mastodon", "2", "m7", when, "hi #SoMeSummit")],
+        authors=[Author("x", "7", "drlinked", "Lin Ked"), Author("mastodon", "m7", "drlinked@med.social", "Lin")]))
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    at = _app("participants", organiser=True)
+    form = next(b for b in at.button if b.label == "Same person")
+    form.click().run()
+    assert not at.exception and not [b for b in at.button if b.label == "Same person"]
+    people = at.dataframe[0].value
+    assert list(people.accounts) == ["mastodon:@drlinked@med.social · x:@drlinked"]
+    next(b for b in at.button if b.label == "Unlink this account").click().run()
+    assert len(at.dataframe[0].value) == 2 and any(b.label == "Same person" for b in at.button)

@@ -15,6 +15,7 @@ from ..config import Config
 from ..visibility import is_opted_out
 from .filters import Filters
 from .graph import edges
+from .identity import read_identity
 from .metrics import ENGAGEMENT, counted
 
 p, a, m = schema.posts, schema.authors, schema.post_mentions
@@ -56,11 +57,13 @@ def influence(conn: Connection, config: Config, filters: Filters) -> dict[str, f
 
 
 def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
-    """Every named contributor with every measure; opted-out accounts are left out."""
+    """Every named contributor with every measure, one row per person (linked accounts summed); people with an
+    opted-out account are left out."""
     frame = _activity(conn, config, filters)
     if frame.empty:
         return pd.DataFrame(columns=["person", "network", "handle", "name", "avatar_url", "posts", "originals", "reposts",
-                                     "engagement", "followers", "potential_impressions", "mentions", "influence"])
+                                     "engagement", "followers", "potential_impressions", "mentions", "influence",
+                                     "accounts"])
     frame = frame.merge(_mentions(conn, config, filters), how="left", on=["network", "author_id"])
     frame = frame.merge(_profiles(conn), how="left", on=["network", "author_id"])
     frame["person"] = frame.network + ":" + frame.author_id
@@ -68,14 +71,28 @@ def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     frame["followers"] = frame.followers.fillna(0).astype(int)
     frame["potential_impressions"] = frame.posts * frame.followers
     frame["influence"] = frame.person.map(influence(conn, config, filters)).fillna(0).round(2)
-    return _named(config, frame)
+    return _named(conn, config, frame)
 
 
-def _named(config: Config, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (merged with profiles) without opted-out accounts; a missing handle is the author id."""
+SUMMED = ("posts", "originals", "reposts", "engagement", "followers", "potential_impressions", "mentions", "influence")
+
+
+def _named(conn: Connection, config: Config, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (accounts merged with profiles) summed per person across linked accounts, with an ``accounts``
+    column; a person with any opted-out account is left out; a missing handle is the author id."""
     frame["handle"] = frame.handle.fillna(frame.author_id)
-    named = [not is_opted_out(config, n, h, i) for n, h, i in zip(frame.network, frame.handle, frame.author_id)]
-    return frame[named].reset_index(drop=True)
+    identity = read_identity(conn, config)
+    frame["person_of"] = [identity.person(k) for k in zip(frame.network, frame.author_id)]
+    hidden = {person for person, n, h, i in zip(frame.person_of, frame.network, frame.handle, frame.author_id)
+              if is_opted_out(config, n, h, i)}
+    frame = frame[~frame.person_of.isin(hidden)].assign(
+        own=lambda f: [k != person for k, person in zip(zip(f.network, f.author_id), f.person_of)],
+        accounts=lambda f: [[f"{n}:@{h.lstrip('@')}"] for n, h in zip(f.network, f.handle)])
+    if not frame.person_of.is_unique:
+        frame = frame.sort_values(["person_of", "own"], kind="stable")
+        rules = {c: "sum" if c in SUMMED else "first" for c in frame.columns if c not in ("person_of", "own", "accounts")}
+        frame = frame.groupby("person_of", sort=False).agg({**rules, "accounts": lambda s: [x for xs in s for x in xs]})
+    return frame.drop(columns=["person_of", "own"], errors="ignore").reset_index(drop=True)
 
 
 def leaders(conn: Connection, config: Config, filters: Filters, limit: int = 3) -> pd.DataFrame:
@@ -84,7 +101,8 @@ def leaders(conn: Connection, config: Config, filters: Filters, limit: int = 3) 
     if frame.empty:
         return frame.assign(handle=[], name=[], avatar_url=[], rank=[])
     profiles = _profiles(conn, set(zip(frame.network, frame.author_id)))
-    frame = _named(config, frame.merge(profiles, how="left", on=["network", "author_id"])).head(limit)
+    frame = _named(conn, config, frame.merge(profiles, how="left", on=["network", "author_id"]))
+    frame = frame.sort_values(["engagement", "posts"], ascending=False, kind="stable").head(limit).reset_index(drop=True)
     frame["rank"] = frame.index + 1
     return frame
 

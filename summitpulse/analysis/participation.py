@@ -21,6 +21,7 @@ from ..config import Config, clean_tag
 from ..store import dialect_insert, now_ts
 from ..visibility import only_counted
 from .geo import distance_km, geocode
+from .identity import key, read_identity
 from .metrics import with_times
 
 p, a = schema.posts, schema.authors
@@ -129,10 +130,10 @@ def _scan_posts(conn: Connection, config: Config, facts: dict) -> None:
             add_signals(f, r, signals.of(r))
 
 
-def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict, known_in_room) -> Evidence:
+def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
+    """The evidence of one person's merged facts (``merge_facts``)."""
     w, venue, ev = config.participation, config.event.venue, Evidence()
-    handle = (f.get("handle") or "").lstrip("@").casefold()
-    ids = {(key[0], handle), (key[0], key[1].casefold())}
+    ids = {(n, name) for (n, author_id), handle in f["accounts"] for name in (handle, author_id.casefold())}
     if ids & rosters["in_room"]:
         ev.add(w.roster, "registered to attend in person")
     if ids & rosters["remote"]:
@@ -149,14 +150,35 @@ def _judge(config: Config, key: tuple[str, str], f: dict, rosters: dict, known_i
         ev.add(w.night_posting, f"{f['night']} posts during the venue's night (00:00–06:00 local)")
     if f["photos"]:
         ev.add(w.session_photo, f"{f['photos']} photo post{'s' if f['photos'] > 1 else ''} during sessions")
-    replies = sum(n for target, n in f["replies_to"].items()
-                  if n > 0 and target != key[1] and known_in_room((key[0], target)))
+    own = {account for account, _ in f["accounts"]}
+    replies = sum(n for target, n in f["replies_to"].items() if n > 0 and target not in own and known_in_room(target))
     if replies:
         ev.add(w.reply_to_in_room, f"{replies} repl{'ies' if replies > 1 else 'y'} during sessions to people known "
                                    "to be in the room")
     if f["posts"] >= 2 and f["reposts"] == f["posts"]:
         ev.add(w.repost_only, f"only reposts ({f['posts']}), as remote followers tend to")
+    if len(f["accounts"]) > 1:
+        ev.reasons.append(f"one person on {len(f['accounts'])} accounts: " + ", ".join(
+            f"{n}:@{h}" for (n, _), h in f["accounts"]))
     return ev
+
+
+COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos")
+
+
+def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
+    """One person's facts from their accounts' facts (the person's own account first): counts add up,
+    the profile is the first account's (a location from the next ones when it has none)."""
+    out = {**new_facts(), "accounts": [], "replies_to": Counter()}
+    for account, f in accounts:
+        for name in COUNTS:
+            out[name] += f[name]
+        out["geo"] = out["geo"] + f["geo"]
+        out["replies_to"].update({(account[0], target): n for target, n in f["replies_to"].items()})
+        out["accounts"].append((account, (f.get("handle") or account[1]).lstrip("@").casefold()))
+        for name in ("handle", "name", "location"):
+            out[name] = out.get(name) or f.get(name) or ""
+    return out
 
 
 def _phrase_evidence(config: Config, hits_in: int, hits_out: int, ev: Evidence) -> None:
@@ -190,7 +212,7 @@ def label_of(score: float, threshold: float) -> str:
     return "in_room" if score >= threshold else "remote" if score <= -threshold else "unknown"
 
 
-COLUMNS = ["person", "network", "handle", "name", "posts", "label", "score", "confidence", "reasons"]
+COLUMNS = ["person", "network", "handle", "name", "posts", "label", "score", "confidence", "reasons", "accounts"]
 
 
 def read_rosters(config: Config) -> dict[str, set[tuple[str, str]]]:
@@ -205,31 +227,34 @@ def in_room_by_record(rosters: dict, overrides: dict, key: tuple[str, str], hand
     return label == "in_room" or (label != "remote" and bool(names & rosters["in_room"]))
 
 
-def judge_person(config: Config, key: tuple[str, str], f: dict, rosters: dict, overrides: dict, handle_of) -> dict:
-    """The row of one participant: label, score, confidence and the reasons, an override winning.
+def judge_person(config: Config, person: tuple[str, str], accounts: list[tuple[tuple[str, str], dict]],
+                 rosters: dict, overrides: dict, handle_of) -> dict:
+    """The row of one participant — one person's accounts and their facts, the person's own first — with
+    label, score, confidence and the reasons, an organiser's override (on any of the accounts) winning.
 
     ``handle_of`` gives the handle of a (network, author_id), for the people this one replied to."""
-    person = f"{key[0]}:{key[1]}"
-    ev = _judge(config, key, f, rosters,
-                lambda target: in_room_by_record(rosters, overrides, target, handle_of(target) or ""))
+    f = merge_facts(accounts)
+    ev = _judge(config, f, rosters, lambda target: in_room_by_record(rosters, overrides, target, handle_of(target) or ""))
     label = label_of(ev.score, config.participation.threshold)
-    if person in overrides:
-        label, reason = overrides[person]
+    override = next((overrides[f"{n}:{i}"] for (n, i), _ in f["accounts"] if f"{n}:{i}" in overrides), None)
+    if override:
+        label, reason = override
         ev.reasons.insert(0, f"organiser override: {label}" + (f" — {reason}" if reason else ""))
-    return {"person": person, "network": key[0], "handle": f.get("handle", key[1]),
-            "name": f.get("name", ""), "posts": f["posts"], "label": label, "score": round(ev.score, 2),
-            "confidence": 1.0 if person in overrides else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
-            "reasons": ev.reasons or ["no evidence either way"]}
+    return {"person": f"{person[0]}:{person[1]}", "network": person[0], "handle": f["handle"] or person[1],
+            "name": f["name"], "posts": f["posts"], "label": label, "score": round(ev.score, 2),
+            "confidence": 1.0 if override else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
+            "reasons": ev.reasons or ["no evidence either way"],
+            "accounts": [f"{n}:@{h}" for (n, _), h in f["accounts"]]}
 
 
 def classify(conn: Connection, config: Config) -> pd.DataFrame:
     """One row per participant (COLUMNS), computed from scratch; the live screen keeps ``Tallies`` instead."""
     facts = _per_author(conn)
     _scan_posts(conn, config, facts)
-    rosters, overrides = read_rosters(config), read_overrides(conn)
+    rosters, overrides, identity = read_rosters(config), read_overrides(conn), read_identity(conn, config)
     handles = {(r.network, r.author_id): r.handle for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle))}
-    return pd.DataFrame([judge_person(config, key, f, rosters, overrides, handles.get) for key, f in facts.items()],
-                        columns=COLUMNS)
+    return pd.DataFrame([judge_person(config, person, [(k, facts[k]) for k in accounts], rosters, overrides, handles.get)
+                         for person, accounts in identity.groups(facts).items()], columns=COLUMNS)
 
 
 def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -244,13 +269,14 @@ def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
 def split_over_time(conn: Connection, config: Config, people: pd.DataFrame, bucket_s: int = 900,
                     since: int | None = None) -> pd.DataFrame:
     """Posts per bucket by participation label: columns time, label, posts."""
-    labels = dict(zip(people.person, people.label))
+    labels, identity = dict(zip(people.person, people.label)), read_identity(conn, config)
     q = only_counted(select(p.c.network, p.c.author_id, (p.c.created_ts // bucket_s * bucket_s).label("bucket"),
                             func.count().label("posts")).select_from(p))
     if since is not None:
         q = q.where(p.c.created_ts >= since)
     q = q.group_by(p.c.network, p.c.author_id, "bucket")
-    rows = [(r.bucket, labels.get(f"{r.network}:{r.author_id}", "unknown"), r.posts) for r in conn.execute(q)]
+    rows = [(r.bucket, labels.get(key(identity.person((r.network, r.author_id))), "unknown"), r.posts)
+            for r in conn.execute(q)]
     frame = pd.DataFrame(rows, columns=["bucket", "label", "posts"]).groupby(["bucket", "label"], as_index=False).sum()
     return with_times(frame, config)[["time", "label", "posts"]]
 

@@ -26,6 +26,7 @@ from ..config import Config
 from ..store import RESET_KEY, get_meta, now_ts
 from .filters import theme_terms
 from .metrics import with_times
+from .identity import Identity, read_identity
 from .participation import (COLUMNS, SIGNAL_COLUMNS, Signals, add_signals, judge_person, new_facts,
                             read_overrides, read_rosters)
 
@@ -85,7 +86,9 @@ class Tallies:
         self.facts: dict[tuple[str, str], dict] = {}
         self.profiles: dict[tuple[str, str], dict] = {}
         self.repliers: dict[tuple[str, str], set] = {}  # who replied, during sessions, to whom
-        self.rows: dict[tuple[str, str], dict] = {}
+        self.rows: dict[tuple[str, str], dict] = {}  # person → participant row
+        self.labels: dict[tuple[str, str], str] = {}  # account → the label its posts are counted under
+        self.identity = Identity()
         self.overrides: dict[str, tuple[str, str]] = {}
         self.excluded: set[tuple[str, str]] = set()  # stored but not counted: deleted or spam
         self.recent: dict[tuple[str, str], int] = {}  # posts read within LAG_S of the last update
@@ -107,10 +110,15 @@ class Tallies:
             self._read_posts(conn, since, dirty)
             self._read_removals(conn, since, dirty)
             self._read_overrides(conn, dirty)
-            self._judge(dirty)
+            stale = self._read_identity(conn, dirty)
+            self._judge(dirty, stale)
             self.recent = {k: ts for k, ts in self.recent.items() if ts >= now - LAG_S}
             self.seen, self.updated = now, time.monotonic()
         return self
+
+    def expire(self) -> None:
+        """The next ``update`` reads the store whatever ``within`` says (an organiser just changed something)."""
+        self.updated = float("-inf")
 
     def _read_profiles(self, conn: Connection, since: int | None, dirty: set) -> None:
         q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location, a.c.followers)
@@ -202,8 +210,7 @@ class Tallies:
         return self.profiles.get(key, {}).get("handle")
 
     def _label(self, key: tuple[str, str]) -> str:
-        row = self.rows.get(key)
-        return row["label"] if row else "unknown"
+        return self.labels.get(key, "unknown")
 
     def _read_overrides(self, conn: Connection, dirty: set) -> None:
         overrides = read_overrides(conn)
@@ -214,18 +221,35 @@ class Tallies:
             dirty |= self.repliers.get(key, set())
         self.overrides = overrides
 
-    def _judge(self, dirty: set) -> None:
-        """Re-label the authors whose evidence changed; their posts move to the new label."""
-        for key in dirty:
+    def _read_identity(self, conn: Connection, dirty: set) -> set:
+        """Links made or undone since the last update: their accounts are judged again, and the people they
+        belonged to (returned) are dropped or judged again."""
+        identity = read_identity(conn, self.config)
+        if identity == self.identity:
+            return set()
+        old, self.identity = self.identity, identity
+        moved = {k for k in set(old.person_of) | set(identity.person_of) if old.person(k) != identity.person(k)}
+        dirty |= {m for k in moved for m in (*old.members(old.person(k)), *identity.members(identity.person(k)))
+                  if m in self.facts}
+        return {old.person(k) for k in moved}
+
+    def _judge(self, dirty: set, stale: set = frozenset()) -> None:
+        """Re-label the people whose evidence changed; their accounts' posts move to the new label."""
+        people = {self.identity.person(k) for k in dirty} | stale
+        for person in people:
+            row = self.rows.pop(person, None)
+            if row:
+                self.label_people[row["label"]] -= 1
+            counted = [(k, self.facts[k]) for k in self.identity.members(person)
+                       if k in self.facts and self.facts[k]["posts"] > 0]
+            if counted and self.identity.person(person) == person:
+                row = self.rows[person] = judge_person(self.config, person, counted, self.rosters, self.overrides,
+                                                       self._handle)
+                self.label_people[row["label"]] += 1
+        for key in dirty | {k for person in people for k in self.identity.members(person) if k in self.facts}:
             f, before = self.facts[key], self._label(key)
-            if key in self.rows:
-                self.label_people[before] -= 1
-            if f["posts"] <= 0:
-                self.rows.pop(key, None)
-            else:
-                self.rows[key] = judge_person(self.config, key, f, self.rosters, self.overrides, self._handle)
-                self.label_people[self.rows[key]["label"]] += 1
-            after = self._label(key)
+            after = self.rows.get(self.identity.person(key), {}).get("label", "unknown")
+            self.labels[key] = after
             if after != before:
                 self.label_posts[before] -= f["posts"]
                 self.label_posts[after] += f["posts"]

@@ -76,3 +76,11 @@ def organiser_gate() -> bool:
                 st.rerun()
             st.error("That password is not right.")
     return False
+
+
+def change_identity(action, *accounts: str) -> None:
+    """Store an organiser's link, rejection or unlink (``identity.link`` etc.) and show its effect at once."""
+    with data.engine().begin() as conn:
+        action(conn, *accounts)
+    data.forget_people()
+    st.rerun()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from .. import health as health_mod
 from .. import wall as wall_mod
-from ..analysis import contributors, graph, metrics, participation, programme, stakeholders, themes, topics
+from ..analysis import contributors, graph, identity, metrics, participation, programme, stakeholders, themes, topics
 from ..analysis.filters import Filters
 from ..analysis.tallies import BUCKET_S, Tallies
 from ..clock import now_ts
@@ -20,6 +20,7 @@ from ..completeness import estimate
 from ..periodic import Periodic
 from ..config import Config, load_config
 from ..store import open_store
+from ..visibility import anonymised
 
 
 @st.cache_resource
@@ -79,7 +80,26 @@ def timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def people() -> pd.DataFrame:
-    return _tallied().people()
+    """Every participant; a person with an opted-out account is anonymous."""
+    return anonymised(config(), _tallied().people())
+
+
+def forget_people() -> None:
+    """After an organiser's override or link: the next read of participants sees it."""
+    tallies().expire()
+    for cached in (people, identity_suggestions, identity_links):
+        cached.clear()
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def identity_suggestions() -> pd.DataFrame:
+    return _run(identity.suggest)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def identity_links() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return identity.confirmed(conn)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
