@@ -6,7 +6,7 @@ and the behaviours that leave evidence — or none — in what it posts.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..config import Config
 
@@ -153,6 +153,7 @@ def build_cast(config: Config, seed: int = 2014, size: int = 350) -> list[Person
                             "Toronto, Ontario", rng.randint(3_000, 40_000), True, group, activity=3.0,
                             checkin=True, photos=True, speaker=True, home=home or "med-mastodon.com",
                             rostered="in_room", coords=(43.6532, -79.3832)))
+    cast += _other_accounts(config, cast)
     for ref in config.participants.opt_out:  # people who asked not to be shown still post
         network, handle = ref.split(":", 1) if ":" in ref else ("x", ref)
         cast.append(Persona(len(cast), network, handle.lstrip("@"), "Sam Quiet", "Resident physician", "Toronto",
@@ -174,8 +175,25 @@ def build_cast(config: Config, seed: int = 2014, size: int = 350) -> list[Person
     return cast
 
 
+def _other_accounts(config: Config, cast: list[Persona]) -> list[Persona]:
+    """Speakers' accounts on other networks, from the config's identity links: the same person, posting less
+    and saying little about where they are (linked, their evidence adds up)."""
+    refs = {(p.roster_handle if p.network != "bluesky" else f"bluesky:{p.handle}"): p for p in cast}
+    out: list[Persona] = []
+    for group in config.participants.identity_links:
+        known = next((refs[ref] for ref in group if ref in refs), None)
+        for ref in group if known else []:
+            if ref not in refs:
+                network, handle = ref.split(":", 1)
+                out.append(replace(known, idx=len(cast) + len(out), network=network, handle=handle.split("@")[0],
+                                   home=handle.split("@", 1)[1] if "@" in handle else known.home, location="",
+                                   coords=None, followers=known.followers // 3, activity=1.0, checkin=False,
+                                   photos=False, rostered=""))
+    return out
+
+
 def _speaker_name(handle: str) -> str:
-    return "Dr " + handle.removeprefix("dr").split("_")[0].capitalize()
+    return "Dr " + handle.removeprefix("dr").split("_")[0].split(".")[0].capitalize()
 
 
 def roster(cast: list[Persona], kind: str) -> str:
