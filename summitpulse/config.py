@@ -164,11 +164,16 @@ class Evidence(_Model):
     reply_to_in_room: float = 0.5
     repost_only: float = -0.8
     threshold: float = 1.5
-    checkin_phrases: list[str] = ["here at", "in the room", "great to be at", "live from", "just arrived",
-                                  "packed room", "on stage", "ici à", "en direct de"]
-    remote_phrases: list[str] = ["livestream", "live stream", "watching from", "following from afar",
-                                 "wish i were there", "wish i was there", "following along", "webcast",
-                                 "from home", "tuning in", "en ligne", "à distance"]
+    # Phrases match at the start of a word, case aside; a post with a remote phrase is not a check-in
+    # ("sad I couldn't be here at..."). The venue's name and the programme's rooms are check-in words too.
+    checkin_phrases: list[str] = ["here at", "in the room", "great to be at", "live from", "just arrived", "made it to",
+                                  "packed room", "full house", "standing room", "front row", "back row", "on stage",
+                                  "at the mic", "mic check", "in person", "the whole room", "in the audience",
+                                  "ici à", "en direct de", "dans la salle", "salle comble", "sur place"]
+    remote_phrases: list[str] = ["stream", "watching", "following", "tuning in", "webcast", "replay", "recording",
+                                 "virtually", "catching up", "from afar", "from home", "wish i were there", "wish i was there",
+                                 "wish i could", "fomo", "couldn't", "could not", "can't make it", "not there",
+                                 "en ligne", "à distance", "de chez moi", "en différé"]
     in_room_tag: str | None = None
 
 

@@ -179,3 +179,15 @@ def test_themes_match_across_accents_case_joined_hashtags_and_word_stems(engine,
     assert keyword_stems("publication") is None  # "public health" is not about publication
 
 
+
+
+def test_what_a_post_says_about_where_its_author_is(cfg):
+    """Phrases match at a word's start; a remote phrase wins in the same post; the programme's rooms count."""
+    config = cfg.model_copy(update={"programme": cfg.programme.model_copy(update={"sessions": [
+        cfg.programme.sessions[0].model_copy(update={"room": "Grand Ballroom"})]})})
+    said = participation.Signals(config).said
+    assert said("sad i couldn't be here at #somesummit in person") == ("out", "couldn't")
+    assert said("back row of the grand ballroom") == ("in", "back row")
+    assert said("lunch in the grand ballroom") == ("in", "grand ballroom")
+    assert said("over there at the bar") == ("", "")  # "there at" is not "here at"
+    assert said("a mainstream idea") == ("", "")  # "stream" only at a word's start

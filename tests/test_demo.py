@@ -78,8 +78,8 @@ def test_the_archive_holds_each_networks_raw_payloads(config, tmp_path):
 
 def test_participation_meets_its_goals_on_the_demo_day(demo_engine):
     """bench/participation.py's figures, held: precision ≥ 0.85 per class, ≥ 60 % labelled (not independent)."""
-    from bench.participation import scores
     from summitpulse.analysis import participation
+    from summitpulse.analysis.evaluation import scores
     from summitpulse.config import load_config
     from .conftest import ROOT
     with demo_engine.connect() as conn:

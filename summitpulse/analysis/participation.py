@@ -52,8 +52,16 @@ def read_roster(config: Config, path: str | None) -> set[tuple[str, str]]:
 
 
 def _phrases(words: list[str]) -> re.Pattern | None:
-    words = [w.casefold() for w in words if w.strip()]
-    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+    """One pattern finding any of ``words`` at the start of a word, in casefolded text."""
+    words = [w.casefold().strip() for w in words if w.strip()]
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")") if words else None
+
+
+def venue_words(config: Config) -> list[str]:
+    """Names only someone at the venue tends to write: the venue (and its first word) and the programme's rooms."""
+    name = config.event.venue.name
+    first = name.split()[0] if name.split() else ""
+    return [name, *([first] if len(first) >= 5 else []), *{s.room for s in config.programme.sessions if s.room}]
 
 
 def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
@@ -70,7 +78,7 @@ def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
 
 def new_facts(posts: int = 0, reposts: int = 0) -> dict:
     return {"posts": posts, "reposts": reposts, "checkin": 0, "remote": 0, "geo": [], "night": 0, "photos": 0,
-            "replies_to": Counter()}
+            "replies_to": Counter(), "phrases": Counter()}
 
 
 SIGNAL_COLUMNS = (p.c.network, p.c.author_id, p.c.kind, p.c.text, p.c.created_ts, p.c.latitude, p.c.longitude,
@@ -82,7 +90,7 @@ class Signals:
 
     def __init__(self, config: Config):
         w = config.participation
-        self.checkin, self.remote = _phrases(w.checkin_phrases), _phrases(w.remote_phrases)
+        self.checkin, self.remote = _phrases([*w.checkin_phrases, *venue_words(config)]), _phrases(w.remote_phrases)
         self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
         self.sessions = [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
         self.tz, self.hours = config.event.tz, {}
@@ -99,11 +107,20 @@ class Signals:
         if r.kind == "repost":
             return {}
         text, in_session = r.text.casefold(), any(s <= r.created_ts < e for s, e in self.sessions)
-        return {"checkin": int(bool((self.checkin and self.checkin.search(text)) or (self.tag and self.tag in text))),
-                "remote": int(bool(self.remote and self.remote.search(text))),
+        said = self.said(text)
+        return {"checkin": int(said[0] == "in"), "remote": int(said[0] == "out"),
                 "night": int(self.local_hour(r.created_ts) < 6),
                 "photos": int(bool(r.media_count) and in_session),
+                **({"phrase": said} if said[0] else {}),
                 **({"reply_to": r.reply_to_author} if r.kind == "reply" and r.reply_to_author and in_session else {})}
+
+    def said(self, text: str) -> tuple[str, str]:
+        """("out", phrase) for a remote phrase, else ("in", phrase) for a check-in, else ("", "")."""
+        if self.remote and (m := self.remote.search(text)):
+            return "out", m.group(0)
+        if self.checkin and (m := self.checkin.search(text)):
+            return "in", m.group(0)
+        return ("in", self.tag) if self.tag and self.tag in text else ("", "")
 
 
 def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
@@ -111,6 +128,8 @@ def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
     for name, value in signals.items():
         if name == "reply_to":  # a reply during a session: to whom
             f["replies_to"][value] += sign
+        elif name == "phrase":  # what the post said: ("in" or "out", the words)
+            f["phrases"][value] += sign
         else:
             f[name] += sign * value
     if r.kind != "repost" and r.latitude is not None:
@@ -144,7 +163,7 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
         ev.add(w.geotag_in_venue, "a post geotagged at the venue during the event")
     elif any(distance_km(lat, lon, venue.latitude, venue.longitude) > FAR_KM for lat, lon in during):
         ev.add(w.geotag_far, "a post geotagged far from the venue during the event")
-    _phrase_evidence(config, f["checkin"], f["remote"], ev)
+    _phrase_evidence(config, f, ev)
     _profile_evidence(config, f.get("location") or "", ev)
     if f["night"] >= 2:
         ev.add(w.night_posting, f"{f['night']} posts during the venue's night (00:00–06:00 local)")
@@ -169,26 +188,28 @@ COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos")
 def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
     """One person's facts from their accounts' facts (the person's own account first): counts add up,
     the profile is the first account's (a location from the next ones when it has none)."""
-    out = {**new_facts(), "accounts": [], "replies_to": Counter()}
+    out = {**new_facts(), "accounts": []}
     for account, f in accounts:
         for name in COUNTS:
             out[name] += f[name]
         out["geo"] = out["geo"] + f["geo"]
         out["replies_to"].update({(account[0], target): n for target, n in f["replies_to"].items()})
+        out["phrases"].update(f["phrases"])
         out["accounts"].append((account, (f.get("handle") or account[1]).lstrip("@").casefold()))
         for name in ("handle", "name", "location"):
             out[name] = out.get(name) or f.get(name) or ""
     return out
 
 
-def _phrase_evidence(config: Config, hits_in: int, hits_out: int, ev: Evidence) -> None:
+def _phrase_evidence(config: Config, f: dict, ev: Evidence) -> None:
     w = config.participation
-    if hits_in:
-        ev.add(w.checkin_phrase * (1.5 if hits_in > 1 else 1),
-               f"{hits_in} check-in post{'s' if hits_in > 1 else ''} (\"here at\", the in-room tag…)")
-    if hits_out:
-        ev.add(w.remote_phrase * (1.5 if hits_out > 1 else 1),
-               f"{hits_out} remote post{'s' if hits_out > 1 else ''} (\"livestream\", \"from afar\"…)")
+    for side, hits, weight, what in (("in", f["checkin"], w.checkin_phrase, "check-in"),
+                                     ("out", f["remote"], w.remote_phrase, "remote")):
+        if hits:
+            words = sorted((phrase for (s, phrase), n in f["phrases"].items() if s == side and n > 0),
+                           key=lambda phrase: -f["phrases"][(side, phrase)])[:3]
+            quoted = ", ".join(f'"{phrase}"' for phrase in words)
+            ev.add(weight * (1.5 if hits > 1 else 1), f"{hits} {what} post{'s' if hits > 1 else ''} ({quoted})")
 
 
 def _profile_evidence(config: Config, location: str, ev: Evidence) -> None:
