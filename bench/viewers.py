@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -53,6 +54,25 @@ def start(config_path: Path, db_url: str, port: int) -> list[subprocess.Popen]:
                                str(port), "--server.address", "127.0.0.1", "--server.headless", "true"], **quiet)
     time.sleep(8)
     return [demo, server]
+
+
+@contextmanager
+def running(tmp: str, refresh_s: float):
+    """The demo (60×) and the dashboard on a free loopback port, refreshing every ``refresh_s``: (port, server)."""
+    data = yaml.safe_load((ROOT / "config.yaml").read_text())
+    data["participants"] = {k: (str(ROOT / v) if k.endswith("roster") and v else v)
+                            for k, v in data["participants"].items()}
+    data["dashboard"]["refresh_seconds"] = refresh_s
+    config_path = Path(tmp) / f"config-{refresh_s}.yaml"
+    config_path.write_text(yaml.safe_dump(data))
+    port = free_port()
+    procs = start(config_path, f"sqlite:///{tmp}/viewers-{refresh_s}.db", port)
+    try:
+        yield port, procs[1]
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=20)
 
 
 def server_usage(server: subprocess.Popen, seconds: float) -> tuple[float, float]:
@@ -143,28 +163,16 @@ def main() -> None:
     parser.add_argument("--tabs", type=int, default=10, help="viewers per browser (tabs), to fit many on 2 cores")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        data = yaml.safe_load((ROOT / "config.yaml").read_text())
-        data["participants"] = {k: (str(ROOT / v) if k.endswith("roster") and v else v)
-                                for k, v in data["participants"].items()}
         for refresh_s, runs in ((5, [int(n) for n in args.viewers.split(",") if n]), (1, ["long"] if args.hours else [])):
             if not runs:
                 continue
-            data["dashboard"]["refresh_seconds"] = refresh_s
-            config_path = Path(tmp) / f"config-{refresh_s}.yaml"
-            config_path.write_text(yaml.safe_dump(data))
-            port = free_port()
-            procs = start(config_path, f"sqlite:///{tmp}/viewers-{refresh_s}.db", port)
-            url = f"http://127.0.0.1:{port}/?kiosk=1"
-            try:
+            with running(tmp, refresh_s) as (port, server):
+                url = f"http://127.0.0.1:{port}/?kiosk=1"
                 for n in runs:
                     if n == "long":
-                        long_run(url, procs[1], args.hours)
+                        long_run(url, server, args.hours)
                     else:
-                        level(url, procs[1], n, args.seconds, refresh_s, args.tabs)
-            finally:
-                for p in procs:
-                    p.terminate()
-                    p.wait(timeout=20)
+                        level(url, server, n, args.seconds, refresh_s, args.tabs)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from html import escape
 import streamlit as st
 
 from summitpulse.analysis.programme import now_on
-from summitpulse import charts
 from summitpulse.ui import cards, controls, data
 
 config = data.config()
@@ -53,7 +52,7 @@ def screen() -> None:
             st.markdown('<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>',
                         unsafe_allow_html=True)
         else:
-            st.plotly_chart(charts.participation_area(frame, mode, 400, big=kiosk), width="stretch",
+            st.plotly_chart(data.figure("participation_area", frame, mode, 400, big=kiosk), width="stretch",
                             theme=None, config={"displayModeBar": False}, key="part")
     with right:
         st.markdown(cards.panel_title("Latest posts"), unsafe_allow_html=True)
@@ -66,7 +65,7 @@ def screen() -> None:
         st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
         pulse = data.theme_totals(last_hour)
         if pulse.posts.sum():
-            st.plotly_chart(charts.theme_bars(pulse, mode, 215, big=kiosk), width="stretch",
+            st.plotly_chart(data.figure("theme_bars", pulse, mode, 215, big=kiosk), width="stretch",
                             theme=None, config={"displayModeBar": False}, key="pulse")
         else:
             st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)

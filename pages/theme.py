@@ -8,7 +8,6 @@ import streamlit as st
 
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.programme import now_on
-from summitpulse import charts
 from summitpulse.ui import cards, controls, data
 
 config = data.config()
@@ -37,13 +36,13 @@ def follow() -> None:
         if frame.empty:
             st.info("No posts on this theme yet.")
         else:
-            st.plotly_chart(charts.network_timeline(frame, mode), width="stretch", theme=None, key="vol",
+            st.plotly_chart(data.figure("network_timeline", frame, mode), width="stretch", theme=None, key="vol",
                             config={"displayModeBar": False})
         st.markdown(cards.panel_title("Who drives it: in the room or remote"), unsafe_allow_html=True)
         split = data.theme_participation(everything)
         split = split[split.theme == choice]
         if not split.empty:
-            st.plotly_chart(charts.split_bars(split, mode, "theme", 200), width="stretch", theme=None, key="who",
+            st.plotly_chart(data.figure("split_bars", split, mode, "theme", 200), width="stretch", theme=None, key="who",
                             config={"displayModeBar": False})
         who = data.theme_stakeholders()
         who = who[who.theme == choice].head(4)

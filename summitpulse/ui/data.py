@@ -10,6 +10,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from .. import charts
 from .. import health as health_mod
 from .. import wall as wall_mod
 from ..analysis import contributors, graph, identity, metrics, participation, programme, stakeholders, themes, topics
@@ -42,6 +43,13 @@ SLOW_TTL = max(TTL, 30)  # organiser-page aggregates and topic models only; neve
 def _run(fn, *args):
     with engine().connect() as conn:
         return fn(conn, config(), *args)
+
+
+@st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
+def figure(name: str, frame: pd.DataFrame, *args, **kwargs):
+    """``charts.<name>(frame, ...)``, built once per data snapshot and shared by every viewer: plotly's
+    builders cost ~30 ms a chart, per viewer per refresh. The figure is only read afterwards."""
+    return getattr(charts, name)(frame, *args, **kwargs)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
