@@ -6,6 +6,8 @@ from summitpulse.analysis.stakeholders import GROUP_NAMES
 from summitpulse.palette import LABELS
 from summitpulse.ui import controls, data
 
+controls.through_navigation()
+
 if not controls.organiser_gate():
     st.stop()
 st.title("Top contributors")

@@ -6,6 +6,8 @@ import streamlit as st
 from summitpulse.export import EXPORTS
 from summitpulse.ui import controls, data
 
+controls.through_navigation()
+
 if not controls.organiser_gate():
     st.stop()
 st.title("Export")

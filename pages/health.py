@@ -3,6 +3,8 @@ import streamlit as st
 
 from summitpulse.ui import controls, data
 
+controls.through_navigation()
+
 if not controls.organiser_gate():
     st.stop()
 st.title("Collector health")

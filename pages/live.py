@@ -6,6 +6,8 @@ import streamlit as st
 from summitpulse.analysis.programme import now_on
 from summitpulse.ui import cards, controls, data
 
+controls.through_navigation()
+
 config = data.config()
 kiosk, mode = controls.kiosk(), controls.mode()
 chosen = controls.Selection() if kiosk else controls.selection()

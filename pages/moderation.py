@@ -5,6 +5,8 @@ from summitpulse import moderation, wall
 from summitpulse.analysis.filters import Filters
 from summitpulse.ui import cards, controls, data
 
+controls.through_navigation()
+
 if not controls.organiser_gate():
     st.stop()
 config = data.config()

@@ -4,6 +4,8 @@ import streamlit as st
 from summitpulse import charts
 from summitpulse.ui import controls, data
 
+controls.through_navigation()
+
 if not controls.organiser_gate():
     st.stop()
 st.title("Conversation network")

@@ -6,6 +6,8 @@ from summitpulse import charts
 from summitpulse.ui import controls, data
 from summitpulse.visibility import ANONYMOUS
 
+controls.through_navigation()
+
 if not controls.organiser_gate():
     st.stop()
 st.title("Participants")

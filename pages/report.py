@@ -4,6 +4,8 @@ import streamlit as st
 from summitpulse.report import build_report_html
 from summitpulse.ui import controls, data
 
+controls.through_navigation()
+
 if not controls.organiser_gate():
     st.stop()
 st.title("Post-event report")

@@ -10,6 +10,8 @@ from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.programme import now_on
 from summitpulse.ui import cards, controls, data
 
+controls.through_navigation()
+
 config = data.config()
 mode = controls.mode()
 names = [t.name for t in config.themes]

@@ -71,3 +71,20 @@ def test_no_script_in_post_text_runs_and_the_layout_holds(tmp_path):
             assert '<img src=y onerror=' in texts
         finally:
             driver.quit()
+
+
+def test_a_shared_link_is_the_first_visit_of_a_fresh_server(demo_url):
+    """A remote attendee's theme link, before anybody opened the home page: the styled theme view, the real
+    navigation (Streamlit would otherwise run the page file alone, in its older pages-directory mode)."""
+    require_browser()
+    with streamlit_server(demo_url) as base:
+        driver = chrome(1920, 1080)
+        try:
+            driver.get(base + "/theme?theme_name=Education+theory")
+            wait_for(driver, ".sp-card")
+            nav = driver.find_element("css selector", '[data-testid="stSidebarNav"]').text
+            assert "Follow a theme" in nav and "dashboard" not in nav
+            styled = "return getComputedStyle(document.querySelector('.sp-card')).display"
+            assert driver.execute_script(styled) == "flex"  # the app's styles, from dashboard.py, are there
+        finally:
+            driver.quit()

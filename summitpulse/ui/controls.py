@@ -1,6 +1,7 @@
 """The global filters (time window, networks, themes), the page mode and the organiser gate."""
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass
 
 import streamlit as st
@@ -84,3 +85,16 @@ def change_identity(action, *accounts: str) -> None:
         action(conn, *accounts)
     data.forget_people()
     st.rerun()
+
+
+def through_navigation() -> None:
+    """Every page runs through dashboard.py's ``st.navigation``. A fresh server whose first visitor follows a deep
+    link (``/theme?...``) runs the page file on its own instead, in Streamlit's older pages-directory mode (no
+    styles, the files listed as pages) until some run calls ``st.navigation``: run the app's entry point here,
+    which shows this page through the navigation, and stop the lone run."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(get_script_run_ctx().pages_manager.main_script_path, run_name="__main__")
+        st.stop()
