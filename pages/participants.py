@@ -64,7 +64,10 @@ if suggestions.empty:
     st.info("No suggested links: no two accounts on different networks look alike.")
 else:
     st.dataframe(suggestions.assign(reasons=suggestions.reasons.map(" · ".join))[
-        ["a_handle", "a_name", "b_handle", "b_name", "score", "reasons"]], hide_index=True, width="stretch")
+        ["a_handle", "a_name", "b_handle", "b_name", "score", "reasons"]], hide_index=True, width="stretch",
+        column_config={"a_handle": "Account", "a_name": "Name", "b_handle": "Other account", "b_name": "Its name",
+                       "score": st.column_config.ProgressColumn("Likelihood", min_value=0, max_value=1, format="%.2f"),
+                       "reasons": "Why"})
     with st.form("link"):
         pick = st.selectbox("Suggestion", suggestions.index.tolist(), format_func=lambda i: (
             f"{suggestions.a_handle[i]} ({suggestions.a[i].split(':')[0]}) = "

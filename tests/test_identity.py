@@ -111,3 +111,11 @@ def test_a_handle_stem_is_the_name_part_on_every_network():
     assert identity.handle_stem("mastodon", "jdoe@med.social") == "jdoe"
     assert identity.handle_stem("bluesky", "jdoe.bsky.social") == "jdoe"
     assert identity.handle_stem("bluesky", "example.org") == "example.org"
+
+
+def test_a_name_many_accounts_share_suggests_nothing(engine):
+    posts = [_post(n, 10 + i, f"j{i}", "News") for i, n in enumerate(["x", "mastodon", "bluesky", "x"])]
+    authors = [Author(n, f"j{i}", f"journal{i}", "The Medical Journal") for i, n in enumerate(["x", "mastodon", "bluesky", "x"])]
+    ingest(engine, Batch(posts=posts, authors=authors))
+    with engine.connect() as conn:
+        assert identity.suggest(conn, _config()).empty

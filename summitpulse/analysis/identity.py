@@ -25,6 +25,7 @@ from ..visibility import is_opted_out, only_counted
 
 Account = tuple[str, str]
 a, links, rejections = schema.authors, schema.identity_links, schema.identity_rejections
+MAX_SHARED = 3  # a name or handle that more accounts share ("The Medical Journal") identifies nobody
 SUGGESTION_COLUMNS = ["a", "b", "a_handle", "b_handle", "a_name", "b_name", "score", "reasons"]
 
 
@@ -167,9 +168,11 @@ def suggest(conn: Connection, config: Config, limit: int = 50) -> pd.DataFrame:
         if (name := _name_key(r.display_name)):
             by_name.setdefault(name, []).append(k)
     for stem, accounts in by_handle.items():
-        _add(found, accounts, 0.6, f"same handle '{stem}'")
+        if len(accounts) <= MAX_SHARED:
+            _add(found, accounts, 0.6, f"same handle '{stem}'")
     for name, accounts in by_name.items():
-        _add(found, accounts, 0.5, "same name")
+        if len(accounts) <= MAX_SHARED:
+            _add(found, accounts, 0.5, "same name")
     named = _by_full_handle(people)
     for k, r in people.items():
         for other in _named_in(f"{r.description} {r.url}", named):
