@@ -3,10 +3,12 @@
 Each instance sees its own slice of the fediverse; the same status through
 two instances is one post (normalised on its ``uri``). The cursor is the
 instance-local id of the newest status stored; ``min_id`` pages forward from
-it with no gap. A first run backfills backwards to the event's start.
+it with no gap. A first run backfills backwards to the event's start, over as
+many runs as it takes (see ``backfill``).
 """
 from __future__ import annotations
 
+import json
 from urllib.parse import urlparse
 
 from mastodon import Mastodon
@@ -74,35 +76,41 @@ def forward(run: Run, api: Mastodon, tag: str, cursor: str, instance: str, tags:
         run.store(normalise("mastodon_statuses", page, tags, source=instance), cursor=cursor)
 
 
-def backfill(run: Run, api: Mastodon, tag: str, instance: str, config: Config) -> None:
-    """Back from the newest status to the event's start; the cursor is set once it is complete."""
-    newest, max_id = None, None
+def backfill(run: Run, api: Mastodon, tag: str, instance: str, config: Config, state: dict) -> None:
+    """Back from the newest status to the event's start. Each page is stored with the state that resumes the
+    walk (the newest id, and ``max_id`` below the oldest seen), so a backlog longer than one run (MAX_PAGES) or
+    a killed run is finished by the next runs; the cursor becomes the newest id once the walk is complete."""
+    newest, max_id = state.get("newest"), state.get("max_id")
     for _ in range(MAX_PAGES):
         page = fetch(run, api, tag, max_id=max_id) if max_id else fetch(run, api, tag)
         if not page:
             break
         newest = newest or _newest(page)
-        run.store(normalise("mastodon_statuses", page, config.hashtags.all, source=instance))
         oldest = _oldest(page)
         run.reached(parse_time(oldest["created_at"]))
         if parse_time(oldest["created_at"]) < config.event.start:
-            break
+            run.store(normalise("mastodon_statuses", page, config.hashtags.all, source=instance), cursor=newest)
+            return
         max_id = str(oldest["id"])
+        run.store(normalise("mastodon_statuses", page, config.hashtags.all, source=instance),
+                  cursor=json.dumps({"newest": newest, "max_id": max_id}))
+    else:
+        return  # MAX_PAGES reached: the next run goes on from max_id
     if newest:
         run.store(Batch(), cursor=newest)
 
 
 def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
-    """One run for one instance and one tag."""
+    """One run for one instance and one tag: forward from the newest status stored, or (first, or unfinished)
+    the backfill."""
     name = job_name(instance, tag)
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
-        api = client(instance, timeout)
-        cursor = run.cursor()
+        api, state = client(instance, timeout), run.state("newest")
         try:
-            if cursor:
-                forward(run, api, tag, cursor, instance, config.hashtags.all)
+            if state["newest"] and "max_id" not in state:
+                forward(run, api, tag, state["newest"], instance, config.hashtags.all)
             else:
-                backfill(run, api, tag, instance, config)
+                backfill(run, api, tag, instance, config, state)
         except StopRun as stop:
             if "refused" in str(stop):
                 run.fault("refused", f"{instance} refuses anonymous hashtag timelines; set "

@@ -109,3 +109,20 @@ def test_an_unknown_extra_field_and_a_missing_optional_field_change_nothing(engi
         fake.statuses[1].pop(optional, None)
     _run(_config(fake.url), engine, fake.url)
     assert _stored(engine) == {s["uri"] for s in fake.statuses}
+
+
+def test_a_backfill_longer_than_one_run_is_finished_by_the_next_runs(engine, fake, monkeypatch):
+    """A run stops after MAX_PAGES with a resume state; the cursor becomes the newest id when the walk is done."""
+    from summitpulse.store import get_cursor
+    config = _config(fake.url)
+    monkeypatch.setattr(mastodon, "MAX_PAGES", 1)
+    monkeypatch.setattr(mastodon, "PAGE", 2)
+    name = mastodon.job_name(fake.url, TAG)
+    _run(config, engine, fake.url)
+    with engine.connect() as conn:
+        assert get_cursor(conn, name).startswith("{") and len(_stored(engine)) == 2
+    for _ in range(len(fake.statuses)):
+        _run(config, engine, fake.url)
+    assert _stored(engine) == {s["uri"] for s in fake.statuses}
+    with engine.connect() as conn:
+        assert get_cursor(conn, name) == max((s["id"] for s in fake.statuses), key=int)
