@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from summitpulse.analysis import contributors, identity, participation
+from summitpulse.analysis import contributors, identity, metrics, participation
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.tallies import Tallies
 from summitpulse.config import parse_config
@@ -119,3 +119,11 @@ def test_a_name_many_accounts_share_suggests_nothing(engine):
     ingest(engine, Batch(posts=posts, authors=authors))
     with engine.connect() as conn:
         assert identity.suggest(conn, _config()).empty
+
+
+def test_participants_in_the_headline_are_people(people):
+    config = _config([("x:@drjane", "mastodon:drjane@med.social")])
+    with people.connect() as conn:
+        head = metrics.headline(conn, config, Filters(), int(T0.timestamp()) + 3600)
+        only_x = metrics.headline(conn, config, Filters(networks=("x",)), int(T0.timestamp()) + 3600)
+    assert head["participants"] == 7 and only_x["participants"] == 4  # 8 accounts; Jane once

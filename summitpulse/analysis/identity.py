@@ -41,6 +41,15 @@ class Identity:
         """The person's accounts, the person's own first."""
         return [person, *sorted(k for k, v in self.person_of.items() if v == person and k != person)]
 
+    def linked(self) -> list[list[Account]]:
+        """Every person with more than one account: their accounts."""
+        return [self.members(person) for person in sorted(set(self.person_of.values()))]
+
+    def overlap(self, present) -> int:
+        """How many of the accounts for which ``present(account)`` holds are a second (third…) account of a person:
+        distinct accounts minus this is distinct people."""
+        return sum(max(0, sum(map(present, accounts)) - 1) for accounts in self.linked())
+
     def groups(self, accounts) -> dict[Account, list[Account]]:
         """``accounts`` gathered by person, each person's own account first when present."""
         out: dict[Account, list[Account]] = {}

@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, desc, distinct, func, literal_column, select
+from sqlalchemy import Connection, and_, case, desc, distinct, func, literal_column, select, tuple_
 
 from .. import schema
 from ..config import Config
 from ..visibility import only_counted
 from .filters import Filters, apply
+from .identity import read_identity
 
 p, a = schema.posts, schema.authors
 ENGAGEMENT = (func.coalesce(p.c.like_count, 0) + func.coalesce(p.c.repost_count, 0) +
@@ -38,6 +39,7 @@ def headline(conn: Connection, config: Config, filters: Filters, now_ts: int) ->
                 _kind("repost"), _kind("quote"), func.sum(func.coalesce(a.c.followers, 0)))
     q = q.join(a, and_(a.c.network == p.c.network, a.c.author_id == p.c.author_id), isouter=True)
     posts, people, originals, replies, reposts, quotes, impressions = conn.execute(q).one()
+    people = (people or 0) - _linked_overlap(conn, config, filters)
     recent = _count_between(conn, config, filters, now_ts - 900, now_ts)
     before = _count_between(conn, config, filters, now_ts - 1800, now_ts - 900)
     peak = conn.execute(counted(config, filters, (p.c.created_ts // 60).label("m"), func.count().label("n"))
@@ -49,6 +51,17 @@ def headline(conn: Connection, config: Config, filters: Filters, now_ts: int) ->
             "last_15_min": recent, "previous_15_min": before,
             "peak_minute": datetime.fromtimestamp(int(peak[0]) * 60, tz=config.event.tz) if peak else None,
             "peak_minute_posts": peak[1] if peak else 0, "per_network": per_network}
+
+
+def _linked_overlap(conn: Connection, config: Config, filters: Filters) -> int:
+    """Accounts among the counted ones that are a person's second account (participants are people)."""
+    identity = read_identity(conn, config)
+    if not identity.person_of:
+        return 0
+    q = counted(config, filters, p.c.network, p.c.author_id).where(
+        tuple_(p.c.network, p.c.author_id).in_(sorted(identity.person_of))).distinct()
+    present = {tuple(r) for r in conn.execute(q)}
+    return identity.overlap(present.__contains__)
 
 
 def _count_between(conn: Connection, config: Config, filters: Filters, start: int, end: int) -> int:

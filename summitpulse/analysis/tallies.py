@@ -269,7 +269,8 @@ class Tallies:
                     kinds[kind] += n
                     per_minute[minute] += n
                     per_network[network] += n
-            people = sum(n for network, n in self.people_count.items() if wanted(network))
+            people = sum(n for network, n in self.people_count.items() if wanted(network)) - self.identity.overlap(
+                lambda k: wanted(k[0]) and self.facts.get(k, {}).get("posts", 0) > 0)
             reach = sum(n for network, n in self.reach.items() if wanted(network))
         posts, minute = sum(kinds.values()), now // 60
         peak = max(per_minute.items(), key=lambda kv: (kv[1], -kv[0]), default=None)
