@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,7 +93,8 @@ class Signals:
         w = config.participation
         self.checkin, self.remote = _phrases([*w.checkin_phrases, *venue_words(config)]), _phrases(w.remote_phrases)
         self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
-        self.sessions = [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
+        self.starts, self.ends = _union([(s.start.timestamp(), s.end.timestamp())
+                                         for s in config.programme.sessions if s.kind != "break"])
         self.tz, self.hours = config.event.tz, {}
 
     def local_hour(self, ts: int) -> int:
@@ -106,7 +108,8 @@ class Signals:
         """Counter increments for post row ``r`` (a row of SIGNAL_COLUMNS); reposts say nothing."""
         if r.kind == "repost":
             return {}
-        text, in_session = r.text.casefold(), any(s <= r.created_ts < e for s, e in self.sessions)
+        text, at = r.text.casefold(), bisect_right(self.starts, r.created_ts) - 1
+        in_session = at >= 0 and r.created_ts < self.ends[at]
         said = self.said(text)
         return {"checkin": int(said[0] == "in"), "remote": int(said[0] == "out"),
                 "night": int(self.local_hour(r.created_ts) < 6),
@@ -121,6 +124,19 @@ class Signals:
         if self.checkin and (m := self.checkin.search(text)):
             return "in", m.group(0)
         return ("in", self.tag) if self.tag and self.tag in text else ("", "")
+
+
+def _union(spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """Overlapping [start, end) spans merged: their starts and ends, sorted (for ``bisect``)."""
+    starts: list[float] = []
+    ends: list[float] = []
+    for start, end in sorted(spans):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:

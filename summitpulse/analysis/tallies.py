@@ -53,14 +53,15 @@ class ThemeMatcher:
         for theme in config.themes:
             terms = theme_terms(theme)
             pattern = re.compile("|".join(re.escape(w) for w in terms.words)) if terms.words else None
-            self.themes.append((theme.name, pattern, terms.stems, terms.tags))
+            stemmed = re.compile("|".join(re.escape(s) for s in terms.stems)) if terms.stems else None
+            self.themes.append((theme.name, pattern, stemmed, terms.tags))
 
     def of(self, folded: str, stems: str, hashtags: list[str]) -> list[str]:
         """Themes of a post from its folded text, its stems and its stored (already clean) hashtags."""
         tags = set(hashtags)
-        return [name for name, pattern, wanted_stems, wanted_tags in self.themes
+        return [name for name, pattern, stemmed, wanted_tags in self.themes
                 if not tags.isdisjoint(wanted_tags) or (pattern and pattern.search(folded))
-                or any(s in stems for s in wanted_stems)]
+                or (stemmed and stemmed.search(stems))]
 
 
 class Tallies:
