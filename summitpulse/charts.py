@@ -38,7 +38,9 @@ def theme_bars(frame: pd.DataFrame, mode: str, height: int = 260, big: bool = Fa
                  color_discrete_sequence=THEME_COLOURS)
     fig.update_layout(showlegend=False)
     fig.update_traces(textposition="outside", cliponaxis=False)
-    return _finish(fig, mode, height, big)
+    _finish(fig, mode, height, big)
+    fig.update_xaxes(visible=False)  # each bar carries its count; a scale of "0.5 posts" only distracts
+    return fig
 
 
 def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
