@@ -58,4 +58,11 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-now {{background: var(--sp-panel); border:1px solid var(--sp-line); border-radius: 14px; padding:.7rem 1rem;
                 font-size: calc(1.15rem * var(--sp-scale));}}
       {chrome}
+      @media (max-width: 640px) {{  /* a phone: the same screen, scaled to fit a hand */
+        :root {{--sp-scale: .8;}}
+        .block-container {{padding-left: 1rem !important; padding-right: 1rem !important;}}
+        .sp-title {{font-size: 1.5rem;}} .sp-clock {{font-size: 1.5rem;}}
+        .sp-tiles {{grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem;}}
+        .sp-tile .v {{font-size: 1.8rem;}}
+      }}
     </style>""", unsafe_allow_html=True)
