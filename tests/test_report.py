@@ -33,6 +33,7 @@ def test_the_report_is_one_self_contained_file_with_its_data_beside_it(report):
                     "The programme", "The conversation network", "The most engaging posts", "Methodology",
                     "Appendix: data files"):
         assert section in html
+    assert "How far the labels can be trusted" in html and "2 people in this event" in html  # the demo's linked speakers
     data = report.with_name("report_data")
     assert (data / "posts.csv").stat().st_size > 0 and (data / "posts.parquet").stat().st_size > 0
 
