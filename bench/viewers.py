@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summitpulse.config import load_config  # noqa: E402
-from summitpulse.demo.script import day_bounds  # noqa: E402
+from summitpulse.demo.script import day_bounds, live_from  # noqa: E402
 from tests.browser import chrome, free_port, wait_for  # noqa: E402
 
 DEMO_SPEED = 60
@@ -137,17 +137,21 @@ def level(url: str, server: subprocess.Popen, n: int, seconds: float, refresh_s:
         close(viewers)
 
 
+def replay_seconds(config) -> float:
+    """How long one replay of the demo day lasts at DEMO_SPEED: live from the first keynote to the day's end."""
+    return (day_bounds(config)[1] - live_from(config)) / DEMO_SPEED
+
+
 def long_run(url: str, server: subprocess.Popen, hours: float) -> None:
     """One screen refreshing every second for ``hours``; memory sampled every two minutes after a full GC.
 
-    The demo (60×) replays its 26-hour day every 26 minutes, so what the screen holds grows and resets with
-    it: growth is judged on the lowest reading of each replay (just after the day starts again), first
-    replay against last, as well as start against end."""
+    The demo (60×) replays its day from the first keynote every ~13 minutes, so what the screen holds grows
+    and resets with it: growth is judged on the lowest reading of each replay (just after the day starts
+    again), first replay against last, as well as start against end."""
     driver = open_viewers(url, 1, 1)[0][0]
     heap = "window.gc && window.gc(); return performance.memory ? performance.memory.usedJSHeapSize : 0"
     sample = lambda: (psutil.Process(server.pid).memory_info().rss, driver.execute_script(heap))  # noqa: E731
-    begin, end = day_bounds(load_config(ROOT / "config.yaml"))
-    cycle_s = (end - begin) / DEMO_SPEED
+    cycle_s = replay_seconds(load_config(ROOT / "config.yaml"))
     try:
         time.sleep(30)  # let the first refreshes settle
         started, readings = time.monotonic(), []

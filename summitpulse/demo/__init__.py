@@ -26,7 +26,7 @@ from ..config import Config
 from ..store import dialect_insert, get_meta, mark_reset
 from .personas import Persona, build_cast
 from .player import Player, play
-from .script import day_bounds, write_script
+from .script import day_bounds, live_from, write_script
 
 log = logging.getLogger(__name__)
 EVENT_TABLES = (schema.posts, schema.post_tags, schema.post_mentions, schema.post_links, schema.sightings,
@@ -63,8 +63,7 @@ def run_demo(config: Config, engine: Engine, speed: float = 60.0, reset: bool = 
     posts = write_script(config, cast)
     write_truth(engine, cast)
     begin, end = day_bounds(config)
-    first_keynote = next((s.start.timestamp() for s in config.programme.sessions if s.kind == "keynote"),
-                         config.event.start.timestamp())
+    first_keynote = live_from(config)
     if reset:
         reset_store(engine)
     resume = None if speed == float("inf") else _resume_from(engine, begin, end)

@@ -76,6 +76,12 @@ def day_bounds(config: Config) -> tuple[float, float]:
     return begin.timestamp(), end.timestamp()
 
 
+def live_from(config: Config) -> float:
+    """Where a replay goes live: the first keynote (the morning before it is loaded at once)."""
+    return next((s.start.timestamp() for s in config.programme.sessions if s.kind == "keynote"),
+                config.event.start.timestamp())
+
+
 def _times(config: Config, rng: random.Random, total: int) -> list[float]:
     begin, end = day_bounds(config)
     minutes = range(int(begin) // 60, int(end) // 60)
