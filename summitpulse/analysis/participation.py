@@ -257,10 +257,10 @@ def read_rosters(config: Config) -> dict[str, set[tuple[str, str]]]:
             "remote": read_roster(config, config.participants.remote_roster)}
 
 
-def in_room_by_record(rosters: dict, overrides: dict, key: tuple[str, str], handle: str) -> bool:
+def in_room_by_record(rosters: dict, overrides: dict, account: tuple[str, str], handle: str) -> bool:
     """Known to be in the room without inference: registered in person, or an organiser said so."""
-    label = overrides.get(f"{key[0]}:{key[1]}", ("",))[0]
-    names = {(key[0], handle.lstrip("@").casefold()), (key[0], key[1].casefold())}
+    label = overrides.get(key(account), ("",))[0]
+    names = {(account[0], handle.lstrip("@").casefold()), (account[0], account[1].casefold())}
     return label == "in_room" or (label != "remote" and bool(names & rosters["in_room"]))
 
 
@@ -273,11 +273,11 @@ def judge_person(config: Config, person: tuple[str, str], accounts: list[tuple[t
     f = merge_facts(accounts)
     ev = _judge(config, f, rosters, lambda target: in_room_by_record(rosters, overrides, target, handle_of(target) or ""))
     label = label_of(ev.score, config.participation.threshold)
-    override = next((overrides[f"{n}:{i}"] for (n, i), _ in f["accounts"] if f"{n}:{i}" in overrides), None)
+    override = next((overrides[key(a)] for a, _ in f["accounts"] if key(a) in overrides), None)
     if override:
         label, reason = override
         ev.reasons.insert(0, f"organiser override: {label}" + (f" — {reason}" if reason else ""))
-    return {"person": f"{person[0]}:{person[1]}", "network": person[0], "handle": f["handle"] or person[1],
+    return {"person": key(person), "network": person[0], "handle": f["handle"] or person[1],
             "name": f["name"], "posts": f["posts"], "label": label, "score": round(ev.score, 2),
             "confidence": 1.0 if override else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
             "reasons": ev.reasons or ["no evidence either way"],
