@@ -163,17 +163,30 @@ class Evidence(_Model):
     session_photo: float = 1.0
     reply_to_in_room: float = 0.5
     repost_only: float = -0.8
+    other_time_zone: float = -1.5
     threshold: float = 1.5
     # Phrases match at the start of a word, case aside; a post with a remote phrase is not a check-in
     # ("sad I couldn't be here at..."). The venue's name and the programme's rooms are check-in words too.
     checkin_phrases: list[str] = ["here at", "in the room", "great to be at", "live from", "just arrived", "made it to",
                                   "packed room", "full house", "standing room", "front row", "back row", "on stage",
                                   "at the mic", "mic check", "in person", "the whole room", "in the audience",
-                                  "ici à", "en direct de", "dans la salle", "salle comble", "sur place"]
+                                  # meeting people face to face
+                                  "sitting next to", "sat next to", "next to me", "ran into", "bumped into",
+                                  "great to meet", "nice to meet", "lovely to meet", "finally met", "met in person",
+                                  "ici à", "en direct de", "dans la salle", "salle comble", "sur place",
+                                  "à côté de", "assis à côté", "assise à côté", "enfin rencontré"]
     remote_phrases: list[str] = ["stream", "watching", "following", "tuning in", "webcast", "replay", "recording",
                                  "virtually", "catching up", "from afar", "from home", "wish i were there", "wish i was there",
                                  "wish i could", "fomo", "couldn't", "could not", "can't make it", "not there",
                                  "en ligne", "à distance", "de chez moi", "en différé"]
+    # Greeting a part of the day the venue is not in ("Good evening from Athens" at 13:50 there) is written from
+    # another time zone. Only greetings: "this morning in the keynote", said in the afternoon, is no evidence.
+    greetings: dict[Literal["morning", "afternoon", "evening", "night"], list[str]] = {
+        "morning": ["good morning", "morning from", "morning here", "bon matin", "buenos días", "guten morgen", "bom dia"],
+        "afternoon": ["good afternoon", "afternoon from", "afternoon here", "buenas tardes", "boa tarde"],
+        "evening": ["good evening", "evening from", "evening in", "evening here", "bonsoir", "guten abend"],
+        "night": ["good night", "night from", "night here", "bonne nuit", "buenas noches", "boa noite"],
+    }
     in_room_tag: str | None = None
 
 

@@ -55,7 +55,11 @@ def streamlit_server(database_url: str, **env):
         proc.wait(timeout=15)
 
 
-def chrome(width: int, height: int):
+def chrome(width: int, height: int, log_requests: bool = False):
+    """Headless Chromium at width×height; ``log_requests`` records every network request (the performance log).
+
+    Off by default: it keeps the DevTools network domain on for the whole session, which a live screen feeds
+    with every websocket frame, and a bench that watches the page's memory for hours must not measure that."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -67,7 +71,7 @@ def chrome(width: int, height: int):
                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                 "--disable-backgrounding-occluded-windows", "--js-flags=--expose-gc"):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", **({"performance": "ALL"} if log_requests else {})})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})

@@ -1,5 +1,6 @@
 """Analysis on small, hand-checkable stores, on SQLite and PostgreSQL."""
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import pytest
 
@@ -191,3 +192,27 @@ def test_what_a_post_says_about_where_its_author_is(cfg):
     assert said("lunch in the grand ballroom") == ("in", "grand ballroom")
     assert said("over there at the bar") == ("", "")  # "there at" is not "here at"
     assert said("a mainstream idea") == ("", "")  # "stream" only at a word's start
+
+
+def test_a_greeting_for_another_time_of_day_says_another_time_zone(cfg):
+    """At 10:00 in Toronto, "good evening from Athens" is written elsewhere; "good morning" and a mention of
+    the evening's plans are not evidence."""
+    signals = participation.Signals(cfg)
+    row = lambda text: SimpleNamespace(kind="original", text=text, created_ts=int(T0.timestamp()),  # noqa: E731
+                                       media_count=0, reply_to_author=None)
+    assert signals.of(row("Good evening from Athens! #SoMeSummit"))["clock"] == 1
+    assert signals.of(row("Great talk. Bonsoir from Lyon"))["clock"] == 1
+    assert signals.of(row("Good morning #SoMeSummit"))["clock"] == 0
+    assert signals.of(row("See you this evening in the foyer #SoMeSummit"))["clock"] == 0
+
+
+def test_a_far_profile_does_not_outweigh_what_a_traveller_says(engine, cfg):
+    """People travel: a far profile location counts only when the person's posts say nothing about where they are."""
+    posts = [_post(1, "t", "Sitting next to @ana in the plenary #SoMeSummit"), _post(2, "h", "Great panel #SoMeSummit")]
+    authors = [Author("x", "t", "traveller", location="Sherbrooke"), Author("x", "h", "homebody", location="Madrid")]
+    ingest(engine, Batch(posts=posts, authors=authors))
+    with engine.connect() as conn:
+        people = participation.classify(conn, cfg).set_index("handle")
+    assert people.loc["traveller", "label"] == "in_room"
+    assert not any("profile location" in reason for reason in people.loc["traveller", "reasons"])
+    assert any("'Madrid'" in reason for reason in people.loc["homebody", "reasons"])

@@ -47,7 +47,7 @@ def test_the_opted_out_are_never_named_and_moderated_posts_stay_out(report):
 @pytest.mark.browser
 def test_it_opens_offline_in_chromium_with_every_chart_drawn_and_no_request(report):
     require_browser()
-    driver = chrome(1280, 2000)
+    driver = chrome(1280, 2000, log_requests=True)
     driver.execute_cdp_cmd("Network.enable", {})
     try:
         driver.get(report.as_uri())

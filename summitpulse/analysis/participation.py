@@ -27,6 +27,8 @@ from .metrics import with_times
 
 p, a = schema.posts, schema.authors
 NEAR_KM, FAR_KM = 60, 400
+# The venue's hours in which each greeting is natural, an hour either side allowed: [from, to), wrapping at midnight.
+DAY_PARTS = {"morning": (3, 13), "afternoon": (11, 19), "evening": (16, 25), "night": (19, 29)}
 
 
 @dataclass
@@ -58,6 +60,20 @@ def _phrases(words: list[str]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")") if words else None
 
 
+def _greetings(greetings: dict[str, list[str]]) -> tuple[re.Pattern | None, dict[str, str]]:
+    """A pattern finding a greeting at the start of a sentence, in casefolded text, and each greeting's part of day."""
+    parts = {g.casefold().strip(): part for part, words in greetings.items() for g in words if g.strip()}
+    if not parts:
+        return None, parts
+    return re.compile(r"(?:^|[.!?]\s)\s*(" + "|".join(map(re.escape, sorted(parts, key=len, reverse=True))) + r")\b"), parts
+
+
+def odd_greeting(hour: int, part: str) -> bool:
+    """True when the venue's ``hour`` is outside ``part`` of the day (DAY_PARTS)."""
+    start, end = DAY_PARTS[part]
+    return not (start <= hour < end or start <= hour + 24 < end)
+
+
 def venue_words(config: Config) -> list[str]:
     """Names only someone at the venue tends to write: the venue (and its first word) and the programme's rooms."""
     name = config.event.venue.name
@@ -79,7 +95,7 @@ def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
 
 def new_facts(posts: int = 0, reposts: int = 0) -> dict:
     return {"posts": posts, "reposts": reposts, "checkin": 0, "remote": 0, "geo": [], "night": 0, "photos": 0,
-            "replies_to": Counter(), "phrases": Counter()}
+            "clock": 0, "replies_to": Counter(), "phrases": Counter()}
 
 
 SIGNAL_COLUMNS = (p.c.network, p.c.author_id, p.c.kind, p.c.text, p.c.created_ts, p.c.latitude, p.c.longitude,
@@ -87,12 +103,14 @@ SIGNAL_COLUMNS = (p.c.network, p.c.author_id, p.c.kind, p.c.text, p.c.created_ts
 
 
 class Signals:
-    """What one post says about where its author is: check-in or remote words, a geotag, night, a session photo."""
+    """What one post says about where its author is: check-in or remote words, a geotag, night, a session photo,
+    a greeting for another time of day than the venue's."""
 
     def __init__(self, config: Config):
         w = config.participation
         self.checkin, self.remote = _phrases([*w.checkin_phrases, *venue_words(config)]), _phrases(w.remote_phrases)
         self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
+        self.greeting, self.parts = _greetings(w.greetings)
         self.starts, self.ends = _union([(s.start.timestamp(), s.end.timestamp())
                                          for s in config.programme.sessions if s.kind != "break"])
         self.tz, self.hours = config.event.tz, {}
@@ -110,9 +128,12 @@ class Signals:
             return {}
         text, at = r.text.casefold(), bisect_right(self.starts, r.created_ts) - 1
         in_session = at >= 0 and r.created_ts < self.ends[at]
-        said = self.said(text)
+        said, hour = self.said(text), self.local_hour(r.created_ts)
+        greeting = self.greeting and self.greeting.search(text)
+        odd = bool(greeting) and odd_greeting(hour, self.parts[greeting.group(1)])
         return {"checkin": int(said[0] == "in"), "remote": int(said[0] == "out"),
-                "night": int(self.local_hour(r.created_ts) < 6),
+                "night": int(hour < 6), "clock": int(odd),
+                **({"clock_phrase": f'"{greeting.group(1)}" at {hour:02d}h'} if odd else {}),
                 "photos": int(bool(r.media_count) and in_session),
                 **({"phrase": said} if said[0] else {}),
                 **({"reply_to": r.reply_to_author} if r.kind == "reply" and r.reply_to_author and in_session else {})}
@@ -146,6 +167,8 @@ def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
             f["replies_to"][value] += sign
         elif name == "phrase":  # what the post said: ("in" or "out", the words)
             f["phrases"][value] += sign
+        elif name == "clock_phrase":  # a greeting at an odd hour for the venue, as quoted
+            f["phrases"][("clock", value)] += sign
         else:
             f[name] += sign * value
     if r.kind != "repost" and r.latitude is not None:
@@ -180,7 +203,11 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     elif any(distance_km(lat, lon, venue.latitude, venue.longitude) > FAR_KM for lat, lon in during):
         ev.add(w.geotag_far, "a post geotagged far from the venue during the event")
     _phrase_evidence(config, f, ev)
-    _profile_evidence(config, f.get("location") or "", ev)
+    if not (f["checkin"] or f["remote"]):
+        _profile_evidence(config, f.get("location") or "", ev)
+    if f["clock"]:
+        ev.add(w.other_time_zone, f"{f['clock']} greeting{'s' if f['clock'] > 1 else ''} for another time of day "
+                                  f"than the venue's ({_quoted(f, 'clock')} venue time): written from another time zone")
     if f["night"] >= 2:
         ev.add(w.night_posting, f"{f['night']} posts during the venue's night (00:00–06:00 local)")
     if f["photos"]:
@@ -198,7 +225,7 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     return ev
 
 
-COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos")
+COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos", "clock")
 
 
 def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
@@ -222,10 +249,14 @@ def _phrase_evidence(config: Config, f: dict, ev: Evidence) -> None:
     for side, hits, weight, what in (("in", f["checkin"], w.checkin_phrase, "check-in"),
                                      ("out", f["remote"], w.remote_phrase, "remote")):
         if hits:
-            words = sorted((phrase for (s, phrase), n in f["phrases"].items() if s == side and n > 0),
-                           key=lambda phrase: -f["phrases"][(side, phrase)])[:3]
-            quoted = ", ".join(f'"{phrase}"' for phrase in words)
-            ev.add(weight * (1.5 if hits > 1 else 1), f"{hits} {what} post{'s' if hits > 1 else ''} ({quoted})")
+            ev.add(weight * (1.5 if hits > 1 else 1), f"{hits} {what} post{'s' if hits > 1 else ''} ({_quoted(f, side)})")
+
+
+def _quoted(f: dict, side: str) -> str:
+    """The three phrases of ``side`` ("in", "out"; "clock" comes quoted) said most often, quoted."""
+    words = sorted((phrase for (s, phrase), n in f["phrases"].items() if s == side and n > 0),
+                   key=lambda phrase: -f["phrases"][(side, phrase)])[:3]
+    return ", ".join(phrase if side == "clock" else f'"{phrase}"' for phrase in words)
 
 
 def _profile_evidence(config: Config, location: str, ev: Evidence) -> None:
