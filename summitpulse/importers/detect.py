@@ -1,9 +1,10 @@
 """Read an archive file and say what each record is: (where, payload kind, payload, problem)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterator
+
+import orjson
 
 from .tags_csv import read_tags_csv
 
@@ -58,13 +59,13 @@ def _record(where: str, obj) -> Record:
 
 
 def _json_lines(path: Path) -> Iterator[Record]:
-    with open(path, encoding="utf-8", errors="replace") as f:
+    with open(path, "rb") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
+                obj = orjson.loads(line.decode("utf-8", errors="replace"))
+            except orjson.JSONDecodeError as exc:
                 yield f"{path}:{number}", "", None, f"not JSON ({exc.msg})"
                 continue
             yield _record(f"{path}:{number}", obj)
@@ -81,8 +82,8 @@ def records(path: Path) -> Iterator[Record]:
         return
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError:  # a .json file that is really JSON lines
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError:  # a .json file that is really JSON lines
         yield from _json_lines(path)
         return
     yield _record(str(path), obj)
