@@ -75,7 +75,9 @@ def screen() -> None:
         st.markdown(cards.panel_title("Leading the conversation — last hour"), unsafe_allow_html=True)
         top = data.leaders(last_hour, 3)
         st.markdown("".join(cards.rank_row(r["rank"], r["name"], r["handle"], r["avatar_url"] or "",
-                                           f"{r['engagement']:,}", f"{r['posts']} post{'s' if r['posts'] != 1 else ''}") for r in top.to_dict("records"))
+                                           f"{r['engagement']:,}", f"{r['posts']} post{'s' if r['posts'] != 1 else ''}",
+                                           "reaction" if r["engagement"] == 1 else "reactions")
+                                 for r in top.to_dict("records"))
                     or '<p class="sp-note">Nobody yet.</p>', unsafe_allow_html=True)
     note = _coverage_note()
     if note:

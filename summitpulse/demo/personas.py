@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass, field, replace
 
 from ..config import Config
+from ..folding import fold
 
 FIRST = ["Ana", "Ben", "Chloé", "Dev", "Emma", "Farah", "Gabriel", "Hana", "Ian", "Jade", "Kofi", "Lea",
          "Marc", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wei", "Yara",
@@ -35,6 +36,18 @@ STAKEHOLDERS = {  # group: (weight, English bios, French bios)
                          "Health professions education journal"], ["Compte officiel, revue médicale"]),
     "other": (10, ["Tech, music and coffee", "Journalist covering health", "Views my own", "Librarian and open-access nerd"],
               ["Passionné de technologie"]),
+}
+
+# Fictional organisations, one account each, named in turn (their bios above say what kind they are).
+ORGANISATIONS = {
+    "en": ["Northern Journal of Medical Education", "Lakeshore Residency Programme", "Clinical Teaching Review",
+           "College of Family Practice Updates", "Simulation Education Network", "Residents' Association of Ontario",
+           "MedEd Weekly", "Frontline Teaching Journal", "Society for Health Professions Education",
+           "Patient Partners in Education", "Health Sciences Library", "Emergency Medicine Education Collective",
+           "Global Surgery Education Society", "Nursing Education Today", "Teaching Hospital Network",
+           "Open Access Medical Education", "Medical Learners' Forum", "Association of Clinical Educators",
+           "Journal of Residency Wellness", "Rural Medicine Training Network", "Paediatric Education Group"],
+    "fr": ["Revue de pédagogie médicale", "Collège des médecins résidents", "Réseau d'enseignement clinique"],
 }
 
 NEAR = [("Toronto, Ontario", 43.6532, -79.3832), ("Mississauga, ON", 43.589, -79.6441), ("Hamilton, Ontario", 43.2557, -79.8711),
@@ -97,11 +110,25 @@ def _pick_group(rng: random.Random) -> str:
 
 def _handle(network: str, first: str, last: str, rng: random.Random, taken: set[str]) -> str:
     base = rng.choice([f"{first}{last}", f"dr{last}", f"{first[0]}{last}", f"{first}_{last}", f"{first}{last}MD"])
-    base = "".join(c for c in base.encode("ascii", "ignore").decode() if c.isalnum() or c == "_").lower()
+    base = "".join(c for c in fold(base).encode("ascii", "ignore").decode() if c.isalnum() or c == "_")  # Côté: cote
     handle = base
     while handle in taken:
         handle = f"{base}{rng.randint(2, 99)}"
     taken.add(handle)
+    return _on(network, handle)
+
+
+def _organisation_handle(network: str, name: str, taken: set[str]) -> str:
+    """Initials and last word of the name ("Clinical Teaching Review" → ctreview), numbered if taken; no random draw,
+    so the rest of the seeded cast stays as it was."""
+    words = [w for w in fold(name).replace("'", "").split() if w not in ("the", "of", "for", "in", "de")]
+    base = "".join(w[0] for w in words[:-1]) + words[-1]
+    handle = next(f"{base}{n or ''}" for n in range(100) if f"{base}{n or ''}" not in taken)
+    taken.add(handle)
+    return _on(network, handle)
+
+
+def _on(network: str, handle: str) -> str:
     return f"{handle}.bsky.social" if network == "bluesky" else handle
 
 
@@ -166,8 +193,12 @@ def build_cast(config: Config, seed: int = 2014, size: int = 350) -> list[Person
         bio = rng.choice(STAKEHOLDERS[group][2 if lang == "fr" else 1])
         in_room = rng.random() < 0.3
         location, coords = _location(rng, in_room)
-        name = f"{first} {last}" if group != "organisation" else bio.split(",")[0].replace("Official account of a", "The").strip()
-        p = Persona(len(cast), network, _handle(network, first, last, rng, taken), name, bio, location,
+        organisations = sum(p.stakeholder == "organisation" and p.lang == lang for p in cast)
+        name = f"{first} {last}" if group != "organisation" else ORGANISATIONS[lang][organisations % len(ORGANISATIONS[lang])]
+        handle = _handle(network, first, last, rng, taken)
+        if group == "organisation":
+            handle = _organisation_handle(network, name, taken)
+        p = Persona(len(cast), network, handle, name, bio, location,
                     int(rng.paretovariate(1.2) * 80), in_room, group, lang=lang,
                     activity=rng.paretovariate(1.6), home=rng.choice(MASTODON_HOMES), coords=coords)
         _behave(p, rng)

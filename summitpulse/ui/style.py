@@ -53,7 +53,8 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-rank {{display:flex; align-items:center; gap:.6rem; padding:.35rem 0; border-bottom:1px solid var(--sp-line);
                  font-size: calc(1.1rem * var(--sp-scale));}}
       .sp-rank img {{width: calc(2.2rem * var(--sp-scale)); height: calc(2.2rem * var(--sp-scale)); border-radius:50%;}}
-      .sp-rank .n {{margin-left:auto; font-weight:800; font-variant-numeric: tabular-nums;}}
+      .sp-rank .n {{margin-left:auto; font-weight:800; font-variant-numeric: tabular-nums; text-align:right;}}
+      .sp-rank .n small {{display:block; font-weight:400; line-height:1;}}
       .sp-note {{color: var(--sp-muted); font-size: calc(.95rem * var(--sp-scale));}}
       .sp-now {{background: var(--sp-panel); border:1px solid var(--sp-line); border-radius: 14px; padding:.7rem 1rem;
                 font-size: calc(1.15rem * var(--sp-scale));}}
