@@ -10,7 +10,7 @@ from summitpulse.store import ingest, open_store
 from .conftest import ROOT
 
 PUBLIC = ["live", "theme"]
-ORGANISER = ["participants", "contributors", "programme", "network", "health", "moderation", "report", "export"]
+ORGANISER = ["signin", "participants", "contributors", "programme", "network", "health", "moderation", "report", "export"]
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> \u202eevil <b>bold</b>"
 
 

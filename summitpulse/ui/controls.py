@@ -12,6 +12,11 @@ from ..models import NETWORKS
 from . import data
 from ..palette import NETWORK_NAMES
 
+# (file and address, title, Material icon) of each organiser page under pages/
+ORGANISER_PAGES = [("participants", "Participants", "groups"), ("contributors", "Contributors", "leaderboard"),
+                   ("programme", "Programme", "calendar_month"), ("network", "Conversation network", "hub"),
+                   ("health", "Collector health", "monitor_heart"), ("moderation", "Moderation", "shield"),
+                   ("report", "Report", "description"), ("export", "Export", "download")]
 WINDOWS = {"Whole event": None, "Last 15 minutes": 900, "Last hour": 3600, "Last 3 hours": 3 * 3600}
 
 
@@ -55,14 +60,17 @@ def _identity_provider() -> bool:
         return False
 
 
+def signed_in() -> bool:
+    """True when an organiser has signed in, with the password or through the identity provider."""
+    return bool(st.session_state.get("organiser")) or (_identity_provider() and st.user.is_logged_in)
+
+
 def organiser_gate() -> bool:
     """True when an organiser is signed in; otherwise show the sign-in form and return False."""
-    if st.session_state.get("organiser"):
+    if signed_in():
         return True
     st.title("Organisers only")
     if _identity_provider():
-        if st.user.is_logged_in:
-            return True
         st.button("Sign in", on_click=st.login)
         return False
     if not password_configured():
