@@ -11,13 +11,13 @@ tests hold them to that. Post edits after collection do not re-score text.
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
 from collections import Counter, namedtuple
 from datetime import datetime
 
+import orjson
 import pandas as pd
 from sqlalchemy import Connection, and_, select
 
@@ -187,7 +187,7 @@ class Tallies:
         """Add (sign 1) or take back (sign -1) one counted post."""
         minute, key = r.created_ts // 60, (r.network, r.author_id)
         self.minutes[(minute, r.network, r.kind)] += sign
-        for theme in self.matcher.of(r.text_folded, r.text_stems, json.loads(r.hashtags or "[]")):
+        for theme in self.matcher.of(r.text_folded, r.text_stems, orjson.loads(r.hashtags or "[]")):
             self.theme_minutes[(minute, r.network, theme)] += sign
             self.theme_people[(theme, key)] += sign
         f = self.facts.get(key)
