@@ -18,10 +18,12 @@ if people.empty:
 split = participation.split(people)
 cols = st.columns(3)
 for col, label, title in zip(cols, ("in_room", "remote", "unknown"), ("In the room", "Remote", "Not known")):
-    col.metric(title, f"{split['participants'][label]:,} people", f"{split['posts'][label]:,} posts", delta_color="off")
-st.caption("Labels come from weighted evidence (rosters, venue geotags, check-in and livestream phrases, profile "
-           "location, night-time posting, session photos, repost-only activity). Below the threshold a person "
-           "stays 'not known': we do not guess. Confidence grows with the weight of the evidence.")
+    col.metric(title, f"{split['participants'][label]:,} people", f"{split['posts'][label]:,} posts", delta_color="off",
+               delta_arrow="off")
+st.caption("Labels come from weighted evidence (rosters, venue geotags, check-in and livestream phrases, greetings "
+           "for another time of day, night-time posting, session photos, repost-only activity, and the profile "
+           "location when the posts say nothing). Below the threshold a person stays 'not known': we do not guess. "
+           "Confidence grows with the weight of the evidence.")
 mode = controls.mode()
 st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch", theme=None)
 st.subheader("Who is talking")

@@ -38,7 +38,11 @@ def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -
             "cursor_lag_s": int(now - cur.updated_ts) if cur else None,
             "faults": ", ".join(f"{k}: {v}" for k, v in errors.get(name, {}).items()),
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for column in ("last_run", "reached_back"):  # UTC times, also when every value is missing
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
 
 
 def _state(run, now: float, poll_seconds: int) -> str:
