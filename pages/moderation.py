@@ -1,4 +1,5 @@
 """Moderation: the approval queue, hide/unhide/spam, blocked accounts and terms, and the action log."""
+import pandas as pd
 import streamlit as st
 
 from summitpulse import moderation, wall
@@ -47,4 +48,12 @@ with st.form("block"):
         st.success(f"Blocked {kind} {value!r}.")
 st.subheader("Action log")
 with data.engine().connect() as conn:
-    st.dataframe(moderation.actions(conn), hide_index=True, width="stretch")
+    log = moderation.actions(conn)
+if log:
+    frame = pd.DataFrame(log)
+    frame["time"] = pd.to_datetime(frame.ts, unit="s", utc=True).dt.tz_convert(data.config().event.tz)
+    st.dataframe(frame, hide_index=True, width="stretch", column_order=["time", "action", "target", "reason", "actor"],
+                 column_config={"time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
+                                "action": "Action", "target": "Post or account", "reason": "Reason", "actor": "By"})
+else:
+    st.write("No moderation action yet: every hide, approval and block will be listed here with its time and reason.")

@@ -172,3 +172,18 @@ def test_an_organiser_confirms_a_suggested_link_and_can_undo_it(monkeypatch, tmp
     assert list(people.accounts) == ["mastodon:@drlinked@med.social · x:@drlinked"]
     next(b for b in at.button if b.label == "Unlink this account").click().run()
     assert len(at.dataframe[0].value) == 2 and any(b.label == "Same person" for b in at.button)
+
+
+def test_a_block_on_the_moderation_page_is_logged_with_its_reason(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    open_store(url)
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    at = _app("moderation", organiser=True)
+    assert any("No moderation action yet" in m.value for m in at.markdown)
+    at.text_input[0].input("x:spammer")
+    at.text_input[1].input("sells followers")
+    next(b for b in at.button if b.label == "Block").click().run()
+    log = at.dataframe[-1].value
+    assert "sells followers" in set(log.reason)
+    assert "x:spammer" in " ".join(log.target)
