@@ -57,18 +57,25 @@ def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320, x: str
     return fig
 
 
-def network_graph(nodes: pd.DataFrame, lines: pd.DataFrame, mode: str, height: int = 620) -> go.Figure:
+def network_graph(nodes: pd.DataFrame, lines: pd.DataFrame, mode: str, height: int = 620, labelled: int = 12) -> go.Figure:
+    """Who talks to whom, coloured by network; the ``labelled`` most connected people are named, the rest on hover."""
     pos = {k: (x, y) for k, x, y in zip(nodes.key, nodes.x, nodes.y)}
     xs, ys = [], []
     for s, t in zip(lines.source, lines.target):
         xs += [pos[s][0], pos[t][0], None]
         ys += [pos[s][1], pos[t][1], None]
-    fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=0.6, color="#94a3b8"), hoverinfo="skip"),
-                     go.Scatter(x=nodes.x, y=nodes.y, mode="markers+text", text=nodes.label, textposition="top center",
-                                marker=dict(size=8 + nodes.degree.clip(upper=60) / 2, color=PALETTE["in_room"]),
-                                hovertext=nodes.label + " — " + nodes.degree.astype(str) + " interactions",
-                                hoverinfo="text")])
-    fig.update_layout(showlegend=False)
+    named = set(nodes.nlargest(labelled, "degree").key)  # more names than this overlap into a blot
+    traces = [go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=0.6, color="#94a3b8"), hoverinfo="skip",
+                         showlegend=False)]
+    for network, group in nodes.groupby("network", sort=False):
+        traces.append(go.Scatter(
+            x=group.x, y=group.y, mode="markers+text", name=NETWORK_NAMES.get(network, network),
+            text=[label if key in named else "" for key, label in zip(group.key, group.label)],
+            textposition="top center", hovertext=group.label + " — " + group.degree.astype(str) + " interactions",
+            hoverinfo="text", marker=dict(size=8 + group.degree.clip(upper=60) / 2, color=PALETTE.get(network),
+                                          line=dict(width=1, color="white"))))
+    fig = go.Figure(traces)
+    fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.05))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _finish(fig, mode, height, False)

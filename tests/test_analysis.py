@@ -216,3 +216,14 @@ def test_a_far_profile_does_not_outweigh_what_a_traveller_says(engine, cfg):
     assert people.loc["traveller", "label"] == "in_room"
     assert not any("profile location" in reason for reason in people.loc["traveller", "reasons"])
     assert any("'Madrid'" in reason for reason in people.loc["homebody", "reasons"])
+
+
+def test_separate_conversations_are_drawn_side_by_side_the_biggest_first():
+    import networkx as nx
+    from summitpulse.analysis.graph import layout
+    graph = nx.DiGraph([("x:a", "x:b"), ("x:b", "x:c"), ("x:c", "x:a"), ("x:a", "x:d"), ("mastodon:e", "mastodon:f")])
+    graph.add_node("bluesky:g")
+    pos = layout(graph)
+    spans = [(min(pos[k][0] for k in keys), max(pos[k][0] for k in keys))
+             for keys in (["x:a", "x:b", "x:c", "x:d"], ["mastodon:e", "mastodon:f"], ["bluesky:g"])]
+    assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]  # no overlap, biggest group on the left

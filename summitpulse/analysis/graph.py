@@ -1,6 +1,8 @@
 """The conversation graph: who replies to, mentions, reposts and quotes whom."""
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import pandas as pd
 from sqlalchemy import Connection, and_, func, literal_column, union_all
@@ -33,7 +35,7 @@ def edges(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
 
 def conversation(conn: Connection, config: Config, filters: Filters, handles: dict[str, str],
                  limit: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``limit`` most connected people laid out for drawing: (nodes: key, label, x, y, degree; edges)."""
+    """The ``limit`` most connected people laid out for drawing: (nodes: key, network, label, x, y, degree; edges)."""
     links = edges(conn, config, filters)
     graph = nx.DiGraph()
     for s, t, w in links.itertuples(index=False):
@@ -41,12 +43,30 @@ def conversation(conn: Connection, config: Config, filters: Filters, handles: di
             graph.add_edge(s, t, weight=w)
     top = sorted(graph.degree(weight="weight"), key=lambda kv: (-kv[1], kv[0]))[:limit]
     sub = graph.subgraph(k for k, _ in top)
-    pos = nx.spring_layout(sub, seed=7, weight="weight") if len(sub) else {}
-    nodes = pd.DataFrame([{"key": k, "label": handles.get(k, k.split(":", 1)[1]), "x": xy[0], "y": xy[1],
-                           "degree": sub.degree(k, weight="weight")} for k, xy in pos.items()],
-                         columns=["key", "label", "x", "y", "degree"])
+    nodes = pd.DataFrame([{"key": k, "network": k.split(":", 1)[0], "label": handles.get(k, k.split(":", 1)[1]),
+                           "x": xy[0], "y": xy[1], "degree": sub.degree(k, weight="weight")}
+                          for k, xy in layout(sub).items()],
+                         columns=["key", "network", "label", "x", "y", "degree"])
     lines = pd.DataFrame([(s, t, d["weight"]) for s, t, d in sub.edges(data=True)], columns=["source", "target", "weight"])
     return nodes, lines
+
+
+def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Positions for drawing: each connected group laid out on its own, side by side, the biggest first, each as wide
+    as the square root of its size (one spring layout of them all pushes separate groups into the corners, where
+    they shrink to a blot; conversations rarely cross networks, so there are several groups)."""
+    undirected = graph.to_undirected()
+    pos: dict[str, tuple[float, float]] = {}
+    left = 0.0
+    for group in sorted(nx.connected_components(undirected), key=lambda g: (-len(g), min(g))):
+        width = math.sqrt(len(group))
+        centre = (left + width / 2, 0.0)
+        if len(group) == 1:
+            pos[next(iter(group))] = centre
+        else:
+            pos |= nx.spring_layout(undirected.subgraph(group), seed=7, weight="weight", scale=width / 2, center=centre)
+        left += width + 0.5
+    return {k: (float(x), float(y)) for k, (x, y) in pos.items()}
 
 
 def _hidden(config: Config, key: str, handles: dict[str, str]) -> bool:
