@@ -43,6 +43,18 @@ def theme_bars(frame: pd.DataFrame, mode: str, height: int = 260, big: bool = Fa
     return fig
 
 
+def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
+    """Posts in each session's slot, in programme order from the top, each bar labelled with its time."""
+    frame = sessions.assign(label=sessions.start.dt.strftime("%H:%M") + "  " + sessions.title)[::-1]
+    fig = go.Figure(go.Bar(x=frame.posts, y=frame.label, orientation="h", text=frame.posts, textposition="outside",
+                           cliponaxis=False, marker_color=[PALETTE["unknown"] if k == "break" else PALETTE["in_room"]
+                                                           for k in frame.kind]))
+    _finish(fig, mode, 60 + 34 * len(frame), False)
+    fig.update_xaxes(visible=False)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
 def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
     fig = px.line(frame, x="time", y="posts", color="theme", color_discrete_sequence=THEME_COLOURS, markers=False)
     return _finish(fig, mode, height, False)

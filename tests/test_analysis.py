@@ -227,3 +227,19 @@ def test_separate_conversations_are_drawn_side_by_side_the_biggest_first():
     spans = [(min(pos[k][0] for k in keys), max(pos[k][0] for k in keys))
              for keys in (["x:a", "x:b", "x:c", "x:d"], ["mastodon:e", "mastodon:f"], ["bluesky:g"])]
     assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]  # no overlap, biggest group on the left
+
+
+def test_each_session_counts_its_slot_its_tag_its_speakers_and_the_themes_it_raised(engine, cfg):
+    """T0 is 10:00 in Toronto, inside the 09:15 keynote of @kdesai_md (#SoMeEthics); 10:20 is the break."""
+    from summitpulse.analysis import programme
+    posts = [Post("x", "1", "k", T0, "Privacy and our patients #SoMeSummit #SoMeEthics",
+                  hashtags=["somesummit", "someethics"], source="x"),
+             _post(2, "b", "@kdesai_md the ethics of it #SoMeSummit", mentions=["k"]),
+             _post(3, "b", "Coffee, then more on ethics #SoMeSummit", minutes=20)]
+    ingest(engine, Batch(posts=posts, authors=[Author("x", "k", "kdesai_md"), Author("x", "b", "bo")]))
+    with engine.connect() as conn:
+        sessions = programme.activity(conn, cfg, Filters()).set_index("title")
+    keynote, coffee = sessions.loc["Keynote: The ethical physician online"], sessions.loc["Break"]
+    assert (keynote.posts, keynote.hashtag_posts, keynote.speaker_mentions) == (2, 1, 1)
+    assert keynote.themes_raised == "Ethics & professionalism 2"
+    assert (coffee.posts, coffee.themes_raised) == (1, "Ethics & professionalism 1")

@@ -8,6 +8,7 @@ from .. import schema
 from ..config import Config, Session, clean_tag
 from .filters import Filters
 from .metrics import counted
+from .themes import totals
 
 p, t, m, a = schema.posts, schema.post_tags, schema.post_mentions, schema.authors
 
@@ -21,7 +22,7 @@ def now_on(config: Config, now_ts: int) -> tuple[Session | None, Session | None]
 
 
 def activity(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
-    """Per session: posts in its slot, posts with its hashtag, mentions of its speakers."""
+    """Per session: posts in its slot, posts with its hashtag, mentions of its speakers, the themes its slot raised."""
     rows = []
     for s in sorted(config.programme.sessions, key=lambda s: s.start):
         slot = Filters(int(s.start.timestamp()), int(s.end.timestamp()), filters.networks, filters.themes)
@@ -35,8 +36,15 @@ def activity(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame
                      "room": s.room, "theme": s.theme or "", "kind": s.kind, "posts": posts,
                      "per_minute": round(posts / max(1, (s.end - s.start).total_seconds() / 60), 2),
                      "hashtag": s.hashtag or "", "hashtag_posts": tagged,
-                     "speaker_mentions": _speaker_mentions(conn, config, filters, s)})
+                     "speaker_mentions": _speaker_mentions(conn, config, filters, s),
+                     "themes_raised": _raised(totals(conn, config, slot))})
     return pd.DataFrame(rows)
+
+
+def _raised(themes: pd.DataFrame, limit: int = 3) -> str:
+    """The themes a slot's posts carried, most first: "Education theory 42 · Ethics & professionalism 7"."""
+    found = themes[themes.posts > 0].sort_values("posts", ascending=False, kind="stable").head(limit)
+    return " · ".join(f"{name} {n:,}" for name, n in zip(found.theme, found.posts))
 
 
 def _speaker_mentions(conn: Connection, config: Config, filters: Filters, session: Session) -> int:
