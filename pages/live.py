@@ -4,6 +4,7 @@ from html import escape
 import streamlit as st
 
 from summitpulse.analysis.programme import now_on
+from summitpulse.palette import short_number
 from summitpulse.ui import cards, controls, data
 
 controls.through_navigation()
@@ -43,7 +44,7 @@ def screen() -> None:
         cards.tile("Participants", f"{head['participants']:,}", f"{head['posts_per_participant']} posts each"),
         cards.tile("In the room", f"{split['in_room']:,}", f"{split['in_room'] / labelled:.0%} of those we can place" if labelled else "nobody placed yet"),
         cards.tile("Remote", f"{split['remote']:,}", f"{split['unknown']:,} not known yet"),
-        cards.tile("Potential reach", _short(head["potential_impressions"]), "estimate: posts × followers"),
+        cards.tile("Potential reach", short_number(head["potential_impressions"]), "estimate: posts × followers"),
     ]), unsafe_allow_html=True)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -82,10 +83,6 @@ def screen() -> None:
     note = _coverage_note()
     if note:
         st.markdown(f'<p class="sp-note">{escape(note)}</p>', unsafe_allow_html=True)
-
-
-def _short(n: int) -> str:
-    return f"{n / 1e6:.1f} M" if n >= 1e6 else f"{n / 1e3:.0f} k" if n >= 1e4 else f"{n:,}"
 
 
 screen()

@@ -9,3 +9,8 @@ NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
 
 def plotly_template(mode: str) -> str:
     return "plotly_dark" if mode == "dark" else "plotly_white"
+
+
+def short_number(n: int) -> str:
+    """A count as it reads from afar: 3.6 M, 48 k, 9,870."""
+    return f"{n / 1e6:.1f} M" if n >= 1e6 else f"{n / 1e3:.0f} k" if n >= 1e4 else f"{n:,}"

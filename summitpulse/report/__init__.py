@@ -18,10 +18,12 @@ from tqdm import tqdm
 
 from ..config import Config
 from ..export import EXPORTS
+from ..palette import NETWORK_NAMES, short_number
 from .sections import gather
 
 TEMPLATES = Environment(loader=PackageLoader("summitpulse.report", "templates"),
                         autoescape=select_autoescape(["html", "j2"]))
+TEMPLATES.filters |= {"short": short_number, "network": lambda n: NETWORK_NAMES.get(n, n)}
 
 
 def build_report_html(config: Config, engine: Engine, data_dir: str = "", progress=None,
