@@ -3,7 +3,7 @@ import streamlit as st
 
 from summitpulse.analysis import contributors
 from summitpulse.analysis.stakeholders import GROUP_NAMES
-from summitpulse.palette import LABELS
+from summitpulse.palette import LABELS, NETWORK_NAMES
 from summitpulse.ui import controls, data
 
 controls.through_navigation()
@@ -26,6 +26,13 @@ if table.empty:
 st.caption("Reach is *potential* impressions (posts × followers, summed): an upper bound, not people who saw a post. "
            "Influence is PageRank on who replies to, mentions, reposts and quotes whom. "
            "'Change' compares with the previous window of the same length (positive: climbed).")
-st.dataframe(table[["rank", "change", "handle", "name", "network", "posts", "originals", "reposts", "engagement",
-                    "followers", "potential_impressions", "mentions", "influence"]],
-             hide_index=True, width="stretch")
+NUMBER = st.column_config.NumberColumn
+st.dataframe(table.assign(network=table.network.map(NETWORK_NAMES)), hide_index=True, width="stretch", column_order=[
+    "rank", "change", "name", "handle", "network", "posts", "originals", "reposts", "engagement", "followers",
+    "potential_impressions", "mentions", "influence"], column_config={
+    "rank": NUMBER("Rank"), "change": NUMBER("Change", format="%+d", help="Places climbed since the previous window"),
+    "name": "Name", "handle": "Handle", "network": "Network", "posts": NUMBER("Posts"),
+    "originals": NUMBER("Originals"), "reposts": NUMBER("Reposts"),
+    "engagement": NUMBER("Engagement", help="Likes, reposts, replies and quotes received"),
+    "followers": NUMBER("Followers"), "potential_impressions": NUMBER("Potential reach", help="Posts × followers"),
+    "mentions": NUMBER("Mentions received"), "influence": NUMBER("Influence", format="%.2f", help="PageRank, × 100")})
