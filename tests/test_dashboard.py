@@ -86,7 +86,7 @@ def test_filters_change_the_output(app_env):
     everyone = at.dataframe[0].value
     at.multiselect(key="f_networks").select("bluesky").run()
     bluesky = at.dataframe[0].value
-    assert set(bluesky.network) == {"bluesky"} and set(everyone.network) > {"bluesky"}
+    assert set(bluesky.network) == {"Bluesky"} and set(everyone.network) > {"Bluesky"}
 
 
 def test_contributors_narrow_to_participation_and_stakeholder_group(app_env):
