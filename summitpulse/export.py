@@ -18,7 +18,8 @@ from .analysis.tallies import Tallies
 from .config import Config
 from .visibility import ANONYMOUS, anonymised, carries_opt_out_tag, is_opted_out, only_counted
 
-Shared = dict  # what a caller already computed: "tallies" (a Tallies) and "contributors" (contributors.table)
+Shared = dict  # what a caller already computed: "tallies" (a Tallies), "contributors" (contributors.table), "groups"
+#                (stakeholders.classify)
 
 
 def _tallies(conn: Connection, config: Config, shared: Shared | None) -> Tallies:
@@ -34,18 +35,24 @@ def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) 
                     p.c.author_id, a.c.handle, a.c.display_name, a.c.followers)
              .join(a, and_(a.c.network == p.c.network, a.c.author_id == p.c.author_id), isouter=True)
              ).order_by(p.c.created_ts)
-    frame = pd.DataFrame(conn.execute(query).mappings().all())
+    result = conn.execute(query)
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
     if frame.empty:
         return frame
-    hidden = [is_opted_out(config, n, h, i) or carries_opt_out_tag(config, tags)
-              for n, h, i, tags in zip(frame.network, frame.handle, frame.author_id, frame.hashtags)]
+    authors = set(zip(frame.network, frame.handle, frame.author_id))  # decided once per author, not per post
+    opted = {author for author in authors if is_opted_out(config, *author)}
+    hidden = pd.Series([author in opted for author in zip(frame.network, frame.handle, frame.author_id)], frame.index)
+    if config.participants.opt_out_tag:
+        hidden |= frame.hashtags.map(lambda tags: carries_opt_out_tag(config, tags))
     frame.loc[hidden, ["author_id", "handle", "display_name", "url"]] = ANONYMOUS
     return frame
 
 
 def participants_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Every participant with label, confidence, evidence and stakeholder group; opted-out anonymised."""
-    people = _tallies(conn, config, shared).people().merge(stakeholders.classify(conn, config), on="person", how="left")
+    groups = (shared or {}).get("groups")
+    groups = stakeholders.classify(conn, config) if groups is None else groups
+    people = _tallies(conn, config, shared).people().merge(groups, on="person", how="left")
     people = anonymised(config, people.assign(reasons=people.reasons.map(" · ".join)))
     return people.assign(accounts=[a if a == ANONYMOUS else " · ".join(a) for a in people.accounts])
 

@@ -243,3 +243,15 @@ def test_each_session_counts_its_slot_its_tag_its_speakers_and_the_themes_it_rai
     assert (keynote.posts, keynote.hashtag_posts, keynote.speaker_mentions) == (2, 1, 1)
     assert keynote.themes_raised == "Ethics & professionalism 2"
     assert (coffee.posts, coffee.themes_raised) == (1, "Ethics & professionalism 1")
+
+
+def test_the_posts_export_anonymises_opted_out_people_and_tagged_posts(small, cfg):
+    from summitpulse.export import EXPORTS
+    ingest(small, Batch(posts=[Post("x", "9", "a", T0, "not for the wall #SoMeSummit #NoShow",
+                                    hashtags=["somesummit", "noshow"], source="x")]))
+    config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out_tag": "#NoShow"})})
+    with small.connect() as conn:
+        posts = EXPORTS["posts"](conn, config).set_index("native_id")
+    assert posts.loc["6", "handle"] == "(opted out)" and "zed" not in set(posts.handle)  # zed's own post
+    assert posts.loc["9", "handle"] == "(opted out)"  # ana's post with the opt-out tag
+    assert posts.loc["1", "handle"] == "ana" and "8" not in posts.index and "7" not in posts.index  # deleted, spam

@@ -48,17 +48,17 @@ def _profiles(conn: Connection, only: set[tuple[str, str]] | None = None) -> pd.
     return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "handle", "name", "followers", "avatar_url"])
 
 
-def influence(conn: Connection, config: Config, filters: Filters) -> dict[str, float]:
-    """PageRank (×100) on the reply/mention/repost/quote graph, keyed by ``network:author_id``."""
+def influence(links: pd.DataFrame) -> dict[str, float]:
+    """PageRank (×100) on the reply/mention/repost/quote graph (``graph.edges``), keyed by ``network:author_id``."""
     graph = nx.DiGraph()
-    for source, target, weight in edges(conn, config, filters).itertuples(index=False):
+    for source, target, weight in links.itertuples(index=False):
         graph.add_edge(source, target, weight=weight)
     return {k: v * 100 for k, v in nx.pagerank(graph, weight="weight").items()} if graph else {}
 
 
-def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+def table(conn: Connection, config: Config, filters: Filters, links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every named contributor with every measure, one row per person (linked accounts summed); people with an
-    opted-out account are left out."""
+    opted-out account are left out. ``links`` is ``graph.edges`` of the same filters, when the caller has it."""
     frame = _activity(conn, config, filters)
     if frame.empty:
         return pd.DataFrame(columns=["person", "network", "handle", "name", "avatar_url", "posts", "originals", "reposts",
@@ -70,7 +70,8 @@ def table(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     frame["mentions"] = frame.mentions.fillna(0).astype(int)
     frame["followers"] = frame.followers.fillna(0).astype(int)
     frame["potential_impressions"] = frame.posts * frame.followers
-    frame["influence"] = frame.person.map(influence(conn, config, filters)).fillna(0).round(2)
+    links = edges(conn, config, filters) if links is None else links
+    frame["influence"] = frame.person.map(influence(links)).fillna(0).round(2)
     return _named(conn, config, frame)
 
 

@@ -34,9 +34,10 @@ def edges(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
 
 
 def conversation(conn: Connection, config: Config, filters: Filters, handles: dict[str, str],
-                 limit: int = 60) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``limit`` most connected people laid out for drawing: (nodes: key, network, label, x, y, degree; edges)."""
-    links = edges(conn, config, filters)
+                 limit: int = 60, links: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``limit`` most connected people laid out for drawing: (nodes: key, network, label, x, y, degree; edges).
+    ``links`` is ``edges`` of the same filters, when the caller has it."""
+    links = edges(conn, config, filters) if links is None else links
     graph = nx.DiGraph()
     for s, t, w in links.itertuples(index=False):
         if not _hidden(config, s, handles) and not _hidden(config, t, handles):

@@ -8,7 +8,7 @@ from .. import schema
 from ..config import Config, Session, clean_tag
 from .filters import Filters
 from .metrics import counted
-from .themes import totals
+from .themes import timeline
 
 p, t, m, a = schema.posts, schema.post_tags, schema.post_mentions, schema.authors
 
@@ -21,8 +21,13 @@ def now_on(config: Config, now_ts: int) -> tuple[Session | None, Session | None]
     return current, upcoming
 
 
-def activity(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
-    """Per session: posts in its slot, posts with its hashtag, mentions of its speakers, the themes its slot raised."""
+def activity(conn: Connection, config: Config, filters: Filters, theme_time: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per session: posts in its slot, posts with its hashtag, mentions of its speakers, the themes its slot raised.
+
+    ``theme_time`` is posts per theme per minute (``themes.timeline`` or ``Tallies.theme_timeline`` at 60 s), when
+    the caller has it; otherwise it is read here."""
+    if theme_time is None:
+        theme_time = timeline(conn, config, filters, 60)
     rows = []
     for s in sorted(config.programme.sessions, key=lambda s: s.start):
         slot = Filters(int(s.start.timestamp()), int(s.end.timestamp()), filters.networks, filters.themes)
@@ -37,14 +42,15 @@ def activity(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame
                      "per_minute": round(posts / max(1, (s.end - s.start).total_seconds() / 60), 2),
                      "hashtag": s.hashtag or "", "hashtag_posts": tagged,
                      "speaker_mentions": _speaker_mentions(conn, config, filters, s),
-                     "themes_raised": _raised(totals(conn, config, slot))})
+                     "themes_raised": _raised(theme_time, s)})
     return pd.DataFrame(rows)
 
 
-def _raised(themes: pd.DataFrame, limit: int = 3) -> str:
-    """The themes a slot's posts carried, most first: "Education theory 42 · Ethics & professionalism 7"."""
-    found = themes[themes.posts > 0].sort_values("posts", ascending=False, kind="stable").head(limit)
-    return " · ".join(f"{name} {n:,}" for name, n in zip(found.theme, found.posts))
+def _raised(theme_time: pd.DataFrame, session: Session, limit: int = 3) -> str:
+    """The themes the session's slot carried, most first: "Education theory 42 · Ethics & professionalism 7"."""
+    slot = theme_time[(theme_time.time >= session.start) & (theme_time.time < session.end)]
+    found = slot.groupby("theme").posts.sum().sort_values(ascending=False, kind="stable").head(limit)
+    return " · ".join(f"{name} {int(n):,}" for name, n in found.items() if n > 0)
 
 
 def _speaker_mentions(conn: Connection, config: Config, filters: Filters, session: Session) -> int:

@@ -32,7 +32,7 @@ def _step(progress) -> None:
 def gather(conn: Connection, config: Config, progress=None, shared: dict | None = None) -> dict:
     """Every section's content, in reading order; one pass over the posts (``Tallies``) feeds most of them.
 
-    ``shared`` receives the tallies and the contributor table, for the appendix's data files."""
+    ``shared`` receives the tallies, the contributor table and the stakeholder groups, for the appendix's data files."""
     everything = Filters()
     tallies = Tallies(config).update(conn)
     people = tallies.people()
@@ -46,23 +46,23 @@ def gather(conn: Connection, config: Config, progress=None, shared: dict | None 
            "participation_time": _fig(charts.participation_area(tallies.split_over_time(), "light", 340))
            if not people.empty else ""}
     _step(progress)
-    by_theme = tallies.theme_participation()
+    by_theme, groups = tallies.theme_participation(), stakeholders.classify(conn, config)
     out |= {"theme_totals": tallies.theme_totals(None, None).to_dict("records"),
             "theme_time": _fig(charts.theme_lines(tallies.theme_timeline(1800), "light", 340)),
             "theme_split": _fig(charts.split_bars(by_theme, "light", "theme", 300)) if not by_theme.empty else "",
             "emerging": topics.emerging(conn, config, everything),
-            "theme_stakeholders": stakeholders.per_theme(stakeholders.classify(conn, config),
-                                                         tallies.theme_authors()).to_dict("records")}
+            "theme_stakeholders": stakeholders.per_theme(groups, tallies.theme_authors()).to_dict("records")}
     _step(progress)
-    table = contributors.table(conn, config, everything)
+    links = graph.edges(conn, config, everything)  # one read for influence and the network drawing
+    table = contributors.table(conn, config, everything, links)
     if shared is not None:
-        shared.update(tallies=tallies, contributors=table)
+        shared.update(tallies=tallies, contributors=table, groups=groups)
     out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}
     _step(progress)
-    out["sessions"] = programme.activity(conn, config, everything).to_dict("records")
+    out["sessions"] = programme.activity(conn, config, everything, tallies.theme_timeline(60)).to_dict("records")
     _step(progress)
     handles = dict(zip(table.person, table.handle))
-    nodes, lines = graph.conversation(conn, config, everything, handles, 40)
+    nodes, lines = graph.conversation(conn, config, everything, handles, 40, links)
     out["network"] = _fig(charts.network_graph(nodes, lines, "light", 560)) if not nodes.empty else ""
     _step(progress)
     out["top_posts"] = top_posts(conn, config, everything, 10)
