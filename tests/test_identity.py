@@ -127,3 +127,33 @@ def test_participants_in_the_headline_are_people(people):
         head = metrics.headline(conn, config, Filters(), int(T0.timestamp()) + 3600)
         only_x = metrics.headline(conn, config, Filters(networks=("x",)), int(T0.timestamp()) + 3600)
     assert head["participants"] == 7 and only_x["participants"] == 4  # 8 accounts; Jane once
+
+
+def test_a_reply_counts_toward_the_room_when_any_account_of_its_target_is_known_there(people):
+    """Jane's Mastodon account is overridden to the room; Kim replies, during the session, to her X account."""
+    ingest(people, Batch(posts=[_post("x", 9, "x-kim", "Agreed, Jane", 10, reply_to="1", reply_to_author="x-jane")]))
+    with people.begin() as conn:
+        participation.set_override(conn, "mastodon:m-jane", "in_room", "seen at the desk")
+    linked = _config([("x:@drjane", "mastodon:drjane@med.social")])
+    tallies = Tallies(linked)
+    with people.connect() as conn:
+        for config, counts in ((_config(), False), (linked, True)):
+            kim = participation.classify(conn, config).set_index("person").loc["x:x-kim"]
+            assert any("to people known to be in the room" in r for r in kim.reasons) is counts
+        _same(conn, linked, tallies, int(T0.timestamp()) + 3600)
+
+
+def test_tallies_rejudge_repliers_when_their_target_is_linked_later(people):
+    ingest(people, Batch(posts=[_post("x", 9, "x-kim", "Agreed, Jane", 10, reply_to="1", reply_to_author="x-jane")]))
+    with people.begin() as conn:
+        participation.set_override(conn, "mastodon:m-jane", "in_room", "seen at the desk")
+    config, now = _config(), int(T0.timestamp()) + 3600
+    tallies = Tallies(config)
+    with people.connect() as conn:
+        _same(conn, config, tallies, now)
+    with people.begin() as conn:
+        identity.link(conn, "x:x-jane", "mastodon:m-jane")
+    with people.connect() as conn:
+        _same(conn, config, tallies, now)
+        kim = tallies.people().set_index("person").loc["x:x-kim"]
+    assert any("to people known to be in the room" in r for r in kim.reasons)

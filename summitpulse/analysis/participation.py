@@ -296,13 +296,16 @@ def in_room_by_record(rosters: dict, overrides: dict, account: tuple[str, str], 
 
 
 def judge_person(config: Config, person: tuple[str, str], accounts: list[tuple[tuple[str, str], dict]],
-                 rosters: dict, overrides: dict, handle_of) -> dict:
+                 rosters: dict, overrides: dict, handle_of, accounts_of=lambda account: [account]) -> dict:
     """The row of one participant — one person's accounts and their facts, the person's own first — with
     label, score, confidence and the reasons, an organiser's override (on any of the accounts) winning.
 
-    ``handle_of`` gives the handle of a (network, author_id), for the people this one replied to."""
+    ``handle_of`` gives the handle of a (network, author_id), for the people this one replied to, and
+    ``accounts_of`` every account of the person behind one: a reply to someone counts when any of their
+    accounts is registered in person or overridden to the room."""
     f = merge_facts(accounts)
-    ev = _judge(config, f, rosters, lambda target: in_room_by_record(rosters, overrides, target, handle_of(target) or ""))
+    ev = _judge(config, f, rosters, lambda target: any(in_room_by_record(rosters, overrides, account, handle_of(account) or "")
+                                                       for account in accounts_of(target)))
     label = label_of(ev.score, config.participation.threshold)
     override = next((overrides[key(a)] for a, _ in f["accounts"] if key(a) in overrides), None)
     if override:
@@ -321,7 +324,9 @@ def classify(conn: Connection, config: Config) -> pd.DataFrame:
     _scan_posts(conn, config, facts)
     rosters, overrides, identity = read_rosters(config), read_overrides(conn), read_identity(conn, config)
     handles = {(r.network, r.author_id): r.handle for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle))}
-    return pd.DataFrame([judge_person(config, person, [(k, facts[k]) for k in accounts], rosters, overrides, handles.get)
+    accounts_of = lambda account: identity.members(identity.person(account))  # noqa: E731
+    return pd.DataFrame([judge_person(config, person, [(k, facts[k]) for k in accounts], rosters, overrides,
+                                      handles.get, accounts_of)
                          for person, accounts in identity.groups(facts).items()], columns=COLUMNS)
 
 

@@ -129,7 +129,7 @@ class Tallies:
             if self.profiles.get(key) == profile:
                 continue
             self.profiles[key] = profile
-            dirty |= self.repliers.get(key, set())  # a new handle may match the roster
+            dirty |= self._repliers([key])  # a new handle may match the roster
             f = self.facts.get(key)
             if f is not None:
                 self.reach[r.network] += f["posts"] * (profile["followers"] - f.get("followers", 0))
@@ -210,6 +210,15 @@ class Tallies:
     def _handle(self, key: tuple[str, str]) -> str | None:
         return self.profiles.get(key, {}).get("handle")
 
+    def _accounts_of(self, key: tuple[str, str], identity: Identity | None = None) -> list[tuple[str, str]]:
+        """Every account of the person behind ``key``."""
+        identity = identity or self.identity
+        return identity.members(identity.person(key))
+
+    def _repliers(self, keys, identity: Identity | None = None) -> set:
+        """Who replied, during sessions, to any account of the people behind ``keys``: their evidence depends on them."""
+        return {r for k in keys for account in self._accounts_of(k, identity) for r in self.repliers.get(account, ())}
+
     def _label(self, key: tuple[str, str]) -> str:
         return self.labels.get(key, "unknown")
 
@@ -219,7 +228,7 @@ class Tallies:
             key = tuple(person[0].split(":", 1))
             if key in self.facts:
                 dirty.add(key)
-            dirty |= self.repliers.get(key, set())
+            dirty |= self._repliers([key])
         self.overrides = overrides
 
     def _read_identity(self, conn: Connection, dirty: set) -> set:
@@ -232,6 +241,7 @@ class Tallies:
         moved = {k for k in set(old.person_of) | set(identity.person_of) if old.person(k) != identity.person(k)}
         dirty |= {m for k in moved for m in (*old.members(old.person(k)), *identity.members(identity.person(k)))
                   if m in self.facts}
+        dirty |= self._repliers(moved, old) | self._repliers(moved)
         return {old.person(k) for k in moved}
 
     def _judge(self, dirty: set, stale: set = frozenset()) -> None:
@@ -245,7 +255,7 @@ class Tallies:
                        if k in self.facts and self.facts[k]["posts"] > 0]
             if counted and self.identity.person(person) == person:
                 row = self.rows[person] = judge_person(self.config, person, counted, self.rosters, self.overrides,
-                                                       self._handle)
+                                                       self._handle, self._accounts_of)
                 self.label_people[row["label"]] += 1
         for key in dirty | {k for person in people for k in self.identity.members(person) if k in self.facts}:
             f, before = self.facts[key], self._label(key)
