@@ -18,18 +18,29 @@ def _finish(fig: go.Figure, mode: str, height: int, big: bool) -> go.Figure:
     return fig
 
 
+def _wide_enough(fig: go.Figure, times: pd.Series, seconds: int = 3600) -> go.Figure:
+    """A time axis at least ``seconds`` wide: a single bucket alone makes plotly zoom into milliseconds (and draws
+    a line or an area of one point as nothing: it gets a marker)."""
+    if len(times) and (times.max() - times.min()).total_seconds() < seconds:
+        middle, half = times.min() + (times.max() - times.min()) / 2, pd.Timedelta(seconds=seconds / 2)
+        fig.update_xaxes(range=[middle - half, middle + half])
+    if times.nunique() == 1:
+        fig.update_traces(mode="lines+markers", marker=dict(size=10), selector=dict(type="scatter"))
+    return fig
+
+
 def participation_area(frame: pd.DataFrame, mode: str, height: int = 320, big: bool = False) -> go.Figure:
     frame = frame.assign(who=frame.label.map(LABELS))
     fig = px.area(frame, x="time", y="posts", color="who", category_orders={"who": list(LABELS.values())},
                   color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS})
-    return _finish(fig, mode, height, big)
+    return _wide_enough(_finish(fig, mode, height, big), frame.time)
 
 
 def network_timeline(frame: pd.DataFrame, mode: str, height: int = 300, big: bool = False) -> go.Figure:
     frame = frame.assign(net=frame.network.map(NETWORK_NAMES))
     fig = px.bar(frame, x="time", y="posts", color="net",
                  color_discrete_map={NETWORK_NAMES[k]: PALETTE[k] for k in NETWORK_NAMES})
-    return _finish(fig, mode, height, big)
+    return _wide_enough(_finish(fig, mode, height, big), frame.time)
 
 
 def theme_bars(frame: pd.DataFrame, mode: str, height: int = 260, big: bool = False) -> go.Figure:
@@ -57,7 +68,7 @@ def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
 
 def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
     fig = px.line(frame, x="time", y="posts", color="theme", color_discrete_sequence=THEME_COLOURS, markers=False)
-    return _finish(fig, mode, height, False)
+    return _wide_enough(_finish(fig, mode, height, False), frame.time)
 
 
 def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320, x: str = "posts") -> go.Figure:

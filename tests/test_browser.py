@@ -61,6 +61,7 @@ def test_no_script_in_post_text_runs_and_the_layout_holds(tmp_path):
         try:
             driver.get(base + "/?kiosk=1")
             wait_for(driver, ".sp-card")
+            wait_for(driver, ".js-plotly-plot .main-svg")  # the chart of one quarter hour, drawn
             driver.save_screenshot(str(SCREENSHOTS / "hostile-posts.png"))
             assert driver.title != "pwned"
             cards = driver.find_elements("css selector", ".sp-card")

@@ -62,7 +62,7 @@ def _handle(card: dict) -> str:
 def rank_row(position: int, name: str, handle: str, avatar_url: str, value: str, note: str = "", unit: str = "") -> str:
     """One ranked person: position, avatar, name and handle (· ``note``), and ``value`` with its ``unit`` below."""
     unit_html = f'<small class="sp-note">{escape(unit)}</small>' if unit else ""
-    return (f'<div class="sp-rank"><b>{position}</b>{_avatar(avatar_url, name, "")}'
+    return (f'<div class="sp-rank"><b>{position}</b>{_avatar(avatar_url, name, "av")}'
             f'<div style="min-width:0"><div><bdi>{escape(name or handle)}</bdi></div>'
             f'<div class="sp-note"><bdi>{escape(handle)}</bdi>{" · " + escape(note) if note else ""}</div></div>'
             f'<span class="n">{escape(value)}{unit_html}</span></div>')

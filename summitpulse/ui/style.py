@@ -41,7 +41,7 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-card {{display:flex; gap:.8rem; background: var(--sp-panel); border:1px solid var(--sp-line);
                  border-left: 6px solid var(--sp-accent); border-radius: 12px; padding:.7rem .9rem; margin-bottom:.6rem;
                  overflow:hidden; unicode-bidi: isolate;}}
-      .sp-card img.av {{width: calc(3rem * var(--sp-scale)); height: calc(3rem * var(--sp-scale)); border-radius:50%; flex:none;}}
+      .sp-card .av {{width: calc(3rem * var(--sp-scale)); height: calc(3rem * var(--sp-scale)); border-radius:50%; flex:none;}}
       .sp-card .who {{font-weight:700; font-size: calc(1.05rem * var(--sp-scale));}}
       .sp-card .meta {{color: var(--sp-muted); font-size: calc(.9rem * var(--sp-scale));}}
       .sp-card .txt {{font-size: calc(1.15rem * var(--sp-scale)); line-height:1.35; overflow-wrap:anywhere;
@@ -52,7 +52,8 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
                   color:white; background: var(--sp-accent); margin-left:.3rem;}}
       .sp-rank {{display:flex; align-items:center; gap:.6rem; padding:.35rem 0; border-bottom:1px solid var(--sp-line);
                  font-size: calc(1.1rem * var(--sp-scale));}}
-      .sp-rank img {{width: calc(2.2rem * var(--sp-scale)); height: calc(2.2rem * var(--sp-scale)); border-radius:50%;}}
+      .sp-rank .av {{width: calc(2.2rem * var(--sp-scale)); height: calc(2.2rem * var(--sp-scale)); border-radius:50%;
+                    flex:none;}}
       .sp-rank .n {{margin-left:auto; font-weight:800; font-variant-numeric: tabular-nums; text-align:right;}}
       .sp-rank .n small {{display:block; font-weight:400; line-height:1;}}
       .sp-note {{color: var(--sp-muted); font-size: calc(.95rem * var(--sp-scale));}}
