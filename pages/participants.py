@@ -1,8 +1,10 @@
 """Participants: the in-room/remote split, each person's evidence, and an override that wins."""
 import streamlit as st
 
-from summitpulse.analysis import identity, participation, stakeholders
 from summitpulse import charts
+from summitpulse.analysis import identity, participation, stakeholders
+from summitpulse.analysis.stakeholders import GROUP_NAMES
+from summitpulse.palette import LABELS, NETWORK_NAMES
 from summitpulse.ui import controls, data
 from summitpulse.visibility import ANONYMOUS
 
@@ -28,27 +30,35 @@ mode = controls.mode()
 st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch", theme=None)
 st.subheader("Who is talking")
 groups = data.stakeholder_groups()
-by_group = stakeholders.split(groups, people).assign(group=lambda f: f.group.map(stakeholders.GROUP_NAMES))
+by_group = stakeholders.split(groups, people).assign(group=lambda f: f.group.map(GROUP_NAMES))
 st.caption("Stakeholder groups come from profile descriptions and names (keyword rules in config, several "
            "languages); 'Other' means the profile said too little.")
 st.plotly_chart(charts.split_bars(by_group, mode, "group", 340, x="participants"),
                 width="stretch", theme=None)
 people = people.merge(groups, on="person", how="left")
-label = st.segmented_control("Show", ["all", "in_room", "remote", "unknown"], default="all")
+label = st.segmented_control("Show", ["all", *LABELS], default="all", format_func=lambda k: LABELS.get(k, "All"))
 query = st.text_input("Find a handle or name")
 view = people if label in (None, "all") else people[people.label == label]
 if query:
     view = view[view.handle.str.contains(query, case=False, regex=False) | view.name.str.contains(query, case=False, regex=False)]
 view = view.assign(evidence=view.reasons.map(" · ".join), accounts=view.accounts.map(" · ".join))
 view = view.sort_values("posts", ascending=False)
-st.dataframe(view[["handle", "name", "network", "posts", "label", "confidence", "score", "group", "evidence", "accounts"]],
+st.dataframe(view.assign(label=view.label.map(LABELS), network=view.network.map(NETWORK_NAMES),
+                         group=view.group.map(GROUP_NAMES).fillna(view.group)),
              hide_index=True, width="stretch",
-             column_config={"confidence": st.column_config.ProgressColumn(min_value=0, max_value=1, format="%.2f")})
+             column_order=["handle", "name", "network", "posts", "label", "confidence", "score", "group", "evidence",
+                           "accounts"],
+             column_config={"handle": "Handle", "name": "Name", "network": "Network", "posts": "Posts",
+                            "label": "Label", "score": st.column_config.NumberColumn("Score", help="Evidence weights summed; "
+                                                                                       "beyond ± the threshold, a label"),
+                            "confidence": st.column_config.ProgressColumn("Confidence", min_value=0, max_value=1,
+                                                                          format="%.2f"),
+                            "group": "Stakeholder group", "evidence": "Evidence", "accounts": "Accounts"})
 with st.form("override"):
     st.subheader("Override a label")
     person = st.selectbox("Participant", view.person[view.person != ANONYMOUS].tolist(),
                           format_func=dict(zip(people.person, people.handle)).get)
-    new = st.radio("Label", ["in_room", "remote", "unknown"], horizontal=True)
+    new = st.radio("Label", list(LABELS), format_func=LABELS.get, horizontal=True)
     reason = st.text_input("Reason (recorded)")
     if st.form_submit_button("Save override") and person:
         with data.engine().begin() as conn:
