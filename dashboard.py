@@ -3,7 +3,8 @@
 The public pages (the live screen, following a theme) need no sign-in; the
 organiser pages ask for the organiser password and stay out of the menu until
 it is given, so a shared link shows the public pages only. `?kiosk=1` shows only the
-live screen without navigation or controls, `?theme=dark` the dark theme.
+live screen without navigation or controls, `?theme=dark` the dark theme,
+`?rotate=15` one panel at a time (small screens).
 """
 import streamlit as st
 

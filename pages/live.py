@@ -1,6 +1,10 @@
-"""The live screen for the hall: counters, in-room vs remote, theme pulse, the wall, who leads now."""
+"""The live screen for the hall: counters, in-room vs remote, theme pulse, the wall, who leads now.
+
+``?rotate=15`` shows one panel at a time under the counters, the next every 15 seconds (small screens)."""
+import time
 from datetime import datetime
 from html import escape
+
 import streamlit as st
 
 from summitpulse.analysis.programme import now_on
@@ -10,7 +14,7 @@ from summitpulse.ui import cards, controls, data
 controls.through_navigation()
 
 config = data.config()
-kiosk, mode = controls.kiosk(), controls.mode()
+kiosk, mode, rotate = controls.kiosk(), controls.mode(), controls.rotation()
 chosen = controls.Selection() if kiosk else controls.selection()
 
 
@@ -23,6 +27,44 @@ def _coverage_note() -> str:
     parts = [f"{net.capitalize()} ≈ {est['coverage']:.0%}" for net, est in data.completeness().items() if est["coverage"]]
     return ("Estimated share of the conversation collected: " + ", ".join(parts) + " (capture–recapture estimate)."
             if parts else "")
+
+
+def _participation(now: int, alone: bool) -> None:
+    st.markdown(cards.panel_title("In the room vs remote — posts every 15 minutes"), unsafe_allow_html=True)
+    frame = data.participation_over_time(900, int(config.event.start.timestamp()) - 3 * 3600)
+    frame = frame[frame.time.astype("int64") // 10**9 + 900 <= now]  # complete buckets only
+    if frame.empty:
+        st.markdown('<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>', unsafe_allow_html=True)
+    else:
+        st.plotly_chart(data.figure("participation_area", frame, mode, 560 if alone else 400, big=kiosk), width="stretch",
+                        theme=None, config={"displayModeBar": False}, key="part")
+
+
+def _wall(filters, now: int, alone: bool) -> None:
+    st.markdown(cards.panel_title("Latest posts"), unsafe_allow_html=True)
+    posts = data.wall(filters, now, 4 if alone else 3)
+    st.markdown("".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>',
+                unsafe_allow_html=True)
+
+
+def _pulse(last_hour, alone: bool) -> None:
+    st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
+    pulse = data.theme_totals(last_hour)
+    if pulse.posts.sum():
+        st.plotly_chart(data.figure("theme_bars", pulse, mode, 420 if alone else 215, big=kiosk), width="stretch",
+                        theme=None, config={"displayModeBar": False}, key="pulse")
+    else:
+        st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)
+
+
+def _leaders(last_hour, alone: bool) -> None:
+    st.markdown(cards.panel_title("Leading the conversation — last hour"), unsafe_allow_html=True)
+    top = data.leaders(last_hour, 5 if alone else 3)
+    st.markdown("".join(cards.rank_row(r["rank"], r["name"], r["handle"], r["avatar_url"] or "",
+                                       f"{r['engagement']:,}", f"{r['posts']} post{'s' if r['posts'] != 1 else ''}",
+                                       "reaction" if r["engagement"] == 1 else "reactions")
+                             for r in top.to_dict("records"))
+                or '<p class="sp-note">Nobody yet.</p>', unsafe_allow_html=True)
 
 
 @st.fragment(run_every=config.dashboard.refresh_seconds)
@@ -46,40 +88,16 @@ def screen() -> None:
         cards.tile("Remote", f"{split['remote']:,}", f"{split['unknown']:,} not known yet"),
         cards.tile("Potential reach", short_number(head["potential_impressions"]), "estimate: posts × followers"),
     ]), unsafe_allow_html=True)
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.markdown(cards.panel_title("In the room vs remote — posts every 15 minutes"), unsafe_allow_html=True)
-        frame = data.participation_over_time(900, int(config.event.start.timestamp()) - 3 * 3600)
-        frame = frame[frame.time.astype("int64") // 10**9 + 900 <= now]  # complete buckets only
-        if frame.empty:
-            st.markdown('<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>',
-                        unsafe_allow_html=True)
-        else:
-            st.plotly_chart(data.figure("participation_area", frame, mode, 400, big=kiosk), width="stretch",
-                            theme=None, config={"displayModeBar": False}, key="part")
-    with right:
-        st.markdown(cards.panel_title("Latest posts"), unsafe_allow_html=True)
-        posts = data.wall(filters, now, 3)
-        st.markdown("".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>',
-                    unsafe_allow_html=True)
-    pulse_col, lead_col = st.columns([3, 2], gap="large")
     last_hour = controls.Selection(3600, chosen.networks, chosen.themes).at(now)
-    with pulse_col:
-        st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
-        pulse = data.theme_totals(last_hour)
-        if pulse.posts.sum():
-            st.plotly_chart(data.figure("theme_bars", pulse, mode, 215, big=kiosk), width="stretch",
-                            theme=None, config={"displayModeBar": False}, key="pulse")
-        else:
-            st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)
-    with lead_col:
-        st.markdown(cards.panel_title("Leading the conversation — last hour"), unsafe_allow_html=True)
-        top = data.leaders(last_hour, 3)
-        st.markdown("".join(cards.rank_row(r["rank"], r["name"], r["handle"], r["avatar_url"] or "",
-                                           f"{r['engagement']:,}", f"{r['posts']} post{'s' if r['posts'] != 1 else ''}",
-                                           "reaction" if r["engagement"] == 1 else "reactions")
-                                 for r in top.to_dict("records"))
-                    or '<p class="sp-note">Nobody yet.</p>', unsafe_allow_html=True)
+    panels = [lambda big: _participation(now, big), lambda big: _wall(filters, now, big),
+              lambda big: _pulse(last_hour, big), lambda big: _leaders(last_hour, big)]
+    if rotate:  # one panel at a time, full width, the next every `rotate` seconds of real time
+        panels[int(time.time() // rotate) % len(panels)](True)
+    else:
+        for row in (panels[:2], panels[2:]):
+            for column, panel in zip(st.columns([3, 2], gap="large"), row):
+                with column:
+                    panel(False)
     note = _coverage_note()
     if note:
         st.markdown(f'<p class="sp-note">{escape(note)}</p>', unsafe_allow_html=True)

@@ -42,6 +42,20 @@ def test_screenshots(server, name, path, width, height):
         driver.quit()
 
 
+def test_a_phone_shows_one_panel_at_a_time(server):
+    driver = chrome(390, 844)
+    try:
+        driver.get(server + "/?kiosk=1&rotate=20")
+        wait_for(driver, ".sp-panel-title")
+        titles = driver.find_elements("css selector", ".sp-panel-title")
+        assert len(titles) == 1
+        if "posts" in titles[0].text or "remote" in titles[0].text or "pulse" in titles[0].text.lower():
+            wait_for(driver, ".sp-card, .js-plotly-plot")
+        driver.save_screenshot(str(SCREENSHOTS / "live-phone-rotating.png"))
+    finally:
+        driver.quit()
+
+
 def test_no_script_in_post_text_runs_and_the_layout_holds(tmp_path):
     require_browser()
     url = f"sqlite:///{tmp_path / 'hostile.db'}"

@@ -55,6 +55,16 @@ def test_the_live_screen_shows_counters_wall_and_programme(app_env):
         assert part in html
 
 
+PANELS = ("In the room vs remote", "Latest posts", "Theme pulse", "Leading the conversation")
+
+
+def test_a_small_screen_rotates_one_panel_at_a_time(app_env):
+    shown = [title for title in PANELS if title in _html(_app("live", kiosk="1", rotate="15"))]
+    assert len(shown) == 1
+    everything = _html(_app("live", kiosk="1", rotate="3"))  # too fast to read: the whole screen
+    assert all(title in everything for title in PANELS)
+
+
 @pytest.mark.parametrize("page", ORGANISER)
 def test_organiser_pages_refuse_without_the_password(app_env, page):
     at = _app(page)
@@ -143,7 +153,7 @@ def test_unknown_or_hostile_query_parameters_fall_back_safely(app_env, value):
     at = _app("theme", theme_name=value)
     assert not at.exception
     assert at.selectbox[0].value == "Ethics & professionalism"
-    at = _app("live", kiosk=value, theme=value)
+    at = _app("live", kiosk=value, theme=value, rotate=value)
     assert not at.exception
 
 

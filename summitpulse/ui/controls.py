@@ -28,6 +28,12 @@ def kiosk() -> bool:
     return st.query_params.get("kiosk") in ("1", "true", "yes")
 
 
+def rotation() -> int:
+    """Seconds per panel when ``?rotate=N`` asks the live screen to show one panel at a time (5–600), else 0."""
+    value = st.query_params.get("rotate", "")
+    return int(value) if value.isdigit() and 5 <= int(value) <= 600 else 0
+
+
 @dataclass(frozen=True)
 class Selection:
     """What the sidebar asks for; ``at(now)`` turns it into Filters for the moment of a refresh."""
