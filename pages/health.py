@@ -18,7 +18,6 @@ if not bad.empty:
     st.error("Needs attention: " + ", ".join(f"{c} ({s})" for c, s in zip(bad.collector, bad.state)))
 else:
     st.success("All collectors are running.")
-tz = data.config().event.tz
 COLUMNS = {
     "collector": st.column_config.TextColumn("Collector"), "state": st.column_config.TextColumn("State"),
     "last_run": st.column_config.DatetimeColumn("Last run", format="HH:mm:ss", help="In the event's time zone"),
@@ -35,7 +34,7 @@ COLUMNS = {
     "faults": st.column_config.TextColumn("Faults"), "cursor": st.column_config.TextColumn("Cursor"),
 }
 attention = "color: #b91c1c; font-weight: 700"
-shown = frame.assign(last_run=frame.last_run.dt.tz_convert(tz), reached_back=frame.reached_back.dt.tz_convert(tz))
+shown = frame.assign(last_run=data.in_event_zone(frame.last_run), reached_back=data.in_event_zone(frame.reached_back))
 st.dataframe(shown.style.map(lambda s: attention if s in ("stalled", "failing", "never ran") else "", subset=["state"]),
              hide_index=True, width="stretch", column_order=list(COLUMNS), column_config=COLUMNS)
 st.subheader("Completeness (estimate)")
@@ -51,6 +50,6 @@ faults = data.collector_events()
 if faults.empty:
     st.write("No faults recorded: no 429, server error, timeout or unreadable page so far.")
 else:
-    st.dataframe(faults.assign(time=faults.time.dt.tz_convert(tz)), hide_index=True, width="stretch",
+    st.dataframe(faults.assign(time=data.in_event_zone(faults.time)), hide_index=True, width="stretch",
                  column_config={"time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
                                 "collector": "Collector", "kind": "Kind", "message": "Message"})

@@ -8,7 +8,7 @@ from html import escape
 import streamlit as st
 
 from summitpulse.analysis.programme import now_on
-from summitpulse.palette import short_number
+from summitpulse.palette import NETWORK_NAMES, short_number
 from summitpulse.ui import cards, controls, data
 
 controls.through_navigation()
@@ -24,7 +24,8 @@ def _delta(now: int, last: int) -> tuple[str, int]:
 
 
 def _coverage_note() -> str:
-    parts = [f"{net.capitalize()} ≈ {est['coverage']:.0%}" for net, est in data.completeness().items() if est["coverage"]]
+    parts = [f"{NETWORK_NAMES.get(net, net)} ≈ {est['coverage']:.0%}" for net, est in data.completeness().items()
+             if est["coverage"]]
     return ("Estimated share of the conversation collected: " + ", ".join(parts) + " (capture–recapture estimate)."
             if parts else "")
 

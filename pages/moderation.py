@@ -51,8 +51,7 @@ with data.engine().connect() as conn:
     log = moderation.actions(conn)
 if log:
     frame = pd.DataFrame(log)
-    frame["time"] = pd.to_datetime(frame.ts, unit="s", utc=True).dt.tz_convert(data.config().event.tz)
-    st.dataframe(frame, hide_index=True, width="stretch", column_order=["time", "action", "target", "reason", "actor"],
+    st.dataframe(frame.assign(time=data.in_event_zone(frame.ts)), hide_index=True, width="stretch", column_order=["time", "action", "target", "reason", "actor"],
                  column_config={"time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
                                 "action": "Action", "target": "Post or account", "reason": "Reason", "actor": "By"})
 else:

@@ -19,7 +19,7 @@ if people.empty:
     st.stop()
 split = participation.split(people)
 cols = st.columns(3)
-for col, label, title in zip(cols, ("in_room", "remote", "unknown"), ("In the room", "Remote", "Not known")):
+for col, (label, title) in zip(cols, LABELS.items()):
     col.metric(title, f"{split['participants'][label]:,} people", f"{split['posts'][label]:,} posts", delta_color="off",
                delta_arrow="off")
 st.caption("Labels come from weighted evidence (rosters, venue geotags, check-in and livestream phrases, greetings "

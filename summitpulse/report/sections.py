@@ -69,7 +69,8 @@ def gather(conn: Connection, config: Config, progress=None, shared: dict | None 
     _step(progress)
     out |= {"coverage": estimate(conn), "health": health(conn, config.networks.x.poll_seconds).to_dict("records"),
             "weights": config.participation,
-            "linked": int((people.accounts.map(len) > 1).sum()) if not people.empty else 0, "languages": metrics.languages(conn, config, everything).to_dict("records"),
+            "linked": int((people.accounts.map(len) > 1).sum()) if not people.empty else 0,
+            "languages": metrics.languages(conn, config, everything).to_dict("records"),
             "tags": metrics.top_tags(conn, config, everything).to_dict("records"),
             "links": metrics.top_links(conn, config, everything).to_dict("records")}
     _step(progress)

@@ -53,6 +53,13 @@ def figure(name: str, frame: pd.DataFrame, *args, **kwargs):
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def in_event_zone(times: pd.Series) -> pd.Series:
+    """UTC datetimes, or epoch seconds, as the event's local times (what every page shows)."""
+    if not pd.api.types.is_datetime64_any_dtype(times):
+        times = pd.to_datetime(times, unit="s", utc=True)
+    return times.dt.tz_convert(config().event.tz)
+
+
 def clock() -> int:
     with engine().connect() as conn:
         return now_ts(conn)
