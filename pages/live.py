@@ -9,12 +9,12 @@ import streamlit as st
 
 from summitpulse.analysis.programme import now_on
 from summitpulse.palette import NETWORK_NAMES, short_number
-from summitpulse.ui import cards, controls, data
+from summitpulse.ui import cards, controls, data, screen_charts
 
 controls.through_navigation()
 
 config = data.config()
-kiosk, mode, rotate = controls.kiosk(), controls.mode(), controls.rotation()
+kiosk, rotate = controls.kiosk(), controls.rotation()
 chosen = controls.Selection() if kiosk else controls.selection()
 
 
@@ -37,8 +37,7 @@ def _participation(now: int, alone: bool) -> None:
     if frame.empty:
         st.markdown('<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>', unsafe_allow_html=True)
     else:
-        st.plotly_chart(data.figure("participation_area", frame, mode, 560 if alone else 400, big=kiosk), width="stretch",
-                        theme=None, config={"displayModeBar": False}, key="part")
+        st.markdown(screen_charts.split_area(frame, 480 if alone else 330), unsafe_allow_html=True)
 
 
 def _wall(filters, now: int, alone: bool) -> None:
@@ -48,12 +47,11 @@ def _wall(filters, now: int, alone: bool) -> None:
                 unsafe_allow_html=True)
 
 
-def _pulse(last_hour, alone: bool) -> None:
+def _pulse(last_hour) -> None:
     st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
     pulse = data.theme_totals(last_hour)
     if pulse.posts.sum():
-        st.plotly_chart(data.figure("theme_bars", pulse, mode, 420 if alone else 215, big=kiosk), width="stretch",
-                        theme=None, config={"displayModeBar": False}, key="pulse")
+        st.markdown(screen_charts.theme_bars(pulse), unsafe_allow_html=True)
     else:
         st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)
 
@@ -91,7 +89,7 @@ def screen() -> None:
     ]), unsafe_allow_html=True)
     last_hour = controls.Selection(3600, chosen.networks, chosen.themes).at(now)
     panels = [lambda big: _participation(now, big), lambda big: _wall(filters, now, big),
-              lambda big: _pulse(last_hour, big), lambda big: _leaders(last_hour, big)]
+              lambda big: _pulse(last_hour), lambda big: _leaders(last_hour, big)]
     if rotate:  # one panel at a time, full width, the next every `rotate` seconds of real time
         panels[int(time.time() // rotate) % len(panels)](True)
     else:

@@ -1,4 +1,4 @@
-"""Plotly figures sized and coloured for a projector."""
+"""Plotly figures for the interactive pages and the report (the live screen draws its own: ui/screen_charts)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 from .palette import LABELS, NETWORK_NAMES, PALETTE, THEME_COLOURS, plotly_template
 
 
-def _finish(fig: go.Figure, mode: str, height: int, big: bool) -> go.Figure:
-    size = 18 if big else 14
+def _finish(fig: go.Figure, mode: str, height: int) -> go.Figure:
+    size = 14
     fig.update_layout(template=plotly_template(mode), height=height, margin=dict(l=10, r=10, t=10, b=10),
                       font=dict(size=size), legend=dict(orientation="h", y=1.02, x=0, title=None, font=dict(size=size)),
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified")
@@ -29,29 +29,18 @@ def _wide_enough(fig: go.Figure, times: pd.Series, seconds: int = 3600) -> go.Fi
     return fig
 
 
-def participation_area(frame: pd.DataFrame, mode: str, height: int = 320, big: bool = False) -> go.Figure:
+def participation_area(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
     frame = frame.assign(who=frame.label.map(LABELS))
     fig = px.area(frame, x="time", y="posts", color="who", category_orders={"who": list(LABELS.values())},
                   color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS})
-    return _wide_enough(_finish(fig, mode, height, big), frame.time)
+    return _wide_enough(_finish(fig, mode, height), frame.time)
 
 
-def network_timeline(frame: pd.DataFrame, mode: str, height: int = 300, big: bool = False) -> go.Figure:
+def network_timeline(frame: pd.DataFrame, mode: str, height: int = 300) -> go.Figure:
     frame = frame.assign(net=frame.network.map(NETWORK_NAMES))
     fig = px.bar(frame, x="time", y="posts", color="net",
                  color_discrete_map={NETWORK_NAMES[k]: PALETTE[k] for k in NETWORK_NAMES})
-    return _wide_enough(_finish(fig, mode, height, big), frame.time)
-
-
-def theme_bars(frame: pd.DataFrame, mode: str, height: int = 260, big: bool = False) -> go.Figure:
-    frame = frame.sort_values("posts")
-    fig = px.bar(frame, x="posts", y="theme", orientation="h", color="theme", text="posts",
-                 color_discrete_sequence=THEME_COLOURS)
-    fig.update_layout(showlegend=False)
-    fig.update_traces(textposition="outside", cliponaxis=False)
-    _finish(fig, mode, height, big)
-    fig.update_xaxes(visible=False)  # each bar carries its count; a scale of "0.5 posts" only distracts
-    return fig
+    return _wide_enough(_finish(fig, mode, height), frame.time)
 
 
 def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
@@ -60,7 +49,7 @@ def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=frame.posts, y=frame.label, orientation="h", text=frame.posts, textposition="outside",
                            cliponaxis=False, marker_color=[PALETTE["unknown"] if k == "break" else PALETTE["in_room"]
                                                            for k in frame.kind]))
-    _finish(fig, mode, 60 + 34 * len(frame), False)
+    _finish(fig, mode, 60 + 34 * len(frame))
     fig.update_xaxes(visible=False)
     fig.update_layout(hovermode="closest")
     return fig
@@ -68,14 +57,14 @@ def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
 
 def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
     fig = px.line(frame, x="time", y="posts", color="theme", color_discrete_sequence=THEME_COLOURS, markers=False)
-    return _wide_enough(_finish(fig, mode, height, False), frame.time)
+    return _wide_enough(_finish(fig, mode, height), frame.time)
 
 
 def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320, x: str = "posts") -> go.Figure:
     frame = frame.assign(who=frame.label.map(LABELS))
     fig = px.bar(frame, x=x, y=y, color="who", orientation="h", barmode="stack",
                  color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS})
-    _finish(fig, mode, height, False)
+    _finish(fig, mode, height)
     fig.update_layout(legend=dict(orientation="h", y=-0.35, x=0), margin=dict(b=60))
     return fig
 
@@ -101,4 +90,4 @@ def network_graph(nodes: pd.DataFrame, lines: pd.DataFrame, mode: str, height: i
     fig.update_layout(showlegend=True, legend=dict(orientation="h", y=1.05))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _finish(fig, mode, height, False)
+    return _finish(fig, mode, height)

@@ -31,7 +31,7 @@ def test_screenshots(server, name, path, width, height):
     try:
         driver.get(server + path)
         wait_for(driver, ".sp-card")
-        wait_for(driver, ".js-plotly-plot")
+        wait_for(driver, ".sp-plot svg polygon" if path.startswith("/?kiosk") else ".js-plotly-plot")
         SCREENSHOTS.mkdir(exist_ok=True)
         driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
         assert "Traceback" not in driver.page_source
@@ -50,7 +50,7 @@ def test_a_phone_shows_one_panel_at_a_time(server):
         titles = driver.find_elements("css selector", ".sp-panel-title")
         assert len(titles) == 1
         if "posts" in titles[0].text or "remote" in titles[0].text or "pulse" in titles[0].text.lower():
-            wait_for(driver, ".sp-card, .js-plotly-plot")
+            wait_for(driver, ".sp-card, .sp-plot svg polygon, .sp-bars")
         driver.save_screenshot(str(SCREENSHOTS / "live-phone-rotating.png"))
     finally:
         driver.quit()
@@ -75,7 +75,7 @@ def test_no_script_in_post_text_runs_and_the_layout_holds(tmp_path):
         try:
             driver.get(base + "/?kiosk=1")
             wait_for(driver, ".sp-card")
-            wait_for(driver, ".js-plotly-plot .main-svg")  # the chart of one quarter hour, drawn
+            wait_for(driver, ".sp-plot svg polygon")  # the chart of one quarter hour, drawn
             driver.save_screenshot(str(SCREENSHOTS / "hostile-posts.png"))
             assert driver.title != "pwned"
             cards = driver.find_elements("css selector", ".sp-card")

@@ -51,7 +51,7 @@ def test_every_page_renders_without_exceptions(app_env, page):
 def test_the_live_screen_shows_counters_wall_and_programme(app_env):
     html = _html(_app("live", kiosk="1"))
     for part in ("Posts", "Last 15 minutes", "In the room", "Remote", "Potential reach", "Latest posts",
-                 "Theme pulse", "Leading the conversation", "sp-card"):
+                 "Theme pulse", "Leading the conversation", "sp-card", "sp-plot", "sp-bars"):
         assert part in html
 
 

@@ -59,6 +59,24 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-note {{color: var(--sp-muted); font-size: calc(.95rem * var(--sp-scale));}}
       .sp-now {{background: var(--sp-panel); border:1px solid var(--sp-line); border-radius: 14px; padding:.7rem 1rem;
                 font-size: calc(1.15rem * var(--sp-scale));}}
+      .sp-chart {{font-size: calc(1.05rem * var(--sp-scale)); color: var(--sp-muted);}}
+      .sp-legend {{display:flex; flex-wrap:wrap; gap:.3rem 1.3rem; margin-bottom:.5rem; color: var(--sp-ink);}}
+      .sp-legend i {{display:inline-block; width:.9em; height:.9em; border-radius:3px; margin-right:.4em; vertical-align:-.1em;}}
+      .sp-legend b {{font-variant-numeric: tabular-nums;}}
+      .sp-plot {{position:relative; margin:.4rem 0 0 3.4em; border-bottom:2px solid var(--sp-muted); max-height:60vw;
+                 min-height:10rem;}}
+      .sp-plot svg {{position:absolute; inset:0; width:100%; height:100%; overflow:visible;}}
+      .sp-plot .y {{position:absolute; left:-3.4em; width:2.9em; text-align:right; transform:translateY(50%);
+                   font-variant-numeric: tabular-nums;}}
+      .sp-xaxis {{position:relative; margin-left:3.4em; height:1.7em;}}
+      .sp-xaxis span {{position:absolute; top:.25em; transform:translateX(-50%); white-space:nowrap;
+                      font-variant-numeric: tabular-nums;}}
+      .sp-bars {{display:grid; grid-template-columns: minmax(0, max-content) minmax(4rem, 1fr) auto; gap:.55rem .8rem;
+                align-items:center; font-size: calc(1.1rem * var(--sp-scale));}}
+      .sp-bars .name {{overflow:hidden; text-overflow:ellipsis; white-space:nowrap; max-width:16em;}}
+      .sp-bars .track {{height:1.35em; border-radius:6px; background: var(--sp-line); overflow:hidden;}}
+      .sp-bars .fill {{height:100%; border-radius:6px;}}
+      .sp-bars .n {{font-weight:800; font-variant-numeric: tabular-nums; text-align:right; min-width:2.5em;}}
       {chrome}
       @media (max-width: 640px) {{  /* a phone: the same screen, scaled to fit a hand */
         :root {{--sp-scale: .8;}}
