@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import psycopg  # noqa: F401 (postgresql.psy
 from sqlalchemy.dialects.sqlite import pysqlite  # noqa: F401 (sqlite.pysqlite)
 
 from . import schema
-from .folding import folded_columns
+from .folding import fold, stems
 from .migrations import migrate
 from .models import Author, Batch, Post
 
@@ -86,79 +86,100 @@ def _statement(dialect_name: str, name: str):
 
 @lru_cache(maxsize=None)
 def _driver_sql(dialect_name: str, name: str, columns: tuple[str, ...]) -> str:
-    """A batch statement as the driver's own SQL with named parameters, compiled once per shape."""
-    dialect = sqlite.pysqlite.dialect(paramstyle="named") if dialect_name == "sqlite" else postgresql.psycopg.dialect()
-    return str(_statement(dialect_name, name).compile(dialect=dialect, column_keys=list(columns)))
+    """A batch statement as the driver's own positional SQL for rows of ``columns``, compiled once per shape."""
+    dialect = (sqlite.pysqlite.dialect(paramstyle="qmark") if dialect_name == "sqlite"
+               else postgresql.psycopg.dialect(paramstyle="format"))
+    compiled = _statement(dialect_name, name).compile(dialect=dialect, column_keys=list(columns))
+    if tuple(compiled.positiontup) != columns:
+        raise AssertionError(f"{name}: columns {columns} must be listed in the table's order")
+    return str(compiled)
 
 
-def _executemany(conn: Connection, name: str, rows: list[dict]) -> None:
-    """executemany straight to the driver: SQLAlchemy's per-row parameter work was half the ingest time."""
+def _executemany(conn: Connection, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """executemany of plain tuples straight to the driver: SQLAlchemy's per-row parameter work, then the dicts,
+    were the ingest's largest costs."""
     if rows:
-        conn.exec_driver_sql(_driver_sql(conn.dialect.name, name, tuple(rows[0])), rows)
+        conn.exec_driver_sql(_driver_sql(conn.dialect.name, name, columns), rows)
 
 
 def _json(values: list) -> str:
     return orjson.dumps(values).decode() if values else "[]"
 
 
-def _ts(dt: datetime) -> int:
-    return int(dt.replace(tzinfo=dt.tzinfo or timezone.utc).timestamp())
+POST_COLUMNS = tuple(c.name for c in schema.posts.c if c.name != "deleted_ts")
+AUTHOR_COLUMNS = tuple(c.name for c in schema.authors.c)
+SIGHTING_COLUMNS = tuple(c.name for c in schema.sightings.c)
+# link table → (its value column, the Post field it lists, the longest value kept)
+CHILDREN = {"post_tags": ("tag", "hashtags", 255), "post_mentions": ("mentioned", "mentions", 255),
+            "post_links": ("link", "links", 1024)}
 
 
-def _post_row(post: Post, now: int) -> dict:
-    created = post.created_at if post.created_at.tzinfo else post.created_at.replace(tzinfo=timezone.utc)
-    return {
-        "network": post.network, "native_id": post.native_id, "uri": post.uri, "url": post.url,
-        "author_id": post.author_id, "created_at": created.astimezone(timezone.utc),
-        "created_ts": _ts(created), "text": post.text, **folded_columns(post.text), "lang": post.lang, "kind": post.kind,
-        "hashtags": _json(post.hashtags), "mentions": _json(post.mentions),
-        "links": _json(post.links), "media_count": post.media_count,
-        "media_urls": _json(post.media_urls), "reply_to": post.reply_to,
-        "reply_to_author": post.reply_to_author, "repost_of": post.repost_of,
-        "quote_of": post.quote_of, "like_count": post.like_count,
-        "repost_count": post.repost_count, "reply_count": post.reply_count,
-        "quote_count": post.quote_count, "latitude": post.latitude, "longitude": post.longitude,
-        "place": post.place, "matched_tags": _json(post.matched_tags), "source": post.source,
-        "collected_ts": now, "updated_ts": now,
-    }
+@lru_cache(maxsize=None)
+def _stamp(dialect_name: str):
+    """created_at as the driver takes it: SQLAlchemy's own DateTime text on SQLite, the datetime on PostgreSQL."""
+    dialect = (sqlite if dialect_name == "sqlite" else postgresql).dialect()
+    return schema.posts.c.created_at.type.dialect_impl(dialect).bind_processor(dialect) or (lambda dt: dt)
+
+
+def _post_values(post: Post, now: int, stamp) -> tuple:
+    """A post as its row, in POST_COLUMNS order."""
+    created = (post.created_at if post.created_at.tzinfo else post.created_at.replace(tzinfo=timezone.utc)
+               ).astimezone(timezone.utc)
+    folded = fold(post.text)
+    return (post.network, post.native_id, post.uri, post.url, post.author_id, stamp(created), int(created.timestamp()),
+            post.text, folded, stems(folded), post.lang, post.kind, _json(post.hashtags), _json(post.mentions),
+            _json(post.links), post.media_count, _json(post.media_urls), post.reply_to, post.reply_to_author,
+            post.repost_of, post.quote_of, post.like_count, post.repost_count, post.reply_count, post.quote_count,
+            post.latitude, post.longitude, post.place, _json(post.matched_tags), post.source, now, now)
+
+
+def _author_values(authors: Iterable[Author], now: int) -> list[tuple]:
+    """Authors as rows in AUTHOR_COLUMNS order, one per account (the last seen wins)."""
+    return list({a.key: (a.network, a.author_id, a.handle, a.display_name, a.followers, a.location, a.description,
+                         a.avatar_url, a.url, now) for a in authors}.values())
 
 
 _REFRESHED = ("text", "text_folded", "text_stems", "like_count", "repost_count", "reply_count", "quote_count",
               "updated_ts", "media_count", "media_urls", "matched_tags")
 
 
-def _upsert_posts(conn: Connection, rows: list[dict]) -> None:
-    if conn.dialect.name == "sqlite":  # stored as SQLAlchemy's own DateTime would store it
-        to_text = schema.posts.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-        rows = [{**r, "created_at": to_text(r["created_at"])} for r in rows]
-    _executemany(conn, "posts", rows)
+@dataclass
+class Rows:
+    """A batch as the store's rows, ready to write: plain tuples, cheap to build in one process and write in another."""
+    keys: list[tuple[str, str]]  # (network, native_id) of each post, once
+    posts: list[tuple]
+    authors: list[tuple]
+    partial_authors: list[tuple]  # only an id known: inserted if new, never overwriting a profile
+    children: dict[str, list[tuple]]
+    sightings: list[tuple]
+    deleted: list[str]
+    fetched: int
+    rejected: list[str]  # why payloads or posts were turned away
 
 
-def _upsert_authors(conn: Connection, authors: Iterable[Author], now: int) -> None:
-    authors = list(authors)
-    partial = [a for a in authors if a.partial]
-    _insert_ignore(conn, schema.authors, list(_author_rows(partial, now).values()))
-    rows = _author_rows([a for a in authors if not a.partial], now)
-    _executemany(conn, "authors", list(rows.values()))
+def prepare(batch: Batch, dialect_name: str, now: int | None = None) -> Rows:
+    """The rows ``batch`` writes (see ``write_rows``); pure, no database."""
+    now = now_ts() if now is None else now
+    posts = list({(p.network, p.native_id): p for p in batch.posts}.values())
+    stamp = _stamp(dialect_name)
+    return Rows(
+        keys=[(p.network, p.native_id) for p in posts],
+        posts=[_post_values(p, now, stamp) for p in posts],
+        authors=_author_values((a for a in batch.authors if not a.partial), now),
+        partial_authors=_author_values((a for a in batch.authors if a.partial), now),
+        children={table: [(p.network, p.native_id, v[:length]) for p in posts
+                          for v in dict.fromkeys(getattr(p, field)) if v]
+                  for table, (_, field, length) in CHILDREN.items()},
+        sightings=[(p.network, p.native_id, p.source, now, p.local_id or None) for p in posts if p.source],
+        deleted=list(batch.deleted), fetched=len(batch.posts), rejected=list(batch.rejected))
 
 
-def _author_rows(authors: Iterable[Author], now: int) -> dict[str, dict]:
-    return {a.key: {"network": a.network, "author_id": a.author_id, "handle": a.handle,
-                    "display_name": a.display_name, "followers": a.followers, "location": a.location,
-                    "description": a.description, "avatar_url": a.avatar_url, "url": a.url,
-                    "updated_ts": now} for a in authors}
-
-
-def _insert_ignore(conn: Connection, table, rows: list[dict]) -> None:
-    _executemany(conn, f"ignore:{table.name}", rows)
-
-
-def _existing(conn: Connection, posts: Sequence[Post]) -> set[tuple[str, str]]:
-    """Which of ``posts`` are stored already, as (network, native_id)."""
+def _existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``keys`` (network, native_id) are stored already."""
     found: set[tuple[str, str]] = set()
     by_network: dict[str, list[str]] = {}
-    for p in posts:
-        by_network.setdefault(p.network, []).append(p.native_id)
+    for network, native_id in keys:
+        by_network.setdefault(network, []).append(native_id)
     for network, ids in by_network.items():
         for i in range(0, len(ids), CHUNK):
             chunk = ids[i:i + CHUNK]
@@ -183,30 +204,25 @@ class IngestResult:
     rejected: int = 0
 
 
+def write_rows(conn: Connection, rows: Rows) -> IngestResult:
+    """Upsert prepared rows inside the caller's transaction; idempotent."""
+    existing = _existing(conn, rows.keys)
+    _executemany(conn, "ignore:authors", AUTHOR_COLUMNS, rows.partial_authors)
+    _executemany(conn, "authors", AUTHOR_COLUMNS, rows.authors)
+    for i in range(0, len(rows.posts), CHUNK * 4):
+        _executemany(conn, "posts", POST_COLUMNS, rows.posts[i:i + CHUNK * 4])
+    for table, (column, _, _) in CHILDREN.items():
+        _executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
+    _executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
+    deleted = mark_deleted(conn, rows.deleted)
+    new = sum(1 for key in rows.keys if key not in existing)
+    return IngestResult(fetched=rows.fetched, new=new, updated=len(rows.keys) - new,
+                        deleted=deleted, rejected=len(rows.rejected))
+
+
 def write_batch(conn: Connection, batch: Batch) -> IngestResult:
     """Upsert a batch inside the caller's transaction; idempotent."""
-    now = now_ts()
-    posts = list({(p.network, p.native_id): p for p in batch.posts}.values())
-    existing = _existing(conn, posts)
-    _upsert_authors(conn, batch.authors, now)
-    rows = [_post_row(p, now) for p in posts]
-    for i in range(0, len(rows), CHUNK * 4):
-        _upsert_posts(conn, rows[i:i + CHUNK * 4])
-    _insert_ignore(conn, schema.post_tags, _children(posts, "tag", lambda p: p.hashtags, 255))
-    _insert_ignore(conn, schema.post_mentions, _children(posts, "mentioned", lambda p: p.mentions, 255))
-    _insert_ignore(conn, schema.post_links, _children(posts, "link", lambda p: p.links, 1024))
-    _insert_ignore(conn, schema.sightings, [
-        {"network": p.network, "native_id": p.native_id, "source": p.source, "seen_ts": now,
-         "local_id": p.local_id or None} for p in posts if p.source])
-    deleted = mark_deleted(conn, batch.deleted)
-    new = sum(1 for p in posts if (p.network, p.native_id) not in existing)
-    return IngestResult(fetched=len(batch.posts), new=new, updated=len(posts) - new,
-                        deleted=deleted, rejected=len(batch.rejected))
-
-
-def _children(posts: Sequence[Post], column: str, values, length: int) -> list[dict]:
-    return [{"network": p.network, "native_id": p.native_id, column: v[:length]}
-            for p in posts for v in dict.fromkeys(values(p)) if v]
+    return write_rows(conn, prepare(batch, conn.dialect.name))
 
 
 def mark_deleted(conn: Connection, keys: Sequence[str]) -> int:

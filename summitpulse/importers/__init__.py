@@ -11,17 +11,19 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ..config import Config
+from ..ingest_pipeline import ingest_stream
 from ..models import Batch
 from ..normalise import normalise
-from ..store import ingest
+from ..store import IngestResult
 from .detect import records
 
-CHUNK = 500
+CHUNK = 1000  # posts per transaction
 
 
 @dataclass
@@ -32,35 +34,40 @@ class Summary:
     rejected: int = 0
     problems: list[str] = field(default_factory=list)
 
+    def add(self, result: IngestResult, problems: list[str]) -> None:
+        self.read += result.fetched
+        self.new += result.new
+        self.updated += result.updated
+        self.rejected += len(problems)
+        self.problems += problems
+
     def line(self) -> str:
         return f"read {self.read}, new {self.new}, updated {self.updated}, rejected {self.rejected}"
 
 
-def _flush(engine: Engine, batch: Batch, summary: Summary) -> None:
-    result = ingest(engine, batch)
-    summary.new += result.new
-    summary.updated += result.updated
-
-
-def import_file(config: Config, engine: Engine, path: Path, summary: Summary) -> None:
-    """Normalise and store every record of ``path``; problems are noted with file and line."""
+def batches(config: Config, path: Path) -> Iterator[Batch]:
+    """The records of ``path`` normalised, about CHUNK posts a batch; each problem names its file and line."""
     pending = Batch()
     with tqdm(desc=path.name, unit="rec", disable=not sys.stderr.isatty()) as bar:
         for where, kind, payload, problem in records(path):
             bar.update()
             if problem:
-                summary.rejected += 1
-                summary.problems.append(f"{where}: {problem}")
+                pending.rejected.append(f"{where}: {problem}")
                 continue
             batch = normalise(kind, payload, config.hashtags.all, source=f"import:{path.name}")
-            summary.read += len(batch.posts)
-            summary.rejected += len(batch.rejected)
-            summary.problems += [f"{where}: {reason}" for reason in batch.rejected]
+            batch.rejected = [f"{where}: {reason}" for reason in batch.rejected]
             pending.extend(batch)
             if len(pending.posts) >= CHUNK:
-                _flush(engine, pending, summary)
+                yield pending
                 pending = Batch()
-    _flush(engine, pending, summary)
+    yield pending
+
+
+def import_file(config: Config, engine: Engine, path: Path, summary: Summary) -> None:
+    """Normalise and store every record of ``path``, reading in a second process while this one writes."""
+    with path.open("rb"):  # an unreadable file is said here, plainly, not from inside the worker
+        pass
+    ingest_stream(engine, lambda: batches(config, path), summary.add)
 
 
 def import_files(config: Config, engine: Engine, paths: list[Path]) -> int:
