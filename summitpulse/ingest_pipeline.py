@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import queue
 import traceback
 from typing import Callable, Iterable
 
@@ -18,6 +19,9 @@ from .models import Batch
 from .store import IngestResult, Rows, prepare, write_rows
 
 Done = Callable[[IngestResult, list[str]], None]  # after each committed batch: its result, its rejection reasons
+
+
+QUEUED = 4  # batches prepared ahead of the writer: enough to smooth their differences, bounded in memory
 
 
 class WorkerFailed(RuntimeError):
@@ -34,12 +38,11 @@ def ingest_stream(engine: Engine, batches: Callable[[], Iterable[Batch]], done: 
             _write(engine, prepare(batch, engine.dialect.name), done)
         return
     context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(target=_produce, args=(batches, engine.dialect.name, send), daemon=True)
+    rows = context.Queue(maxsize=QUEUED)
+    worker = context.Process(target=_produce, args=(batches, engine.dialect.name, rows), daemon=True)
     worker.start()
-    send.close()
     try:
-        while (message := _next(receive)) is not None:
+        while (message := _next(rows, worker)) is not None:
             if isinstance(message, str):
                 raise WorkerFailed(message)
             _write(engine, message, done)
@@ -49,11 +52,18 @@ def ingest_stream(engine: Engine, batches: Callable[[], Iterable[Batch]], done: 
         worker.join()
 
 
-def _next(receive) -> Rows | str | None:
-    try:
-        return receive.recv()
-    except EOFError:  # the worker died without a word (killed, out of memory)
-        return "the reading worker exited unexpectedly"
+def _next(rows, worker) -> Rows | str | None:
+    """The next batch's rows; None at the end; the worker's traceback, or a word that it died (killed, out of
+    memory), if it stopped."""
+    while True:
+        try:
+            return rows.get(timeout=1)
+        except queue.Empty:
+            if not worker.is_alive():
+                try:
+                    return rows.get_nowait()
+                except queue.Empty:
+                    return "the reading worker exited unexpectedly"
 
 
 def _write(engine: Engine, rows: Rows, done: Done) -> None:
@@ -62,12 +72,12 @@ def _write(engine: Engine, rows: Rows, done: Done) -> None:
     done(result, rows.rejected)
 
 
-def _produce(batches: Callable[[], Iterable[Batch]], dialect_name: str, send) -> None:
+def _produce(batches: Callable[[], Iterable[Batch]], dialect_name: str, rows) -> None:
     """The worker: every batch as rows, then None; or the traceback of what stopped it."""
     gc.freeze()  # what the fork inherited is never freed here: keep the collector from scanning it
     try:
         for batch in batches():
-            send.send(prepare(batch, dialect_name))
-        send.send(None)
+            rows.put(prepare(batch, dialect_name))
+        rows.put(None)
     except Exception:  # noqa: BLE001 — any failure goes to the writer, which raises it
-        send.send(traceback.format_exc())
+        rows.put(traceback.format_exc())

@@ -127,3 +127,13 @@ def test_a_first_release_database_gains_folded_text_stems_and_change_indexes(sto
         assert conn.execute(text("SELECT text_folded, text_stems FROM posts")).one() == ("la pedagogie", " la pedagogi ")
         assert {"ix_posts_collected", "ix_posts_deleted"} <= {i["name"] for i in inspect(conn).get_indexes("posts")}
     engine.dispose()
+
+
+def test_created_at_is_stored_as_sqlalchemy_stores_it_on_sqlite():
+    from sqlalchemy.dialects import sqlite
+
+    from summitpulse.store import _sqlite_time
+    dialect = sqlite.dialect()
+    theirs = schema.posts.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    for dt in (T0, T0.replace(microsecond=123456), datetime(1999, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)):
+        assert _sqlite_time(dt) == theirs(dt)
