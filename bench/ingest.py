@@ -3,10 +3,11 @@
 Builds ≥ 200,000 demo posts rendered as the networks' real payloads (X search
 pages, Mastodon status pages, Bluesky searchPosts pages, 100 posts each),
 then times the project's paths end to end — in one process as a collector
-polls (a page, or ten, per transaction), and on two cores as ``import`` runs
-(``ingest_pipeline``: a forked worker normalises, this process writes) — and a
-bare executemany of the same post rows into an unindexed table as the
-ceiling. Goal: ≥ 25,000 posts/s.
+polls (a page, or ten, per transaction), and ``import`` of the same pages
+written as JSON-lines archives (two cores: a forked worker reads, parses and
+normalises, this process writes; ``ingest_pipeline``) — and a bare
+executemany of the same post rows into an unindexed table as the ceiling.
+Goal: ≥ 25,000 posts/s.
 
     .venv/bin/python bench/ingest.py [--posts 200000]
 """
@@ -20,15 +21,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from summitpulse.config import load_config  # noqa: E402
 from summitpulse.demo.payloads import mastodon_status, search_page, x_page  # noqa: E402
 from summitpulse.demo.personas import build_cast  # noqa: E402
 from summitpulse.demo.script import write_script  # noqa: E402
+from summitpulse.importers import CHUNK, Summary, import_paths  # noqa: E402
 from summitpulse.models import Batch  # noqa: E402
 from summitpulse.normalise import normalise  # noqa: E402
-from summitpulse.ingest_pipeline import ingest_stream  # noqa: E402
 from summitpulse.store import ingest, open_store, prepare  # noqa: E402
 
 PAGE = 100
@@ -72,12 +75,18 @@ def in_one_process(url: str, config, work, pages: int) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def on_two_cores(url: str, config, work, pages: int) -> tuple[int, float]:
-    """Normalise in a forked worker while this process upserts, as ``import`` does."""
-    engine, stored = open_store(url), []
-    started = time.perf_counter()
-    ingest_stream(engine, lambda: _batches(config, work, pages), lambda result, _: stored.append(result.new))
-    return sum(stored), time.perf_counter() - started
+def by_import(url: str, config, work, _pages: int) -> tuple[int, float]:
+    """``import`` of the same pages written as JSON-lines archives, one per network: each read, parsed and
+    normalised by a forked worker (one per core) while this process upserts, importers.CHUNK posts a transaction."""
+    engine, summary = open_store(url), Summary()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for kind in ("x_page", "mastodon_statuses", "bluesky_search"):
+            files.append(Path(tmp) / f"{kind}.jsonl")
+            files[-1].write_bytes(b"".join(orjson.dumps(payload) + b"\n" for k, payload in work if k == kind))
+        started = time.perf_counter()
+        import_paths(config, engine, files, summary)
+        return summary.new, time.perf_counter() - started
 
 
 def raw_executemany(path: str, rows: list[tuple]) -> float:
@@ -95,7 +104,7 @@ def raw_executemany(path: str, rows: list[tuple]) -> float:
 
 PATHS = ((in_one_process, 1, "one process, one page per transaction (a collector polling)"),
          (in_one_process, 10, "one process, 10 pages per transaction (a collector backfilling)"),
-         (on_two_cores, 10, "two cores, 10 pages per transaction (import)"))
+         (by_import, CHUNK // PAGE, f"two cores, import of JSON-lines files, {CHUNK:,} posts per transaction"))
 
 
 def main() -> None:

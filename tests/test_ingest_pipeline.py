@@ -14,14 +14,14 @@ from summitpulse.store import ingest, open_store
 T0 = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
 
 
-def _batches(count: int, fail_after: int | None = None, die_after: int | None = None):
+def _batches(count: int, fail_after: int | None = None, die_after: int | None = None, prefix: str = ""):
     def produce():
         for b in range(count):
             if b == fail_after:
                 raise ValueError("page 3 is not JSON")
             if b == die_after:
                 os._exit(9)  # killed mid-import, as by the out-of-memory killer
-            posts = [Post("x", f"{b}-{i}", "u1", T0, f"post {b}-{i} #SoMeSummit @ana https://example.org/{i}",
+            posts = [Post("x", f"{prefix}{b}-{i}", "u1", T0, f"post {b}-{i} #SoMeSummit @ana https://example.org/{i}",
                           hashtags=["somesummit"], mentions=["ana"], links=[f"https://example.org/{i}"], source="x")
                      for i in range(50)]
             yield Batch(posts=posts, authors=[Author("x", "u1", "ana", followers=10)], rejected=[f"line {b}: bad"])
@@ -36,7 +36,7 @@ def _table_rows(engine) -> dict[str, int]:
 
 def test_two_cores_store_what_one_process_stores_and_report_each_batch(store_url, tmp_path):
     engine, done = open_store(store_url), []
-    ingest_stream(engine, _batches(4), lambda result, problems: done.append((result.new, result.updated, problems)))
+    ingest_stream(engine, [_batches(4)], lambda result, problems: done.append((result.new, result.updated, problems)))
     assert done == [(50, 0, [f"line {b}: bad"]) for b in range(4)]
     serial = open_store(f"sqlite:///{tmp_path / 'serial.db'}")
     for batch in _batches(4)():
@@ -44,21 +44,21 @@ def test_two_cores_store_what_one_process_stores_and_report_each_batch(store_url
     assert _table_rows(engine) == _table_rows(serial) == {"posts": 200, "post_tags": 200, "post_mentions": 200,
                                                           "post_links": 200, "sightings": 200, "authors": 1}
     again = []
-    ingest_stream(engine, _batches(4), lambda result, _: again.append((result.new, result.updated)))
+    ingest_stream(engine, [_batches(4)], lambda result, _: again.append((result.new, result.updated)))
     assert again == [(0, 50)] * 4 and _table_rows(engine)["posts"] == 200  # idempotent
 
 
 def test_a_worker_error_is_raised_with_its_traceback_and_earlier_batches_stay(sqlite_engine):
     with pytest.raises(WorkerFailed, match="page 3 is not JSON"):
-        ingest_stream(sqlite_engine, _batches(5, fail_after=3), lambda *_: None)
+        ingest_stream(sqlite_engine, [_batches(5, fail_after=3)], lambda *_: None)
     assert _table_rows(sqlite_engine)["posts"] == 150
 
 
 def test_a_worker_killed_mid_import_is_said_and_what_was_committed_stays(sqlite_engine):
     with pytest.raises(WorkerFailed, match="exited unexpectedly"):
-        ingest_stream(sqlite_engine, _batches(5, die_after=2), lambda *_: None)
+        ingest_stream(sqlite_engine, [_batches(5, die_after=2)], lambda *_: None)
     assert _table_rows(sqlite_engine)["posts"] in (0, 50, 100)  # whole batches only: each one is a transaction
-    ingest_stream(sqlite_engine, _batches(5), lambda *_: None)  # run again: the rest, nothing twice
+    ingest_stream(sqlite_engine, [_batches(5)], lambda *_: None)  # run again: the rest, nothing twice
     assert _table_rows(sqlite_engine)["posts"] == 250
 
 
@@ -66,5 +66,25 @@ def test_without_fork_it_runs_in_one_process(sqlite_engine, monkeypatch):
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     monkeypatch.setattr(ingest_pipeline.multiprocessing, "get_context", pytest.fail)  # no second process at all
     done = []
-    ingest_stream(sqlite_engine, _batches(2), lambda result, _: done.append(result.new))
-    assert done == [50, 50]
+    ingest_stream(sqlite_engine, [_batches(2), _batches(1, prefix="b")], lambda result, _: done.append(result.new))
+    assert done == [50, 50, 50]
+
+
+def test_several_sources_are_read_by_a_worker_each_and_each_keeps_its_order(sqlite_engine, monkeypatch):
+    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
+    done = []
+    sources = [_batches(3, prefix="a"), _batches(3, prefix="b"), _batches(2, prefix="c")]  # workers: a+c, b
+    ingest_stream(sqlite_engine, sources, lambda result, _: done.append(result.new))
+    assert done == [50] * 8 and _table_rows(sqlite_engine)["posts"] == 400
+    with sqlite_engine.connect() as conn:
+        stored = [r[0] for r in conn.exec_driver_sql("SELECT native_id FROM posts ORDER BY rowid")]
+    for prefix in "abc":  # within a source, batch after batch
+        mine = [n for n in stored if n.startswith(prefix)]
+        assert mine == sorted(mine, key=lambda n: (int(n[1:].split("-")[0]), int(n.split("-")[1])))
+
+
+def test_a_failing_source_stops_the_import_while_another_worker_runs(sqlite_engine, monkeypatch):
+    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
+    with pytest.raises(WorkerFailed, match="page 3 is not JSON"):
+        ingest_stream(sqlite_engine, [_batches(200, prefix="a"), _batches(5, fail_after=3, prefix="b")],
+                      lambda *_: None)

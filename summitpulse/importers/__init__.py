@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -23,7 +24,7 @@ from ..normalise import normalise
 from ..store import IngestResult
 from .detect import records
 
-CHUNK = 1000  # posts per transaction
+CHUNK = 5000  # posts per transaction: fewer commits write fewer index pages again (1,000: 34 µs a post, 5,000: 26)
 
 
 @dataclass
@@ -48,38 +49,43 @@ class Summary:
 def batches(config: Config, path: Path) -> Iterator[Batch]:
     """The records of ``path`` normalised, about CHUNK posts a batch; each problem names its file and line."""
     pending = Batch()
-    with tqdm(desc=path.name, unit="rec", disable=not sys.stderr.isatty()) as bar:
-        for where, kind, payload, problem in records(path):
-            bar.update()
-            if problem:
-                pending.rejected.append(f"{where}: {problem}")
-                continue
-            batch = normalise(kind, payload, config.hashtags.all, source=f"import:{path.name}")
-            batch.rejected = [f"{where}: {reason}" for reason in batch.rejected]
-            pending.extend(batch)
-            if len(pending.posts) >= CHUNK:
-                yield pending
-                pending = Batch()
+    for where, kind, payload, problem in records(path):
+        if problem:
+            pending.rejected.append(f"{where}: {problem}")
+            continue
+        batch = normalise(kind, payload, config.hashtags.all, source=f"import:{path.name}")
+        batch.rejected = [f"{where}: {reason}" for reason in batch.rejected]
+        pending.extend(batch)
+        if len(pending.posts) >= CHUNK:
+            yield pending
+            pending = Batch()
     yield pending
 
 
-def import_file(config: Config, engine: Engine, path: Path, summary: Summary) -> None:
-    """Normalise and store every record of ``path``, reading in a second process while this one writes."""
-    with path.open("rb"):  # an unreadable file is said here, plainly, not from inside the worker
-        pass
-    ingest_stream(engine, lambda: batches(config, path), summary.add)
+def import_paths(config: Config, engine: Engine, paths: list[Path], summary: Summary) -> bool:
+    """Normalise and store every record of ``paths``, each file read by a worker process (one per core) while
+    this one writes; an unreadable file is noted in ``summary``. True when every file could be read."""
+    readable = []
+    for path in paths:
+        try:
+            with path.open("rb"):  # said here, plainly, not from inside a worker
+                readable.append(path)
+        except OSError as exc:
+            summary.problems.append(f"{path}: cannot read it ({exc.strerror or exc})")
+    readable.sort(key=lambda p: p.stat().st_size, reverse=True)  # shared out in turn: the largest first
+    with tqdm(desc="import", unit=" posts", disable=not sys.stderr.isatty()) as bar:
+        def written(result: IngestResult, problems: list[str]) -> None:
+            summary.add(result, problems)
+            bar.update(result.fetched)
+        ingest_stream(engine, [partial(batches, config, path) for path in readable], written)
+    return len(readable) == len(paths)
 
 
 def import_files(config: Config, engine: Engine, paths: list[Path]) -> int:
-    """Import each file; print a summary and every problem. Exit 0, or 1 if a file could not be read."""
-    summary, failed = Summary(), False
-    for path in paths:
-        try:
-            import_file(config, engine, path, summary)
-        except OSError as exc:
-            failed = True
-            summary.problems.append(f"{path}: cannot read it ({exc.strerror or exc})")
+    """Import the files; print a summary and every problem. Exit 0, or 1 if a file could not be read."""
+    summary = Summary()
+    complete = import_paths(config, engine, paths, summary)
     for problem in summary.problems:
         print(f"skipped {problem}", file=sys.stderr)
     print(f"import: {summary.line()}")
-    return 1 if failed else 0
+    return 0 if complete else 1

@@ -114,13 +114,16 @@ def normalise_statuses(statuses: list, source: str = "mastodon") -> Batch:
     if not isinstance(statuses, list):
         batch.rejected.append(f"mastodon page: expected a list, found {type(statuses).__name__}")
         return batch
+    authors: dict[str, Author] = {}  # each account once a page: its profile (bio HTML and all) is read once
     for status in statuses:
         try:
             post = post_from_status(status, source)
             accounts = [status["account"]] + ([status["reblog"]["account"]] if post.repost_of else [])
-            batch.authors += [author_from_account(a) for a in accounts]
+            keyed = {account_id(a): a for a in accounts}
+            authors.update({key: author_from_account(a) for key, a in keyed.items() if key not in authors})
             batch.posts.append(post)
         except PAYLOAD_ERRORS as exc:
             ident = status.get("id", "?") if isinstance(status, dict) else "?"
             batch.rejected.append(f"mastodon status {ident}: {exc}")
+    batch.authors = list(authors.values())
     return batch
