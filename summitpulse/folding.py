@@ -28,6 +28,7 @@ def stem(word: str) -> str:
     return _english.stemWord(word)
 
 
+@lru_cache(maxsize=4096)  # a repost carries its original's text: reposts of recent posts are stemmed once
 def stems(folded: str) -> str:
     """The stems of every word of ``folded`` text, space-separated and space-padded: " ethic of public "."""
     return f" {' '.join(map(stem, WORD.findall(folded)))} "

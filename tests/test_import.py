@@ -52,6 +52,18 @@ def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(conf
     assert f"{broken}:3: not an X, Mastodon or Bluesky record" in err
 
 
+def test_a_line_that_is_not_utf8_is_read_with_replacement_characters(config, sqlite_engine, tmp_path):
+    from summitpulse.importers.detect import records
+    status = ('{"id": "1", "uri": "https://med.example/s/1", "created_at": "2014-10-22T14:00:00Z", '
+              '"account": {"id": "9", "acct": "ana@med.example", "username": "ana"}, '
+              '"content": "<p>Caf\xe9 chat #SoMeSummit</p>"}')
+    archive = tmp_path / "latin1.jsonl"
+    archive.write_bytes(status.encode("latin-1") + b"\n")
+    (where, kind, payload, problem), = records(archive)
+    assert (kind, problem) == ("mastodon_statuses", "")
+    assert payload[0]["content"] == "<p>Caf\ufffd chat #SoMeSummit</p>"
+
+
 def test_a_tags_spreadsheet_imports(config, sqlite_engine, tmp_path):
     sheet = tmp_path / "tags.csv"
     sheet.write_text(

@@ -58,13 +58,22 @@ def _record(where: str, obj) -> Record:
     return where, kind, wrap(kind, obj), ""
 
 
+def _loads(line: bytes):
+    """JSON from bytes as they are (orjson reads UTF-8 itself); bytes that are not UTF-8 are read with
+    replacement characters rather than lose the whole record."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return orjson.loads(line.decode("utf-8", errors="replace"))
+
+
 def _json_lines(path: Path) -> Iterator[Record]:
     with open(path, "rb") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                obj = orjson.loads(line.decode("utf-8", errors="replace"))
+                obj = _loads(line)
             except orjson.JSONDecodeError as exc:
                 yield f"{path}:{number}", "", None, f"not JSON ({exc.msg})"
                 continue
