@@ -5,9 +5,9 @@ loopback, opens N real browser sessions on the kiosk screen (headless
 Chromium, ``--tabs`` unthrottled tabs per browser), and watches each page's
 clock element: every change is a completed refresh. Latency is how late a
 refresh lands after its interval (p50 / p95 over all viewers). Goals: at 50
-viewers, refresh latency under 2 s and server memory under 1 GB. Fifty
-browsers do not fit on two cores beside the server: bench/sessions.py
-measures the server at 50 sessions.
+viewers, refresh latency under 2 s and server memory under 1 GB. The
+browsers share the server's two cores, so their own drawing counts too;
+bench/sessions.py measures the server alone at 50 sessions.
 
 ``--hours`` adds the long run: one screen refreshing every second, printing
 server RSS and the browser's JS heap (after a forced garbage collection)
@@ -178,8 +178,8 @@ def long_run(url: str, server: subprocess.Popen, hours: float) -> None:
 
 
 def _lows(lows: dict[int, int]) -> str:
-    """The heap's lowest reading per demo replay, first against last, and from the second replay on: the first
-    replay holds the page's warm-up (measured: about 3 MiB more in the first two minutes, then level)."""
+    """The heap's lowest reading per demo replay, first against last, and from the second replay on (what the
+    screen shows grows through each replay of the demo day, so like is compared with like)."""
     replays = sorted(lows)
     out = f"lowest per demo replay {lows[replays[0]] / 2**20:.1f} → {lows[replays[-1]] / 2**20:.1f} MiB " \
           f"({(lows[replays[-1]] - lows[replays[0]]) / max(lows[replays[0]], 1):+.1%})"
