@@ -1,9 +1,9 @@
 """Bulk ingest on every core: forked workers read, normalise and prepare rows; this process writes them.
 
 For imports, where there are many pages to take in at once. Normalising and writing each cost about half of
-a post's time and SQLite takes one writer, so the writing stays here while each source (an archive file) is
-read by a worker of its own, one per core. What crosses between them is plain row tuples (``store.Rows``),
-cheap to send. Each batch is one transaction, so an import killed at any moment keeps what was committed and,
+a post's time and SQLite takes one writer, so the writing stays here while the sources (archive files) are
+read by workers on the other cores (on two cores: one; a third process only competed). What crosses between
+them is plain row tuples (``store.Rows``), cheap to send. Each batch is one transaction, so an import killed at any moment keeps what was committed and,
 being idempotent, can simply be run again.
 """
 from __future__ import annotations
@@ -32,8 +32,8 @@ class WorkerFailed(RuntimeError):
 def ingest_stream(engine: Engine, sources: Sequence[Source], done: Done) -> None:
     """Write every batch the ``sources`` yield, each in its own transaction, calling ``done`` after each.
 
-    The sources are shared out (in turn) among up to one forked worker per core; each source's batches are
-    written in their order. A source is called in its worker, not sent, so it may close over anything. Where
+    The sources are shared out (in turn) among forked workers, one per core but the writer's; each source's
+    batches are written in their order. A source is called in its worker, not sent, so it may close over anything. Where
     fork is not available, they run here, one after the other."""
     if "fork" not in multiprocessing.get_all_start_methods():
         for source in sources:
@@ -42,7 +42,7 @@ def ingest_stream(engine: Engine, sources: Sequence[Source], done: Done) -> None
         return
     context = multiprocessing.get_context("fork")
     rows = context.Queue(maxsize=QUEUED)
-    count = min(len(sources), os.cpu_count() or 1)
+    count = min(len(sources), max(1, (os.cpu_count() or 2) - 1))  # a core for the writer, the rest read
     workers = [context.Process(target=_produce, args=(i, sources[i::count], engine.dialect.name, rows), daemon=True)
                for i in range(count)]
     for worker in workers:

@@ -71,7 +71,7 @@ def test_without_fork_it_runs_in_one_process(sqlite_engine, monkeypatch):
 
 
 def test_several_sources_are_read_by_a_worker_each_and_each_keeps_its_order(sqlite_engine, monkeypatch):
-    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 3)
     done = []
     sources = [_batches(3, prefix="a"), _batches(3, prefix="b"), _batches(2, prefix="c")]  # workers: a+c, b
     ingest_stream(sqlite_engine, sources, lambda result, _: done.append(result.new))
@@ -84,7 +84,7 @@ def test_several_sources_are_read_by_a_worker_each_and_each_keeps_its_order(sqli
 
 
 def test_a_failing_source_stops_the_import_while_another_worker_runs(sqlite_engine, monkeypatch):
-    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 3)
     with pytest.raises(WorkerFailed, match="page 3 is not JSON"):
         ingest_stream(sqlite_engine, [_batches(200, prefix="a"), _batches(5, fail_after=3, prefix="b")],
                       lambda *_: None)
