@@ -1,4 +1,6 @@
 """Every page with Streamlit's AppTest over the demo store."""
+import time
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -58,7 +60,14 @@ def test_the_live_screen_shows_counters_wall_and_programme(app_env):
 PANELS = ("In the room vs remote", "Latest posts", "Theme pulse", "Leading the conversation")
 
 
+def _clear_of_a_turn(every: int) -> None:
+    """Wait until the rotation is at least 3 s clear of its next turn: a run that straddles one draws two panels."""
+    while time.time() % every > every - 3:
+        time.sleep(0.2)
+
+
 def test_a_small_screen_rotates_one_panel_at_a_time(app_env):
+    _clear_of_a_turn(15)
     shown = [title for title in PANELS if title in _html(_app("live", kiosk="1", rotate="15"))]
     assert len(shown) == 1
     everything = _html(_app("live", kiosk="1", rotate="3"))  # too fast to read: the whole screen
