@@ -9,7 +9,7 @@ import streamlit as st
 
 from summitpulse.analysis.programme import now_on
 from summitpulse.palette import NETWORK_NAMES, short_number
-from summitpulse.ui import cards, controls, data, screen_charts
+from summitpulse.ui import cards, controls, data
 
 controls.through_navigation()
 
@@ -37,7 +37,7 @@ def _participation(now: int, alone: bool) -> None:
     if frame.empty:
         st.markdown('<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>', unsafe_allow_html=True)
     else:
-        st.markdown(screen_charts.split_area(frame, 480 if alone else 330), unsafe_allow_html=True)
+        st.markdown(data.figure("screen_charts.split_area", frame, 480 if alone else 330), unsafe_allow_html=True)
 
 
 def _wall(filters, now: int, alone: bool) -> None:
@@ -51,7 +51,7 @@ def _pulse(last_hour) -> None:
     st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
     pulse = data.theme_totals(last_hour)
     if pulse.posts.sum():
-        st.markdown(screen_charts.theme_bars(pulse), unsafe_allow_html=True)
+        st.markdown(data.figure("screen_charts.theme_bars", pulse), unsafe_allow_html=True)
     else:
         st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)
 

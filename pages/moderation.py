@@ -51,7 +51,8 @@ with data.engine().connect() as conn:
     log = moderation.actions(conn)
 if log:
     frame = pd.DataFrame(log)
-    st.dataframe(frame.assign(time=data.in_event_zone(frame.ts)), hide_index=True, width="stretch", column_order=["time", "action", "target", "reason", "actor"],
+    st.dataframe(frame.assign(time=data.in_event_zone(frame.ts)), hide_index=True, width="stretch",
+                 column_order=["time", "action", "target", "reason", "actor"],
                  column_config={"time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
                                 "action": "Action", "target": "Post or account", "reason": "Reason", "actor": "By"})
 else:

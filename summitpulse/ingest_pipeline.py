@@ -33,8 +33,8 @@ def ingest_stream(engine: Engine, sources: Sequence[Source], done: Done) -> None
     """Write every batch the ``sources`` yield, each in its own transaction, calling ``done`` after each.
 
     The sources are shared out (in turn) among forked workers, one per core but the writer's; each source's
-    batches are written in their order. A source is called in its worker, not sent, so it may close over anything. Where
-    fork is not available, they run here, one after the other."""
+    batches are written in their order. A source is called in its worker, not sent, so it may close over
+    anything. Where fork is not available, they run here, one after the other."""
     if "fork" not in multiprocessing.get_all_start_methods():
         for source in sources:
             for batch in source():

@@ -149,7 +149,6 @@ _REFRESHED = ("text", "text_folded", "text_stems", "like_count", "repost_count",
 @dataclass
 class Rows:
     """A batch as the store's rows, ready to write: plain tuples, cheap to build in one process and write in another."""
-    keys: list[tuple[str, str]]  # (network, native_id) of each post, once
     posts: list[tuple]
     authors: list[tuple]
     partial_authors: list[tuple]  # only an id known: inserted if new, never overwriting a profile
@@ -166,7 +165,6 @@ def prepare(batch: Batch, dialect_name: str, now: int | None = None) -> Rows:
     posts = list({(p.network, p.native_id): p for p in batch.posts}.values())
     stamp = _stamp(dialect_name)
     return Rows(
-        keys=[(p.network, p.native_id) for p in posts],
         posts=[_post_values(p, now, stamp) for p in posts],
         authors=_author_values((a for a in batch.authors if not a.partial), now),
         partial_authors=_author_values((a for a in batch.authors if a.partial), now),
@@ -209,7 +207,8 @@ class IngestResult:
 
 def write_rows(conn: Connection, rows: Rows) -> IngestResult:
     """Upsert prepared rows inside the caller's transaction; idempotent."""
-    existing = _existing(conn, rows.keys)
+    keys = [(row[0], row[1]) for row in rows.posts]  # (network, native_id): POST_COLUMNS starts so
+    existing = _existing(conn, keys)
     _executemany(conn, "ignore:authors", AUTHOR_COLUMNS, rows.partial_authors)
     _executemany(conn, "authors", AUTHOR_COLUMNS, rows.authors)
     for i in range(0, len(rows.posts), CHUNK * 4):
@@ -218,8 +217,8 @@ def write_rows(conn: Connection, rows: Rows) -> IngestResult:
         _executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
     _executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
     deleted = mark_deleted(conn, rows.deleted)
-    new = sum(1 for key in rows.keys if key not in existing)
-    return IngestResult(fetched=rows.fetched, new=new, updated=len(rows.keys) - new,
+    new = sum(1 for key in keys if key not in existing)
+    return IngestResult(fetched=rows.fetched, new=new, updated=len(keys) - new,
                         deleted=deleted, rejected=len(rows.rejected))
 
 
