@@ -71,10 +71,11 @@ def split_area(frame: pd.DataFrame, height: int, bucket_s: int = 900) -> str:
     latest = stacked.iloc[-1].diff().fillna(stacked.iloc[-1]).astype(int)
     legend = "".join(f'<span><i style="background:{PALETTE[k]}"></i>{escape(LABELS[k])} <b>{latest[k]:,}</b></span>'
                      for k in LABELS)
+    last = f"{stacked.index[-1]:%H:%M}–{end:%H:%M}"  # the last whole bucket, not the counters' rolling window
     summary = (f"Posts every {bucket_s // 60} minutes from {start:%H:%M} to {end:%H:%M}, by where the people are; "
-               f"the latest quarter hour: " + ", ".join(f"{LABELS[k]} {latest[k]}" for k in LABELS))
+               f"{last}: " + ", ".join(f"{LABELS[k]} {latest[k]}" for k in LABELS))
     return (f'<div class="sp-chart" role="img" aria-label="{escape(summary)}">'
-            f'<div class="sp-legend">{legend}<span class="sp-note">in the latest {bucket_s // 60} minutes</span></div>'
+            f'<div class="sp-legend">{legend}<span class="sp-note">{last}</span></div>'
             f'<div class="sp-plot" style="height:{height}px">{y_labels}'
             f'<svg viewBox="0 0 {WIDTH} 100" preserveAspectRatio="none" aria-hidden="true">{grid}{layers}</svg></div>'
             f'<div class="sp-xaxis">{x_labels}</div></div>')
