@@ -84,31 +84,37 @@ def fetch(run: Run, api: Client, **params) -> dict:
 def collect(config: Config, engine, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
     """One run for one tag: posts since the cursor (or the event's start), newest first, then the new cursor.
 
-    A run stops after MAX_PAGES; each page is stored with the state that resumes the walk (the old
-    ``since``, the newest time seen, and ``until`` just past the oldest), so a long backlog is finished
-    by later runs — or a killed run's successor — and ``since`` moves to the newest only at the end.
+    Each page after the first asks for posts ``until`` just past the oldest seen (posts at that instant come
+    again; storing is idempotent) rather than at the server's offset cursor: an offset shifts when a post of
+    the window is deleted mid-walk, and the post after it would be skipped. Only a page that did not get
+    older (more than a page of posts at one instant) goes on by the offset. A run stops after MAX_PAGES;
+    each page is stored with the state that resumes the walk (the old ``since``, the newest time seen, and
+    ``until``), so a long backlog is finished by later runs — or a killed run's successor — and ``since``
+    moves to the newest only at the end.
     """
     name = f"bluesky:search:#{tag}"
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
         api, state = client(config, timeout), run.state("since")
         since = state["since"] or config.event.start.isoformat()
-        newest, until, page_cursor = state.get("newest"), state.get("until"), None
-        window = {"since": since, **({"until": until} if until else {})}  # fixed for the run: pages are offsets
+        newest, until, offset = state.get("newest"), state.get("until"), None
         for _ in range(MAX_PAGES):
-            params = {"q": f"#{tag}", "sort": "latest", "limit": 100, **window,
-                      **({"cursor": page_cursor} if page_cursor else {})}
+            params = {"q": f"#{tag}", "sort": "latest", "limit": 100, "since": since,
+                      **({"until": until} if until else {}), **({"cursor": offset} if offset else {})}
             page = fetch(run, api, **params)
             posts = page.get("posts") or []
             times = [parse_time(p["record"]["createdAt"]) for p in posts if (p.get("record") or {}).get("createdAt")]
+            older = until
             if times:
                 run.reached(min(times))
                 newest = max(newest or "", _stamp(max(times)))
-                until = _stamp(min(times) + timedelta(milliseconds=1))  # posts at the same instant come again
-            page_cursor = page.get("cursor") if posts else None
-            resume = json.dumps({"since": since, "newest": newest, "until": until}) if page_cursor else newest
+                older = _stamp(min(times) + timedelta(milliseconds=1))
+            more = bool(posts and page.get("cursor"))
+            offset = page.get("cursor") if more and older == until else None
+            until = older
+            resume = json.dumps({"since": since, "newest": newest, "until": until}) if more else newest
             run.store(normalise("bluesky_search", page, config.hashtags.all, source="bluesky", keep_unmatched=False),
                       cursor=resume)
-            if not page_cursor:
+            if not more:
                 break
 
 

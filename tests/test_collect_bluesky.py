@@ -74,3 +74,21 @@ def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake
     assert _stored(engine) == {p["uri"] for p in fake.posts}
     with engine.connect() as conn:
         assert get_cursor(conn, "bluesky:search:#somesummit") == fake.posts[0]["record"]["createdAt"]
+
+
+def test_a_post_deleted_mid_walk_makes_no_other_post_skipped(engine, fake, tmp_path):
+    """Offsets shift when a post of the window goes; each page asks for posts older than the last one seen."""
+    def delete_the_newest_once():
+        fake.after_search = lambda: None
+        fake.posts.pop(0)
+    fake.after_search = delete_the_newest_once
+    everything_else = {p["uri"] for p in fake.posts[1:]}
+    _run(_config(fake.url, tmp_path), engine)
+    assert _stored(engine) >= everything_else
+
+
+def test_more_than_a_page_of_posts_at_one_instant_goes_on_by_the_offset(engine, fake, tmp_path):
+    for post in fake.posts:
+        post["record"]["createdAt"] = "2026-08-01T10:00:00.000Z"
+    _run(_config(fake.url, tmp_path), engine)
+    assert _stored(engine) == {p["uri"] for p in fake.posts}

@@ -44,6 +44,7 @@ def _time(post_or_stamp) -> datetime:
 class FakeBluesky(FakeServer):
     def __init__(self, fixtures: Path, tag: str, n: int = 25, page_size: int = 10):
         self.posts, self.page_size, self.logins = posts(fixtures, tag, n), page_size, 0
+        self.after_search = lambda: None  # a test's hook: the world changing between two pages
         super().__init__({("POST", "/xrpc/com.atproto.server.createSession"): self._login,
                           ("GET", "/xrpc/app.bsky.feed.searchPosts"): self._search,
                           ("GET", "/xrpc/app.bsky.feed.getPosts"): self._get}, timeout_s=3)
@@ -64,4 +65,5 @@ class FakeBluesky(FakeServer):
         reply = {"posts": page, "hitsTotal": len(matching)}
         if start + self.page_size < len(matching):
             reply["cursor"] = str(start + self.page_size)
+        self.after_search()
         return Reply(reply)
