@@ -6,6 +6,7 @@ keyed by ``user@domain``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from ..models import Author, Batch, Post
@@ -20,10 +21,16 @@ def account_id(account: dict) -> str:
     acct = require_id(account, "acct")
     if "@" in acct:
         return acct.casefold()
-    host = urlparse(as_str(account.get("url")) or as_str(account.get("uri"))).hostname
+    host = _host(as_str(account.get("url")) or as_str(account.get("uri")))
     if not host:
         raise NormaliseError(f"account {acct!r} has no domain and no url")
     return f"{acct}@{host}".casefold()
+
+
+@lru_cache(maxsize=4096)
+def _host(url: str) -> str | None:
+    """The host name of ``url``; the same few instances' addresses recur on every status of a page."""
+    return urlparse(url).hostname
 
 
 def _location(account: dict) -> str:
@@ -90,7 +97,7 @@ def post_from_status(status: dict, source: str = "") -> Post:
     mentions = _mention_ids(body)
     media = [m for m in body.get("media_attachments") or [] if isinstance(m, dict)]
     reply_account = str(body.get("in_reply_to_account_id") or "")
-    host = urlparse(source).hostname or source
+    host = _host(source) or source
     return Post(
         network=NETWORK, native_id=require_id(status, "uri"), uri=as_str(status.get("uri")),
         url=as_str(status.get("url") or body.get("url")), author_id=account_id(account),
@@ -118,8 +125,9 @@ def normalise_statuses(statuses: list, source: str = "mastodon") -> Batch:
     for status in statuses:
         try:
             post = post_from_status(status, source)
-            accounts = [status["account"]] + ([status["reblog"]["account"]] if post.repost_of else [])
-            keyed = {account_id(a): a for a in accounts}
+            keyed = {post.author_id: status["account"]}
+            if post.repost_of:
+                keyed[account_id(status["reblog"]["account"])] = status["reblog"]["account"]
             authors.update({key: author_from_account(a) for key, a in keyed.items() if key not in authors})
             batch.posts.append(post)
         except PAYLOAD_ERRORS as exc:
