@@ -71,9 +71,9 @@ def test_without_fork_it_runs_in_one_process(sqlite_engine, monkeypatch):
 
 
 def test_several_sources_are_read_by_a_worker_each_and_each_keeps_its_order(sqlite_engine, monkeypatch):
-    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
     done = []
-    sources = [_batches(3, prefix="a"), _batches(3, prefix="b"), _batches(2, prefix="c")]  # workers: a+c, b
+    sources = [_batches(3, prefix="a"), _batches(3, prefix="b"), _batches(2, prefix="c")]  # a worker each for a and b, then c for whichever is free
     ingest_stream(sqlite_engine, sources, lambda result, _: done.append(result.new))
     assert done == [50] * 8 and _table_rows(sqlite_engine)["posts"] == 400
     with sqlite_engine.connect() as conn:
@@ -84,7 +84,17 @@ def test_several_sources_are_read_by_a_worker_each_and_each_keeps_its_order(sqli
 
 
 def test_a_failing_source_stops_the_import_while_another_worker_runs(sqlite_engine, monkeypatch):
-    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
     with pytest.raises(WorkerFailed, match="page 3 is not JSON"):
         ingest_stream(sqlite_engine, [_batches(200, prefix="a"), _batches(5, fail_after=3, prefix="b")],
                       lambda *_: None)
+
+
+def test_workers_read_at_the_lowest_priority_so_the_writer_never_waits_for_them(sqlite_engine):
+    def niceness():  # a worker says how nice it runs through the id of the post it sends
+        yield Batch(posts=[Post("x", f"nice-{os.nice(0)}", "u1", T0, "#SoMeSummit")])
+    writer = os.nice(0)
+    ingest_stream(sqlite_engine, [niceness], lambda *_: None)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(schema.posts.c.native_id)).scalar() == f"nice-{min(19, writer + 19)}"
+    assert os.nice(0) == writer  # the writer itself is left as it was

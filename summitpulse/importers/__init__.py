@@ -72,7 +72,7 @@ def import_paths(config: Config, engine: Engine, paths: list[Path], summary: Sum
                 readable.append(path)
         except OSError as exc:
             summary.problems.append(f"{path}: cannot read it ({exc.strerror or exc})")
-    readable.sort(key=lambda p: p.stat().st_size, reverse=True)  # shared out in turn: the largest first
+    readable.sort(key=lambda p: p.stat().st_size, reverse=True)  # the largest first: workers finish together
     with tqdm(desc="import", unit=" posts", disable=not sys.stderr.isatty()) as bar:
         def written(result: IngestResult, problems: list[str]) -> None:
             summary.add(result, problems)
