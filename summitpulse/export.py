@@ -16,7 +16,8 @@ from .analysis import contributors, stakeholders
 from .analysis.filters import Filters
 from .analysis.tallies import Tallies
 from .config import Config
-from .visibility import ANONYMOUS, anonymised, carries_opt_out_tag, is_opted_out, only_counted
+from .visibility import ANONYMOUS, anonymised, carry_opt_out_tag, is_opted_out, only_counted
+from .frames import frame_of
 
 Shared = dict  # what a caller already computed: "tallies" (a Tallies), "contributors" (contributors.table), "groups"
 #                (stakeholders.classify)
@@ -35,15 +36,13 @@ def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) 
                     p.c.author_id, a.c.handle, a.c.display_name, a.c.followers)
              .join(a, and_(a.c.network == p.c.network, a.c.author_id == p.c.author_id), isouter=True)
              ).order_by(p.c.created_ts)
-    result = conn.execute(query)
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    frame = frame_of(conn.execute(query))
     if frame.empty:
         return frame
     authors = set(zip(frame.network, frame.handle, frame.author_id))  # decided once per author, not per post
     opted = {author for author in authors if is_opted_out(config, *author)}
     hidden = pd.Series([author in opted for author in zip(frame.network, frame.handle, frame.author_id)], frame.index)
-    if config.participants.opt_out_tag:
-        hidden |= frame.hashtags.map(lambda tags: carries_opt_out_tag(config, tags))
+    hidden |= carry_opt_out_tag(config, frame.hashtags)
     frame.loc[hidden, ["author_id", "handle", "display_name", "url"]] = ANONYMOUS
     return frame
 

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from . import schema
+from .frames import frame_of
 
 r, e, c = schema.runs, schema.collector_events, schema.cursors
 
@@ -65,6 +66,6 @@ def errors_by_kind(conn: Connection, since: float = 0) -> dict[str, dict[str, in
 
 def recent_events(conn: Connection, limit: int = 50) -> pd.DataFrame:
     q = select(e.c.collector, e.c.ts, e.c.kind, e.c.message).order_by(e.c.id.desc()).limit(limit)
-    frame = pd.DataFrame(conn.execute(q).all(), columns=["collector", "ts", "kind", "message"])
+    frame = frame_of(conn.execute(q), columns=["collector", "ts", "kind", "message"])
     frame["time"] = pd.to_datetime(frame.ts, unit="s", utc=True)
     return frame[["time", "collector", "kind", "message"]]

@@ -248,10 +248,13 @@ def test_each_session_counts_its_slot_its_tag_its_speakers_and_the_themes_it_rai
 def test_the_posts_export_anonymises_opted_out_people_and_tagged_posts(small, cfg):
     from summitpulse.export import EXPORTS
     ingest(small, Batch(posts=[Post("x", "9", "a", T0, "not for the wall #SoMeSummit #NoShow",
-                                    hashtags=["somesummit", "noshow"], source="x")]))
+                                    hashtags=["somesummit", "noshow"], source="x"),
+                            Post("x", "10", "a", T0, "#SoMeSummit #NoShowtime", hashtags=["somesummit", "noshowtime"],
+                                 source="x")]))
     config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out_tag": "#NoShow"})})
     with small.connect() as conn:
         posts = EXPORTS["posts"](conn, config).set_index("native_id")
     assert posts.loc["6", "handle"] == "(opted out)" and "zed" not in set(posts.handle)  # zed's own post
     assert posts.loc["9", "handle"] == "(opted out)"  # ana's post with the opt-out tag
+    assert posts.loc["10", "handle"] == "ana"  # a tag that only begins like it
     assert posts.loc["1", "handle"] == "ana" and "8" not in posts.index and "7" not in posts.index  # deleted, spam

@@ -17,6 +17,7 @@ from .filters import Filters
 from .graph import edges
 from .identity import read_identity
 from .metrics import ENGAGEMENT, counted
+from ..frames import frame_of
 
 p, a, m = schema.posts, schema.authors, schema.post_mentions
 RANKINGS = {"posts": "posts", "engagement": "engagement", "reach": "potential_impressions",
@@ -32,20 +33,20 @@ def _activity(conn: Connection, config: Config, filters: Filters, limit: int | N
                 engagement).group_by(p.c.network, p.c.author_id)
     if limit is not None:
         q = q.order_by(engagement.desc(), func.count().desc()).limit(limit)
-    return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
+    return frame_of(conn.execute(q), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
 
 
 def _mentions(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     q = counted(config, filters, p.c.network, m.c.mentioned, func.count().label("mentions")).join(
         m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id)).group_by(p.c.network, m.c.mentioned)
-    return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "mentions"])
+    return frame_of(conn.execute(q), columns=["network", "author_id", "mentions"])
 
 
 def _profiles(conn: Connection, only: set[tuple[str, str]] | None = None) -> pd.DataFrame:
     q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.followers, a.c.avatar_url)
     if only is not None:
         q = q.where(tuple_(a.c.network, a.c.author_id).in_(sorted(only)))
-    return pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "handle", "name", "followers", "avatar_url"])
+    return frame_of(conn.execute(q), columns=["network", "author_id", "handle", "name", "followers", "avatar_url"])
 
 
 def influence(links: pd.DataFrame) -> dict[str, float]:

@@ -13,6 +13,7 @@ from ..config import Config
 from ..visibility import is_opted_out
 from .filters import Filters
 from .metrics import counted
+from ..frames import frame_of
 
 p, m = schema.posts, schema.post_mentions
 SEP = literal_column("':'")
@@ -30,7 +31,7 @@ def edges(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     both = union_all(mentions, shared).subquery()
     q = (both.select().with_only_columns(both.c.source, both.c.target, func.count().label("weight"))
          .where(both.c.source != both.c.target).group_by(both.c.source, both.c.target))
-    return pd.DataFrame(conn.execute(q).all(), columns=["source", "target", "weight"])
+    return frame_of(conn.execute(q), columns=["source", "target", "weight"])
 
 
 def conversation(conn: Connection, config: Config, filters: Filters, handles: dict[str, str],

