@@ -23,6 +23,7 @@ MIGRATIONS: list[tuple[int, Step]] = [
     (3, lambda conn: _add_folded_text(conn, "text_folded")),
     (4, lambda conn: _add_folded_text(conn, "text_stems")),
     (5, lambda conn: schema.identity_rejections.create(conn, checkfirst=True)),
+    (6, lambda conn: schema.snapshots.create(conn, checkfirst=True)),
 ]
 
 

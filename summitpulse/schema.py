@@ -3,7 +3,7 @@
 Times are stored twice where they are grouped on: ``*_ts`` integer epoch
 seconds (dialect-neutral bucketing in SQL) beside a readable DateTime.
 """
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float, Index, Integer,
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Float, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text)
 
 metadata = MetaData()
@@ -185,6 +185,14 @@ demo_truth = Table(
     Column("person", String(255), nullable=False),
     Column("in_room", Boolean, nullable=False),
     Column("stakeholder", String(32), nullable=False, default=""),
+)
+
+snapshots = Table(  # an analysis's running state, so a new process need not read every post again
+    "snapshots", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # what the state was computed under: code, config
+    Column("saved_ts", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 meta = Table(

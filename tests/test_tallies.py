@@ -86,3 +86,51 @@ def test_stakeholders_per_theme_count_each_participant_once(small, cfg):  # noqa
     for theme, rows in authors.groupby("theme"):
         mine = split[split.theme == theme]
         assert mine.participants.sum() == rows.person.nunique() and mine.posts.sum() == rows.posts.sum()
+
+
+def _changes(engine) -> None:
+    """New posts and a new person, a deletion, a post marked spam."""
+    ingest(engine, Batch(posts=[_post(9, "c", "Following from afar, wish I were there #SoMeSummit", minutes=12),
+                                _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13)],
+                         authors=[Author("x", "c", "cy", "Cy", followers=7)]))
+    with engine.begin() as conn:
+        mark_deleted(conn, ["x:3"])
+        moderation.set_status(conn, "x", "4", "spam", "test", "tester")
+
+
+def test_a_new_process_goes_on_from_the_stored_snapshot(small, cfg):  # noqa: F811
+    before = Tallies.resumed(small, cfg)  # reads every post, then keeps its counts in the store
+    _changes(small)
+    later = Tallies(cfg)
+    with small.connect() as conn:
+        assert later.restore(conn) and later.seen == before.seen  # from the snapshot, not from nothing
+        _same(conn, cfg, later, int(T0.timestamp()) + 21 * 60)  # and what changed since is read as it happens
+    assert Tallies.resumed(small, cfg).people().equals(later.people())
+
+
+def test_a_snapshot_of_other_settings_or_not_plain_data_is_not_used(small, cfg, tmp_path):  # noqa: F811
+    import os
+
+    from summitpulse.analysis import snapshots
+    Tallies.resumed(small, cfg)
+    themes_changed = cfg.model_copy(update={"themes": cfg.themes[:1]})
+    with small.connect() as conn:
+        assert not Tallies(themes_changed).restore(conn)
+    marker = tmp_path / "ran"
+
+    class Payload:  # unpickling this would run a command
+        def __reduce__(self):
+            return os.system, (f"touch {marker}",)
+    fingerprint = Tallies(cfg).fingerprint()
+    for data in ({"seen": Payload()}, b"not a pickle"):
+        with small.begin() as conn:
+            if isinstance(data, bytes):
+                conn.execute(update(schema.snapshots).values(data=data))
+            else:
+                snapshots.save(conn, "tallies", fingerprint, data)
+        with small.connect() as conn:
+            tallies = Tallies(cfg)
+            assert not tallies.restore(conn) and tallies.seen is None
+    assert not marker.exists()
+    with small.connect() as conn:
+        _same(conn, cfg, Tallies(cfg), int(T0.timestamp()) + 21 * 60)  # built from the posts instead

@@ -11,25 +11,31 @@ tests hold them to that. Post edits after collection do not re-score text.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import threading
 import time
 from collections import Counter, namedtuple
 from datetime import datetime
+from pathlib import Path
 
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from .. import schema
+from .. import folding, schema
 from ..config import Config
 from ..store import RESET_KEY, get_meta, now_ts
+from . import filters, geo, identity, participation, snapshots
 from .filters import theme_terms
 from .metrics import with_times
 from .identity import Identity, read_identity
 from .participation import (COLUMNS, SIGNAL_COLUMNS, Signals, add_signals, judge_person, new_facts,
                             read_overrides, read_rosters)
 
+log = logging.getLogger(__name__)
 p, a, m = schema.posts, schema.authors, schema.moderation
 LAG_S = 60  # a collector's transaction may commit up to a minute after it stamped its posts
 BUCKET_S = 900
@@ -38,6 +44,11 @@ LABELS = ("in_room", "remote", "unknown")
 POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.text_stems, p.c.hashtags, p.c.collected_ts,
                 p.c.deleted_ts, m.c.status)
 PostRow = namedtuple("PostRow", [c.key for c in POST_COLUMNS])  # ~40× faster attribute access than a Row
+SNAPSHOT = "tallies"
+# what the counts were computed by and under: a snapshot made by other code or another configuration is not used
+DECIDING_CODE = b"".join(Path(module.__file__).read_bytes()
+                         for module in (filters, folding, geo, identity, participation, snapshots))
+DECIDING_CONFIG = {"event", "hashtags", "themes", "programme", "participants", "participation"}
 
 
 def _among(networks: tuple[str, ...]):
@@ -71,6 +82,8 @@ class Tallies:
         self.config, self.signals, self.matcher = config, Signals(config), ThemeMatcher(config)
         self.rosters = read_rosters(config)
         self.lock = threading.Lock()
+        self.saved = time.monotonic()  # when the counts were last kept in the store (or this object was made)
+        self.changed = False  # whether the last update changed any count
         self._start()
 
     def _start(self, reset: str | None = None) -> None:
@@ -96,6 +109,34 @@ class Tallies:
         self.seen: int | None = None
         self.updated = 0.0  # monotonic time of the last update
 
+    STATE = ("reset", "minutes", "theme_minutes", "label_buckets", "theme_people", "people_count", "label_people",
+             "label_posts", "reach", "facts", "profiles", "repliers", "rows", "labels", "identity", "overrides",
+             "excluded", "recent", "seen")  # everything ``_start`` sets but the clock of the last update
+
+    def fingerprint(self) -> str:
+        """What these counts depend on besides the store: this code, the deciding config, the rosters' contents."""
+        config = self.config.model_dump_json(include=DECIDING_CONFIG).encode()
+        rosters = repr(sorted((k, sorted(v)) for k, v in self.rosters.items())).encode()
+        return hashlib.sha256(Path(__file__).read_bytes() + DECIDING_CODE + config + rosters).hexdigest()
+
+    def save(self, conn: Connection) -> None:
+        """Keep the counts in the store (inside the caller's transaction) for the next process to go on from."""
+        with self.lock:
+            snapshots.save(conn, SNAPSHOT, self.fingerprint(), {k: getattr(self, k) for k in self.STATE})
+            self.saved = time.monotonic()
+
+    def restore(self, conn: Connection) -> bool:
+        """Go on from the store's snapshot, if one was made under the same fingerprint; the next ``update``
+        reads only what changed since it was taken (or everything, if the store was emptied since)."""
+        state = snapshots.load(conn, SNAPSHOT, self.fingerprint())
+        if state is None or set(state) != set(self.STATE):
+            return False
+        with self.lock:
+            for name, value in state.items():
+                setattr(self, name, value)
+            self.expire()
+        return True
+
     def update(self, conn: Connection, within: float = 0) -> "Tallies":
         """Fold in what changed since the last update (everything, the first time); an update less than
         ``within`` seconds old is fresh enough (the several queries of one refresh share one update)."""
@@ -113,6 +154,7 @@ class Tallies:
             self._read_overrides(conn, dirty)
             stale = self._read_identity(conn, dirty)
             self._judge(dirty, stale)
+            self.changed = bool(dirty or stale)
             self.recent = {k: ts for k, ts in self.recent.items() if ts >= now - LAG_S}
             self.seen, self.updated = now, time.monotonic()
         return self
@@ -267,6 +309,22 @@ class Tallies:
                 for bucket, n in f["buckets"].items():
                     self.label_buckets[(bucket, before)] -= n
                     self.label_buckets[(bucket, after)] += n
+
+    @classmethod
+    def resumed(cls, engine: Engine, config: Config) -> "Tallies":
+        """Counts gone on from the store's snapshot (or built from scratch), brought up to date, and kept again."""
+        tallies = cls(config)
+        with engine.connect() as conn:
+            restored = tallies.restore(conn)
+            tallies.update(conn)
+        if restored and not tallies.changed:
+            return tallies
+        try:
+            with engine.begin() as conn:
+                tallies.save(conn)
+        except SQLAlchemyError as exc:  # a read-only store: the counts are right, only the next start is slower
+            log.warning("could not keep the tallies' snapshot (%s: %s)", type(exc).__name__, getattr(exc, "orig", ""))
+        return tallies
 
     # --- what the live screen reads -------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from .script import day_bounds, live_from, write_script
 
 log = logging.getLogger(__name__)
 EVENT_TABLES = (schema.posts, schema.post_tags, schema.post_mentions, schema.post_links, schema.sightings,
-                schema.moderation, schema.cursors)
+                schema.moderation, schema.cursors, schema.snapshots)
 
 
 def write_truth(engine: Engine, cast: list[Persona]) -> None:

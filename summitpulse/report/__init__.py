@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from ..config import Config
 from ..export import EXPORTS
+from ..analysis.tallies import Tallies
 from ..palette import NETWORK_NAMES, short_number
 from .sections import gather
 
@@ -29,8 +30,11 @@ TEMPLATES.filters |= {"short": short_number, "network": lambda n: NETWORK_NAMES.
 def build_report_html(config: Config, engine: Engine, data_dir: str = "", progress=None,
                       shared: dict | None = None) -> str:
     """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked."""
+    tallies = Tallies.resumed(engine, config)  # from the snapshot the dashboard keeps, when there is one
+    if progress is not None:
+        progress.update()
     with engine.connect() as conn:
-        context = gather(conn, config, progress, shared)
+        context = gather(conn, config, tallies, progress, shared)
     return TEMPLATES.get_template("report.html.j2").render(plotly_js=get_plotlyjs(), data_dir=data_dir,
                                                           files=list(EXPORTS), **context)
 

@@ -29,14 +29,12 @@ def _step(progress) -> None:
         progress.update()
 
 
-def gather(conn: Connection, config: Config, progress=None, shared: dict | None = None) -> dict:
-    """Every section's content, in reading order; one pass over the posts (``Tallies``) feeds most of them.
+def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, shared: dict | None = None) -> dict:
+    """Every section's content, in reading order; the tallies (one pass over the posts) feed most of them.
 
     ``shared`` receives the tallies, the contributor table and the stakeholder groups, for the appendix's data files."""
     everything = Filters()
-    tallies = Tallies(config).update(conn)
     people = tallies.people()
-    _step(progress)
     head = tallies.headline((), int(config.event.end.timestamp()))
     _step(progress)
     out = {"config": config, "title": config.dashboard.title, "accent": config.dashboard.accent_color,

@@ -6,6 +6,7 @@ refresh interval, whatever the audience.
 from __future__ import annotations
 
 import os
+import time
 
 import pandas as pd
 import streamlit as st
@@ -68,15 +69,28 @@ def clock() -> int:
         return now_ts(conn)
 
 
+SNAPSHOT_EVERY_S = 600
+
+
 @st.cache_resource
 def tallies() -> Tallies:
-    """The live screen's incremental counters, shared by every viewer of this process."""
-    return Tallies(config())
+    """The live screen's incremental counters, shared by every viewer of this process; they go on from the
+    store's snapshot, so a restarted dashboard does not read every post again (33 s at a million)."""
+    counts = Tallies(config())
+    with engine().connect() as conn:
+        counts.restore(conn)
+    return counts
 
 
 def _tallied() -> Tallies:
+    counts = tallies()
     with engine().connect() as conn:
-        return tallies().update(conn, within=TTL / 2)
+        counts.update(conn, within=TTL / 2)
+    if time.monotonic() - counts.saved > SNAPSHOT_EVERY_S:  # for the next process, and the report
+        counts.saved = time.monotonic()  # one viewer's refresh saves; the others go on
+        with engine().begin() as conn:
+            counts.save(conn)
+    return counts
 
 
 def _whole_event(filters: Filters) -> bool:
