@@ -258,3 +258,13 @@ def test_the_posts_export_anonymises_opted_out_people_and_tagged_posts(small, cf
     assert posts.loc["9", "handle"] == "(opted out)"  # ana's post with the opt-out tag
     assert posts.loc["10", "handle"] == "ana"  # a tag that only begins like it
     assert posts.loc["1", "handle"] == "ana" and "8" not in posts.index and "7" not in posts.index  # deleted, spam
+
+
+def test_the_opt_out_list_matches_any_case_with_or_without_at_on_one_network_or_all(cfg):
+    from summitpulse.visibility import is_opted_out
+    config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out": ["x:@Zed", "Bo"]})})
+    assert is_opted_out(config, "x", "@ZED") and is_opted_out(config, "x", "", "zed")
+    assert not is_opted_out(config, "bluesky", "zed")  # zed opted out on X only
+    assert is_opted_out(config, "bluesky", "bo") and is_opted_out(config, "mastodon", "@Bo")
+    assert not is_opted_out(cfg.model_copy(update={"participants": cfg.participants.model_copy(
+        update={"opt_out": []})}), "x", "zed")
