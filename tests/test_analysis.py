@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from summitpulse import moderation
-from summitpulse.analysis import contributors, metrics, participation, themes
+from summitpulse.analysis import contributors, graph, metrics, participation, themes
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.tallies import Tallies
 from summitpulse.completeness import chapman, estimate
@@ -268,3 +268,27 @@ def test_the_opt_out_list_matches_any_case_with_or_without_at_on_one_network_or_
     assert is_opted_out(config, "bluesky", "bo") and is_opted_out(config, "mastodon", "@Bo")
     assert not is_opted_out(cfg.model_copy(update={"participants": cfg.participants.model_copy(
         update={"opt_out": []})}), "x", "zed")
+
+
+def test_influence_is_networkx_pagerank():
+    import networkx as nx
+    import pandas as pd
+
+    from summitpulse.analysis.contributors import influence
+    links = pd.DataFrame([("x:a", "x:b", 3), ("x:b", "x:c", 1), ("x:c", "x:a", 2), ("x:d", "x:a", 5), ("x:a", "x:e", 1),
+                          ("x:f", "x:d", 1)], columns=["source", "target", "weight"])  # e: no way out; f: no way in
+    graph = nx.DiGraph()
+    graph.add_weighted_edges_from(links.itertuples(index=False, name=None))
+    expected = {k: v * 100 for k, v in nx.pagerank(graph, weight="weight").items()}
+    got = influence(links)
+    assert got.keys() == expected.keys() and all(abs(got[k] - expected[k]) < 1e-9 for k in got)
+    assert influence(links.iloc[:0]) == {}
+
+
+def test_the_drawn_network_is_the_most_connected_people_but_never_the_opted_out(cfg):
+    import pandas as pd
+    links = pd.DataFrame([("x:a", "x:b", 5), ("x:b", "x:c", 1), ("x:zed", "x:a", 10), ("x:c", "x:a", 2), ("x:d", "x:a", 1)],
+                         columns=["source", "target", "weight"])
+    nodes, lines = graph.conversation(None, cfg, Filters(), {"x:a": "ana"}, 2, links)
+    assert list(nodes.key) == ["x:a", "x:b"] and list(nodes.label) == ["ana", "b"] and list(nodes.degree) == [5, 5]
+    assert lines.values.tolist() == [["x:a", "x:b", 5]]  # zed's ten replies to ana count for nothing here

@@ -6,8 +6,9 @@ people who saw it. Influence is PageRank on the conversation graph.
 """
 from __future__ import annotations
 
-import networkx as nx
+import numpy as np
 import pandas as pd
+from scipy import sparse
 from sqlalchemy import Connection, and_, func, select, tuple_
 
 from .. import schema
@@ -49,12 +50,27 @@ def _profiles(conn: Connection, only: set[tuple[str, str]] | None = None) -> pd.
     return frame_of(conn.execute(q), columns=["network", "author_id", "handle", "name", "followers", "avatar_url"])
 
 
+DAMPING, TOLERANCE, ROUNDS = 0.85, 1e-6, 100  # networkx's pagerank defaults
+
+
 def influence(links: pd.DataFrame) -> dict[str, float]:
-    """PageRank (×100) on the reply/mention/repost/quote graph (``graph.edges``), keyed by ``network:author_id``."""
-    graph = nx.DiGraph()
-    for source, target, weight in links.itertuples(index=False):
-        graph.add_edge(source, target, weight=weight)
-    return {k: v * 100 for k, v in nx.pagerank(graph, weight="weight").items()} if graph else {}
+    """PageRank (×100) on the reply/mention/repost/quote graph (``graph.edges``: unique weighted edges, no loops),
+    keyed by ``network:author_id``: networkx's power iteration, on a sparse matrix made straight from the edge
+    table (building a networkx graph of 650,000 edges first took 2.5 s of its 4 at a million posts)."""
+    if links.empty:
+        return {}
+    codes, nodes = pd.factorize(pd.concat([links.source, links.target], ignore_index=True))
+    n, m = len(nodes), len(links)
+    matrix = sparse.csr_array((links.weight.to_numpy(float), (codes[:m], codes[m:])), shape=(n, n))
+    out = matrix.sum(axis=1)
+    matrix = sparse.diags_array(np.divide(1.0, out, out=np.zeros(n), where=out != 0)) @ matrix  # rows sum to 1
+    dangling, rank = out == 0, np.full(n, 1.0 / n)
+    for _ in range(ROUNDS):
+        last = rank
+        rank = DAMPING * (rank @ matrix + rank[dangling].sum() / n) + (1 - DAMPING) / n
+        if np.abs(rank - last).sum() < n * TOLERANCE:
+            break
+    return dict(zip(nodes, (rank * 100).tolist()))
 
 
 def table(conn: Connection, config: Config, filters: Filters, links: pd.DataFrame | None = None) -> pd.DataFrame:
