@@ -56,14 +56,15 @@ def carries_opt_out_tag(config: Config, hashtags: str | list) -> bool:
     return bool(tag) and tag in tags
 
 
-def carry_opt_out_tag(config: Config, hashtags):
+def carry_opt_out_tag(config: Config, hashtags: pd.Series) -> pd.Series:
     """Which posts of ``hashtags`` (a Series of the stored JSON lists) carry the opt-out tag: a substring test
     first, read as JSON only where it may (a million posts in a second, not ten)."""
     tag = clean_tag(config.participants.opt_out_tag or "")
     if not tag:
         return pd.Series(False, index=hashtags.index)
     maybe = hashtags.str.contains(orjson.dumps(tag).decode(), regex=False)
-    return maybe & hashtags.where(maybe, "[]").map(lambda tags: tag in json.loads(tags))
+    carrying = [i for i, tags in hashtags[maybe].items() if tag in json.loads(tags)]
+    return pd.Series(hashtags.index.isin(carrying), index=hashtags.index)
 
 
 def only_counted(query):

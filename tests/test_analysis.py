@@ -261,11 +261,18 @@ def test_the_posts_export_anonymises_opted_out_people_and_tagged_posts(small, cf
 
 
 def test_the_opt_out_list_matches_any_case_with_or_without_at_on_one_network_or_all(cfg):
-    from summitpulse.visibility import is_opted_out
+    import pandas as pd
+
+    from summitpulse.visibility import carry_opt_out_tag, is_opted_out
     config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out": ["x:@Zed", "Bo"]})})
     assert is_opted_out(config, "x", "@ZED") and is_opted_out(config, "x", "", "zed")
     assert not is_opted_out(config, "bluesky", "zed")  # zed opted out on X only
     assert is_opted_out(config, "bluesky", "bo") and is_opted_out(config, "mastodon", "@Bo")
+    tagged = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out_tag": "#NoShow"})})
+    hashtags = pd.Series(['["noshow"]', '["x", "noshowtime"]', "[]"], index=[7, 8, 9])
+    assert carry_opt_out_tag(tagged, hashtags).tolist() == [True, False, False]
+    assert carry_opt_out_tag(cfg, hashtags).tolist() == carry_opt_out_tag(tagged, hashtags[1:]).tolist() + [False] \
+        == [False, False, False]  # no tag set; or no post carrying it
     assert not is_opted_out(cfg.model_copy(update={"participants": cfg.participants.model_copy(
         update={"opt_out": []})}), "x", "zed")
 
