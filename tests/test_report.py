@@ -73,3 +73,17 @@ def test_hostile_text_is_escaped_in_the_report(config, tmp_path):
     html = build_report_html(config, engine)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x onerror" not in html
+
+
+def test_a_failure_writing_the_posts_file_aside_fails_the_report(sqlite_engine, tmp_path, monkeypatch):
+    """The posts data file is written by a forked process while the report is built; if it fails, so does the report."""
+    from summitpulse import export
+    from summitpulse.config import load_config
+    from .conftest import ROOT
+
+    def broken(conn, config, shared=None):
+        raise OSError("disk full")
+    monkeypatch.setitem(export.EXPORTS, "posts", broken)
+    with pytest.raises(RuntimeError, match="posts data file failed"):
+        write_report(load_config(ROOT / "config.yaml"), sqlite_engine, tmp_path / "report.html")
+    assert not (tmp_path / "report.html").exists()

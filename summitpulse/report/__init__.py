@@ -6,6 +6,7 @@ files of the appendix (CSV and Parquet) are written beside it.
 """
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -39,14 +40,38 @@ def build_report_html(config: Config, engine: Engine, data_dir: str = "", progre
                                                           files=list(EXPORTS), **context)
 
 
-def write_data_files(config: Config, engine: Engine, folder: Path, shared: dict | None = None) -> None:
-    """The appendix's CSV and Parquet files; ``shared`` reuses what the report already computed."""
+def write_data_files(config: Config, engine: Engine, folder: Path, shared: dict | None = None,
+                     names: tuple[str, ...] = tuple(EXPORTS)) -> None:
+    """The appendix's CSV and Parquet files (of ``names``); ``shared`` reuses what the report already computed."""
     folder.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
-        for name, build in EXPORTS.items():
-            frame = build(conn, config, shared)
+        for name in names:
+            frame = EXPORTS[name](conn, config, shared)
             frame.to_csv(folder / f"{name}.csv", index=False)
             frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def _posts_file_aside(config: Config, engine: Engine, folder: Path):
+    """Start writing the posts data file in a forked process (it needs nothing the report computes, and is the
+    longest part: half a minute at a million posts); returns a function that waits for it and says if it failed.
+    Where fork is not available the file is written now."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        write_data_files(config, engine, folder, names=("posts",))
+        return lambda: None
+    child = multiprocessing.get_context("fork").Process(target=_write_posts_file, args=(config, engine, folder),
+                                                        daemon=True)  # ends with the report if it is stopped
+    child.start()
+
+    def finish() -> None:
+        child.join()
+        if child.exitcode != 0:
+            raise RuntimeError(f"writing the posts data file failed (exit status {child.exitcode}; see above)")
+    return finish
+
+
+def _write_posts_file(config: Config, engine: Engine, folder: Path) -> None:
+    engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+    write_data_files(config, engine, folder, names=("posts",))
 
 
 def print_pdf(html: Path, pdf: Path) -> bool:
@@ -60,12 +85,17 @@ def print_pdf(html: Path, pdf: Path) -> bool:
     return True
 
 
-def write_report(config: Config, engine: Engine, out: Path, pdf: bool = False) -> int:
+def write_report(config: Config, engine: Engine, out: Path, pdf: bool = False, progress=None) -> int:
+    """The report at ``out``, its data files in a folder beside it, and with ``pdf`` a PDF."""
     folder = out.with_name(out.stem + "_data")
-    with tqdm(total=9, desc="report", unit="section", disable=not sys.stderr.isatty()) as bar:
+    folder.mkdir(parents=True, exist_ok=True)
+    with tqdm(total=10, desc="report", unit="section", disable=progress is not None or not sys.stderr.isatty()) as bar:
+        posts_written = _posts_file_aside(config, engine, folder)
         shared: dict = {}
-        html = build_report_html(config, engine, data_dir=folder.name, progress=bar, shared=shared)
-        write_data_files(config, engine, folder, shared)
+        html = build_report_html(config, engine, data_dir=folder.name, progress=progress or bar, shared=shared)
+        write_data_files(config, engine, folder, shared, names=tuple(n for n in EXPORTS if n != "posts"))
+        posts_written()
+        (progress or bar).update()
     out.write_text(html, encoding="utf-8")
     print(f"wrote {out} and its data files in {folder}/")
     if pdf:
