@@ -106,10 +106,12 @@ def _named(conn: Connection, config: Config, frame: pd.DataFrame) -> pd.DataFram
     frame = frame[~frame.person_of.isin(hidden)].assign(
         own=lambda f: [k != person for k, person in zip(zip(f.network, f.author_id), f.person_of)],
         accounts=lambda f: [[f"{n}:@{h.lstrip('@')}"] for n, h in zip(f.network, f.handle)])
-    if not frame.person_of.is_unique:
-        frame = frame.sort_values(["person_of", "own"], kind="stable")
-        rules = {c: "sum" if c in SUMMED else "first" for c in frame.columns if c not in ("person_of", "own", "accounts")}
-        frame = frame.groupby("person_of", sort=False).agg({**rules, "accounts": lambda s: [x for xs in s for x in xs]})
+    linked = frame.person_of.duplicated(keep=False)
+    if linked.any():  # summed only where a person has several accounts: a groupby of every row took seconds
+        several = frame[linked].sort_values(["person_of", "own"], kind="stable")
+        rules = {c: "sum" if c in SUMMED else "first" for c in several.columns if c not in ("person_of", "own", "accounts")}
+        several = several.groupby("person_of", sort=False).agg({**rules, "accounts": lambda s: [x for xs in s for x in xs]})
+        frame = pd.concat([frame[~linked], several], ignore_index=True)
     return frame.drop(columns=["person_of", "own"], errors="ignore").reset_index(drop=True)
 
 
