@@ -206,3 +206,21 @@ def test_a_block_on_the_moderation_page_is_logged_with_its_reason(monkeypatch, t
     log = at.dataframe[-1].value
     assert "sells followers" in set(log.reason)
     assert "x:spammer" in " ".join(log.target)
+
+
+def test_the_dashboard_keeps_its_tallies_for_the_next_process(app_env, demo_url, monkeypatch):
+    from sqlalchemy import delete, select
+
+    from summitpulse import schema
+    from summitpulse.ui import data
+    monkeypatch.setattr(data, "SNAPSHOT_EVERY_S", 0)
+    assert not _app("live").exception
+    engine = open_store(demo_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(schema.snapshots.c.name)).scalars().all() == ["tallies"]
+        st.cache_resource.clear()  # as a restarted dashboard: its tallies start from the snapshot
+        assert data.tallies().seen is not None
+    finally:
+        with engine.begin() as conn:
+            conn.execute(delete(schema.snapshots))
