@@ -7,6 +7,7 @@ the snapshot unusable — it is then ignored and the state rebuilt — but canno
 """
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import pickle
@@ -39,9 +40,14 @@ def load(conn: Connection, name: str, fingerprint: str) -> dict | None:
     data = conn.execute(select(s.c.data).where(s.c.name == name, s.c.fingerprint == fingerprint)).scalar()
     if data is None:
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new containers, none of them garbage: the collector's passes only cost time
     try:
         state = _PlainData(io.BytesIO(data)).load()
     except Exception as exc:  # noqa: BLE001 — damaged bytes raise many kinds of error; each means "rebuild"
         log.warning("the %s snapshot is unreadable (%s: %s); rebuilding it", name, type(exc).__name__, exc)
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return state if isinstance(state, dict) else None
