@@ -8,8 +8,10 @@ posts always give the same topics.
 from __future__ import annotations
 
 import re
+import warnings
 
 from sklearn.decomposition import NMF
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sqlalchemy import Connection
 
@@ -17,6 +19,12 @@ from .. import schema
 from ..config import Config
 from .filters import Filters
 from .metrics import counted
+
+# NMF stopping at its iteration cap still gives the topics shown (seeded, the same each time), and on a small,
+# near-perfect fit its error estimate takes the root of a rounding error below zero; sklearn's warnings about
+# either reached the organiser's terminal on every `report` and the dashboard's log on every refresh
+warnings.filterwarnings("ignore", category=ConvergenceWarning, module=r"sklearn\.decomposition")
+warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning, r"sklearn\.decomposition")
 
 p = schema.posts
 URL = re.compile(r"https?://\S+|@\S+")
