@@ -5,17 +5,18 @@ a post's time and SQLite takes one writer, so the writing stays here while the s
 read by workers, one per core, each taking the next file when free. The workers run at the lowest priority:
 the writer takes the CPU whenever it has rows to write and the workers use the rest (on two cores: 24–28k
 posts/s, median 26.9k; one worker gave 22.5–24.7k, two at the writer's priority 24.2–25.9k, the writer then
-waiting its turn behind them). What crosses between
-them is plain row tuples (``store.Rows``), cheap to send. Each batch is one transaction, so an import killed at
-any moment keeps what was committed and, being idempotent, can simply be run again.
+waiting its turn behind them). What crosses between them is plain row tuples (``store.Rows``), cheap to send,
+over a pipe per worker: a worker killed in the middle of sending ends only its own pipe, which reads here as its
+end. Each batch is one transaction, so an import killed at any moment keeps what was committed and, being
+idempotent, can simply be run again.
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing
 import os
-import queue
 import traceback
+from multiprocessing.connection import wait
 from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import Engine
@@ -26,7 +27,6 @@ from .store import IngestResult, Rows, prepare, write_rows
 Source = Callable[[], Iterable[Batch]]  # called in a worker; yields batches, one transaction each
 Done = Callable[[IngestResult, list[str]], None]  # after each committed batch: its result, its rejection reasons
 WORKER_NICENESS = 19  # the writer first: it is the one that must keep up, and an import is background work
-QUEUED = 4  # batches prepared ahead of the writer: enough to smooth their differences, bounded in memory
 
 
 class WorkerFailed(RuntimeError):
@@ -45,22 +45,24 @@ def ingest_stream(engine: Engine, sources: Sequence[Source], done: Done) -> None
                 _write(engine, prepare(batch, engine.dialect.name), done)
         return
     context = multiprocessing.get_context("fork")
-    rows = context.Queue(maxsize=QUEUED)
     count, taken = min(len(sources), os.cpu_count() or 1), context.Value("i", 0)
-    workers = [context.Process(target=_produce, args=(i, sources, taken, engine.dialect.name, rows), daemon=True)
-               for i in range(count)]
-    for worker in workers:
-        worker.start()
+    readers, workers = [], []
+    for _ in range(count):  # a pipe each: a worker killed while sending can only end its own pipe, not a shared one
+        reader, writer = context.Pipe(duplex=False)
+        workers.append(context.Process(target=_produce, args=(sources, taken, engine.dialect.name, writer), daemon=True))
+        workers[-1].start()
+        writer.close()  # only the worker holds its writing end, so its death is an end of file here
+        readers.append(reader)
     try:
-        running = set(range(count))
-        while running:
-            message = _next(rows, workers, running)
-            if isinstance(message, int):
-                running.discard(message)
-            elif isinstance(message, str):
-                raise WorkerFailed(message)
-            else:
-                _write(engine, message, done)
+        while readers:
+            for reader in wait(readers):
+                message = _receive(reader)
+                if message is None:  # that worker is done
+                    readers.remove(reader)
+                elif isinstance(message, str):
+                    raise WorkerFailed(message)
+                else:
+                    _write(engine, message, done)
     finally:
         for worker in workers:
             if worker.is_alive():
@@ -68,18 +70,12 @@ def ingest_stream(engine: Engine, sources: Sequence[Source], done: Done) -> None
             worker.join()
 
 
-def _next(rows, workers: list, running: set[int]) -> Rows | str | int:
-    """The next message: a batch's rows, a worker's number when it is done, or its traceback if it failed; a word
-    that a worker died (killed, out of memory) if one stopped without saying."""
-    while True:
-        try:
-            return rows.get(timeout=1)
-        except queue.Empty:
-            if any(not workers[i].is_alive() for i in running):
-                try:
-                    return rows.get_nowait()
-                except queue.Empty:
-                    return "a reading worker exited unexpectedly"
+def _receive(reader) -> Rows | str | None:
+    """A worker's next message: a batch's rows, its traceback if it failed, None when it is done."""
+    try:
+        return reader.recv()
+    except EOFError:  # it stopped without saying, perhaps in the middle of a batch: killed, out of memory
+        return "a reading worker exited unexpectedly"
 
 
 def _write(engine: Engine, rows: Rows, done: Done) -> None:
@@ -97,15 +93,16 @@ def _next_source(sources: Sequence[Source], taken) -> Source | None:
         return sources[taken.value - 1]
 
 
-def _produce(number: int, sources: Sequence[Source], taken, dialect_name: str, rows) -> None:
-    """A worker: every batch of the sources it takes as rows, then its number; or the traceback of what stopped it."""
+def _produce(sources: Sequence[Source], taken, dialect_name: str, rows) -> None:
+    """A worker: every batch of the sources it takes as rows, then None; or the traceback of what stopped it. Sending
+    waits while the writer is busy, so a worker is at most a batch ahead: memory stays bounded."""
     os.nice(WORKER_NICENESS)
     gc.disable()  # no cycles to find: parsed JSON, posts and rows are trees, freed by reference counting; and
     # the collector's scans of what the fork inherited and of each pending batch were a sixth of the worker's time
     try:
         while (source := _next_source(sources, taken)) is not None:
             for batch in source():
-                rows.put(prepare(batch, dialect_name))
-        rows.put(number)
+                rows.send(prepare(batch, dialect_name))
+        rows.send(None)
     except Exception:  # noqa: BLE001 — any failure goes to the writer, which raises it
-        rows.put(traceback.format_exc())
+        rows.send(traceback.format_exc())
