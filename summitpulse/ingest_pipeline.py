@@ -3,9 +3,9 @@
 For imports, where there are many pages to take in at once. Normalising and writing each cost about half of
 a post's time and SQLite takes one writer, so the writing stays here while the sources (archive files) are
 read by workers, one per core, each taking the next file when free. The workers run at the lowest priority:
-the writer takes the CPU whenever it has rows to write and the workers use the rest (on two cores: 24–28k
-posts/s, median 26.9k; one worker gave 22.5–24.7k, two at the writer's priority 24.2–25.9k, the writer then
-waiting its turn behind them). What crosses between them is plain row tuples (``store.Rows``), cheap to send,
+the writer takes the CPU whenever it has rows to write and the workers use the rest (on two cores: 26–29k
+posts/s; one worker gave 22.5–24.7k, two at the writer's priority 24.2–25.9k, the writer then waiting its
+turn behind them). What crosses between them is plain row tuples (``store.Rows``), cheap to send,
 over a pipe per worker: a worker killed in the middle of sending ends only its own pipe, which reads here as its
 end. Each batch is one transaction, so an import killed at any moment keeps what was committed and, being
 idempotent, can simply be run again.
