@@ -13,5 +13,5 @@ st.caption("One self-contained HTML file: charts included, opens offline, prints
            "data files beside it, or a PDF, run `python -m summitpulse report --pdf`.")
 if st.button("Build the report"):
     with st.spinner("Building the report…"):
-        html = build_report_html(data.config(), data.engine())
+        html = build_report_html(data.config(), data.engine(), tallies=data.tallied())
     st.download_button("Download report.html", html, "report.html", "text/html")

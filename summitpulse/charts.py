@@ -7,14 +7,16 @@ import plotly.graph_objects as go
 
 from .palette import LABELS, NETWORK_NAMES, PALETTE, THEME_COLOURS, plotly_template
 
+FONT_SIZE = 14
+
 
 def _finish(fig: go.Figure, mode: str, height: int) -> go.Figure:
-    size = 14
     fig.update_layout(template=plotly_template(mode), height=height, margin=dict(l=10, r=10, t=10, b=10),
-                      font=dict(size=size), legend=dict(orientation="h", y=1.02, x=0, title=None, font=dict(size=size)),
+                      font=dict(size=FONT_SIZE),
+                      legend=dict(orientation="h", y=1.02, x=0, title=None, font=dict(size=FONT_SIZE)),
                       paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="x unified")
-    fig.update_xaxes(title=None, tickfont=dict(size=size))
-    fig.update_yaxes(title=None, rangemode="tozero", tickfont=dict(size=size))
+    fig.update_xaxes(title=None, tickfont=dict(size=FONT_SIZE))
+    fig.update_yaxes(title=None, rangemode="tozero", tickfont=dict(size=FONT_SIZE))
     return fig
 
 

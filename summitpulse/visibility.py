@@ -63,7 +63,7 @@ def carry_opt_out_tag(config: Config, hashtags: pd.Series) -> pd.Series:
     if not tag:
         return pd.Series(False, index=hashtags.index)
     maybe = hashtags.str.contains(orjson.dumps(tag).decode(), regex=False)
-    carrying = [i for i, tags in hashtags[maybe].items() if tag in json.loads(tags)]
+    carrying = [i for i, tags in hashtags[maybe].items() if carries_opt_out_tag(config, tags)]
     return pd.Series(hashtags.index.isin(carrying), index=hashtags.index)
 
 

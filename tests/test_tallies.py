@@ -127,7 +127,7 @@ def test_a_snapshot_of_other_settings_or_not_plain_data_is_not_used(small, cfg, 
             if isinstance(data, bytes):
                 conn.execute(update(schema.snapshots).values(data=data))
             else:
-                snapshots.save(conn, "tallies", fingerprint, data)
+                snapshots.save(conn, "tallies", fingerprint, snapshots.dumps(data))
         with small.connect() as conn:
             tallies = Tallies(cfg)
             assert not tallies.restore(conn) and tallies.seen is None

@@ -29,9 +29,14 @@ class _PlainData(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a snapshot may not hold {module}.{name}")
 
 
-def save(conn: Connection, name: str, fingerprint: str, state: dict) -> None:
-    """Keep ``state`` as the snapshot ``name``, computed under ``fingerprint``, replacing the previous one."""
-    row = {"fingerprint": fingerprint, "saved_ts": now_ts(), "data": pickle.dumps(state, protocol=5)}
+def dumps(state: dict) -> bytes:
+    """``state`` as a snapshot's bytes (for ``save``)."""
+    return pickle.dumps(state, protocol=5)
+
+
+def save(conn: Connection, name: str, fingerprint: str, data: bytes) -> None:
+    """Keep ``data`` (from ``dumps``) as the snapshot ``name``, computed under ``fingerprint``, replacing the last."""
+    row = {"fingerprint": fingerprint, "saved_ts": now_ts(), "data": data}
     conn.execute(dialect_insert(conn, s).values(name=name, **row).on_conflict_do_update(index_elements=["name"], set_=row))
 
 

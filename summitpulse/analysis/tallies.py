@@ -46,8 +46,8 @@ POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.text_stems,
 PostRow = namedtuple("PostRow", [c.key for c in POST_COLUMNS])  # ~40× faster attribute access than a Row
 SNAPSHOT = "tallies"
 # what the counts were computed by and under: a snapshot made by other code or another configuration is not used
-DECIDING_CODE = b"".join(Path(module.__file__).read_bytes()
-                         for module in (filters, folding, geo, identity, participation, snapshots))
+DECIDING_CODE = b"".join(Path(path).read_bytes() for path in (
+    __file__, *(module.__file__ for module in (filters, folding, geo, identity, participation, snapshots))))
 DECIDING_CONFIG = {"event", "hashtags", "themes", "programme", "participants", "participation"}
 
 
@@ -82,8 +82,7 @@ class Tallies:
         self.config, self.signals, self.matcher = config, Signals(config), ThemeMatcher(config)
         self.rosters = read_rosters(config)
         self.lock = threading.Lock()
-        self.saved = time.monotonic()  # when the counts were last kept in the store (or this object was made)
-        self.changed = False  # whether the last update changed any count
+        self.unsaved = False  # whether an update changed a count since the counts were last kept in the store
         self._start()
 
     def _start(self, reset: str | None = None) -> None:
@@ -117,13 +116,14 @@ class Tallies:
         """What these counts depend on besides the store: this code, the deciding config, the rosters' contents."""
         config = self.config.model_dump_json(include=DECIDING_CONFIG).encode()
         rosters = repr(sorted((k, sorted(v)) for k, v in self.rosters.items())).encode()
-        return hashlib.sha256(Path(__file__).read_bytes() + DECIDING_CODE + config + rosters).hexdigest()
+        return hashlib.sha256(DECIDING_CODE + config + rosters).hexdigest()
 
     def save(self, conn: Connection) -> None:
-        """Keep the counts in the store (inside the caller's transaction) for the next process to go on from."""
+        """Keep the counts in the store (inside the caller's transaction) for the next process to go on from;
+        the lock is held only while they are copied out, not while they are written."""
         with self.lock:
-            snapshots.save(conn, SNAPSHOT, self.fingerprint(), {k: getattr(self, k) for k in self.STATE})
-            self.saved = time.monotonic()
+            data, self.unsaved = snapshots.dumps({k: getattr(self, k) for k in self.STATE}), False
+        snapshots.save(conn, SNAPSHOT, self.fingerprint(), data)
 
     def restore(self, conn: Connection) -> bool:
         """Go on from the store's snapshot, if one was made under the same fingerprint; the next ``update``
@@ -154,7 +154,7 @@ class Tallies:
             self._read_overrides(conn, dirty)
             stale = self._read_identity(conn, dirty)
             self._judge(dirty, stale)
-            self.changed = bool(dirty or stale)
+            self.unsaved |= bool(dirty or stale)
             self.recent = {k: ts for k, ts in self.recent.items() if ts >= now - LAG_S}
             self.seen, self.updated = now, time.monotonic()
         return self
@@ -315,9 +315,9 @@ class Tallies:
         """Counts gone on from the store's snapshot (or built from scratch), brought up to date, and kept again."""
         tallies = cls(config)
         with engine.connect() as conn:
-            restored = tallies.restore(conn)
+            tallies.restore(conn)
             tallies.update(conn)
-        if restored and not tallies.changed:
+        if not tallies.unsaved:
             return tallies
         try:
             with engine.begin() as conn:

@@ -29,9 +29,10 @@ TEMPLATES.filters |= {"short": short_number, "network": lambda n: NETWORK_NAMES.
 
 
 def build_report_html(config: Config, engine: Engine, data_dir: str = "", progress=None,
-                      shared: dict | None = None) -> str:
-    """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked."""
-    tallies = Tallies.resumed(engine, config)  # from the snapshot the dashboard keeps, when there is one
+                      shared: dict | None = None, tallies: Tallies | None = None) -> str:
+    """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked. ``tallies``: the
+    caller's own, up to date (the dashboard's); otherwise they go on from the store's snapshot, if there is one."""
+    tallies = tallies or Tallies.resumed(engine, config)
     if progress is not None:
         progress.update()
     with engine.connect() as conn:

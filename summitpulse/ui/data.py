@@ -6,7 +6,6 @@ refresh interval, whatever the audience.
 from __future__ import annotations
 
 import os
-import time
 
 import pandas as pd
 import streamlit as st
@@ -82,15 +81,27 @@ def tallies() -> Tallies:
     return counts
 
 
-def _tallied() -> Tallies:
+def tallied() -> Tallies:
+    """The tallies, brought up to date (the several queries of one refresh share one update)."""
     counts = tallies()
     with engine().connect() as conn:
         counts.update(conn, within=TTL / 2)
-    if time.monotonic() - counts.saved > SNAPSHOT_EVERY_S:  # for the next process, and the report
-        counts.saved = time.monotonic()  # one viewer's refresh saves; the others go on
+    _snapshots()  # started once, with the first refresh
+    return counts
+
+
+def _keep_tallies() -> None:
+    counts = tallies()
+    if counts.unsaved:
         with engine().begin() as conn:
             counts.save(conn)
-    return counts
+
+
+@st.cache_resource
+def _snapshots() -> Periodic:
+    """Keeps the tallies in the store every SNAPSHOT_EVERY_S on a background thread, never inside a refresh
+    (4 s at a million posts), for the next process and the report."""
+    return Periodic(_keep_tallies, every=SNAPSHOT_EVERY_S, initial=None)
 
 
 def _whole_event(filters: Filters) -> bool:
@@ -101,7 +112,7 @@ def _whole_event(filters: Filters) -> bool:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def headline(filters: Filters, now: int) -> dict:
     if _whole_event(filters):
-        return _tallied().headline(filters.clean(config()).networks, now)
+        return tallied().headline(filters.clean(config()).networks, now)
     return _run(metrics.headline, filters, now)
 
 
@@ -113,7 +124,7 @@ def timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def people() -> pd.DataFrame:
     """Every participant; a person with an opted-out account is anonymous."""
-    return anonymised(config(), _tallied().people())
+    return anonymised(config(), tallied().people())
 
 
 def forget_people() -> None:
@@ -136,7 +147,7 @@ def identity_links() -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def split() -> dict[str, dict[str, int]]:
-    return _tallied().split()
+    return tallied().split()
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
@@ -147,13 +158,13 @@ def stakeholder_groups() -> pd.DataFrame:
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
 def theme_stakeholders() -> pd.DataFrame:
-    return stakeholders.per_theme(stakeholder_groups(), _tallied().theme_authors())
+    return stakeholders.per_theme(stakeholder_groups(), tallied().theme_authors())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataFrame:
     if bucket_s == BUCKET_S:
-        return _tallied().split_over_time(since)
+        return tallied().split_over_time(since)
     with engine().connect() as conn:
         return participation.split_over_time(conn, config(), people(), bucket_s, since)
 
@@ -162,7 +173,7 @@ def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataF
 def theme_totals(filters: Filters) -> pd.DataFrame:
     """Whole minutes from the tallies unless a theme is chosen (the live screen's pulse never chooses one)."""
     if not filters.themes:
-        return _tallied().theme_totals(filters.start_ts, filters.end_ts, filters.clean(config()).networks)
+        return tallied().theme_totals(filters.start_ts, filters.end_ts, filters.clean(config()).networks)
     return _run(themes.totals, filters)
 
 
