@@ -4,6 +4,7 @@ import io
 import streamlit as st
 
 from summitpulse.export import EXPORTS
+from summitpulse.frames import write_csv
 from summitpulse.ui import controls, data
 
 controls.through_navigation()
@@ -16,6 +17,6 @@ what = st.selectbox("Table", list(EXPORTS))
 if st.button("Prepare CSV"):
     with data.engine().connect() as conn:
         frame = EXPORTS[what](conn, data.config())
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
+    buffer = io.BytesIO()
+    write_csv(frame, buffer)
     st.download_button(f"Download {what}.csv ({len(frame):,} rows)", buffer.getvalue(), f"{what}.csv", "text/csv")

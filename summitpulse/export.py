@@ -16,8 +16,8 @@ from .analysis import contributors, stakeholders
 from .analysis.filters import Filters
 from .analysis.tallies import Tallies
 from .config import Config
-from .visibility import ANONYMOUS, anonymised, carry_opt_out_tag, is_opted_out, only_counted
-from .frames import frame_of
+from .visibility import ANONYMOUS, anonymised, carry_opt_out_tag, only_counted, opted_out_rows
+from .frames import frame_of, write_csv
 
 Shared = dict  # what a caller already computed: "tallies" (a Tallies), "contributors" (contributors.table), "groups"
 #                (stakeholders.classify)
@@ -39,9 +39,7 @@ def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) 
     frame = frame_of(conn.execute(query))
     if frame.empty:
         return frame
-    authors = set(zip(frame.network, frame.handle, frame.author_id))  # decided once per author, not per post
-    opted = {author for author in authors if is_opted_out(config, *author)}
-    hidden = pd.Series([author in opted for author in zip(frame.network, frame.handle, frame.author_id)], frame.index)
+    hidden = opted_out_rows(config, frame.network, frame.handle, frame.author_id)
     hidden |= carry_opt_out_tag(config, frame.hashtags)
     frame.loc[hidden, ["author_id", "handle", "display_name", "url"]] = ANONYMOUS
     return frame
@@ -61,13 +59,15 @@ def themes_frame(conn: Connection, config: Config, shared: Shared | None = None)
     tallies = _tallies(conn, config, shared)
     totals, split = tallies.theme_totals(None, None), tallies.theme_participation()
     wide = split.pivot_table(index="theme", columns="label", values="posts", fill_value=0).reset_index()
-    return totals.merge(wide, on="theme", how="left").fillna(0)
+    frame = totals.merge(wide, on="theme", how="left")
+    return frame.fillna({label: 0 for label in wide.columns[1:]}).astype({label: int for label in wide.columns[1:]})
 
 
 def contributors_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Every named contributor with every measure (opted-out accounts are left out)."""
     table = (shared or {}).get("contributors")
-    return contributors.table(conn, config, Filters()) if table is None else table
+    table = contributors.table(conn, config, Filters()) if table is None else table
+    return table.assign(accounts=table.accounts.map(" · ".join))
 
 
 EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {
@@ -84,7 +84,8 @@ def write_frame(frame: pd.DataFrame, fmt: str, out: str | None) -> None:
     elif fmt == "json":
         frame.to_json(out or sys.stdout, orient="records", date_format="iso", force_ascii=False, indent=1)
     else:
-        frame.to_csv(out or sys.stdout, index=False)
+        sys.stdout.flush()
+        write_csv(frame, out or sys.stdout.buffer)
 
 
 def export(config: Config, engine: Engine, what: str, fmt: str, out: str | None) -> int:

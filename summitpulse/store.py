@@ -42,10 +42,15 @@ def connect(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
+MMAP_BYTES = 2**31 - 2**16  # the most a default SQLite build maps; a bigger store reads the rest as before
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    """WAL for a writer beside readers; the file memory-mapped, so a scan of the whole store reads pages in place
+    instead of copying each through a read() call (at a million posts a third of a report's time went there)."""
     cur = dbapi_conn.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000",
-                   "temp_store=MEMORY", "cache_size=-65536", "wal_autocheckpoint=10000"):
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000", "temp_store=MEMORY",
+                   "cache_size=-65536", "wal_autocheckpoint=10000", f"mmap_size={MMAP_BYTES}"):
         cur.execute(f"PRAGMA {pragma}")
     cur.close()
 

@@ -40,6 +40,18 @@ def is_opted_out(config: Config, network: str, handle: str, author_id: str = "")
     return any((network, n) in keys or ("*", n) in keys for n in names)
 
 
+def opted_out_rows(config: Config, network: pd.Series, handle: pd.Series, author_id: pd.Series) -> pd.Series:
+    """``is_opted_out`` of every row of three aligned Series, by set membership over whole columns (a million
+    posts' authors in a fraction of a second; a call per author took five)."""
+    names = [column.fillna("").astype(str).str.lstrip("@").str.casefold() for column in (handle, author_id)]
+    hit = pd.Series(False, index=network.index)
+    for where in {n for n, _ in opted_out(config)}:
+        wanted = {name for n, name in opted_out(config) if n == where} - {""}
+        rows = names[0].isin(wanted) | names[1].isin(wanted)
+        hit |= rows if where == "*" else rows & (network == where)
+    return hit
+
+
 def anonymised(config: Config, people):
     """``people`` (participant rows) with every person who has an opted-out account made anonymous."""
     people = people.copy()

@@ -152,6 +152,20 @@ def test_exports_of_participants_themes_and_contributors(small, cfg):
     assert {"label", "confidence", "reasons", "group"} <= set(people.columns)
     assert set(themes_.theme) == {t.name for t in cfg.themes}
     assert "zed" not in set(ranked.handle) and {"influence", "potential_impressions"} <= set(ranked.columns)
+    assert themes_[[c for c in ("in_room", "remote", "unknown") if c in themes_]].dtypes.eq("int64").all()  # not 3.0
+    assert all(isinstance(a, str) and a.startswith(("x:@", "mastodon:@", "bluesky:@")) for a in ranked.accounts)
+
+
+def test_csv_files_round_trip_hostile_text_and_empty_values(tmp_path):
+    import pandas as pd
+
+    from summitpulse.frames import write_csv
+    frame = pd.DataFrame({"text": ['=cmd|"/c calc"!A1, and "quotes"', "two\nlines", None, "é ü 🎉"],
+                          "n": [1, 2, 3, 4], "lat": [1.5, None, -2.25, 0.0]})
+    write_csv(frame, tmp_path / "f.csv")
+    back = pd.read_csv(tmp_path / "f.csv")
+    assert back.text.tolist()[:2] == frame.text.tolist()[:2] and pd.isna(back.text[2]) and back.text[3] == "é ü 🎉"
+    assert back.n.tolist() == [1, 2, 3, 4] and back.lat.fillna(9).tolist() == [1.5, 9, -2.25, 0.0]
 
 
 def test_contributors_narrow_to_labels_and_groups(small, cfg):
@@ -275,6 +289,21 @@ def test_the_opt_out_list_matches_any_case_with_or_without_at_on_one_network_or_
         == [False, False, False]  # no tag set; or no post carrying it
     assert not is_opted_out(cfg.model_copy(update={"participants": cfg.participants.model_copy(
         update={"opt_out": []})}), "x", "zed")
+
+
+def test_opted_out_rows_decides_as_is_opted_out_row_by_row(cfg):
+    import pandas as pd
+
+    from summitpulse.visibility import is_opted_out, opted_out_rows
+    config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out": ["x:@Zed", "Bo"]})})
+    accounts = [("x", "@ZED", "1"), ("x", None, "zed"), ("bluesky", "zed", "2"), ("bluesky", "bo", "3"),
+                ("mastodon", "@Bo", "4"), ("x", "ann", "5"), ("x", "", ""), ("mastodon", "bob", "bo")]
+    rows = pd.DataFrame(accounts, columns=["network", "handle", "author_id"], index=[3, 1, 4, 1, 5, 9, 2, 6])
+    expected = [is_opted_out(config, *account) for account in accounts]
+    assert opted_out_rows(config, rows.network, rows.handle, rows.author_id).tolist() == expected \
+        == [True, True, False, True, True, False, False, True]
+    assert not opted_out_rows(cfg.model_copy(update={"participants": cfg.participants.model_copy(
+        update={"opt_out": []})}), rows.network, rows.handle, rows.author_id).any()
 
 
 def test_influence_is_networkx_pagerank():

@@ -137,3 +137,11 @@ def test_created_at_is_stored_as_sqlalchemy_stores_it_on_sqlite():
     theirs = schema.posts.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
     for dt in (T0, T0.replace(microsecond=123456), datetime(1999, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)):
         assert _sqlite_time(dt) == theirs(dt)
+
+
+def test_a_sqlite_store_is_in_wal_mode_and_memory_mapped(tmp_path):
+    from summitpulse.store import MMAP_BYTES
+    engine = open_store(f"sqlite:///{tmp_path}/s.db")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == MMAP_BYTES

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, func, select, tuple_
 
 from .. import schema
 from ..config import Config
-from ..visibility import is_opted_out
+from ..visibility import opted_out_rows
 from .filters import Filters
 from .graph import edges
 from .identity import read_identity
@@ -101,8 +101,7 @@ def _named(conn: Connection, config: Config, frame: pd.DataFrame) -> pd.DataFram
     frame["handle"] = frame.handle.fillna(frame.author_id)
     identity = read_identity(conn, config)
     frame["person_of"] = [identity.person(k) for k in zip(frame.network, frame.author_id)]
-    hidden = {person for person, n, h, i in zip(frame.person_of, frame.network, frame.handle, frame.author_id)
-              if is_opted_out(config, n, h, i)}
+    hidden = set(frame.person_of[opted_out_rows(config, frame.network, frame.handle, frame.author_id)])
     frame = frame[~frame.person_of.isin(hidden)].assign(
         own=lambda f: [k != person for k, person in zip(zip(f.network, f.author_id), f.person_of)],
         accounts=lambda f: [[f"{n}:@{h.lstrip('@')}"] for n, h in zip(f.network, f.handle)])

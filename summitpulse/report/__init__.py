@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from ..config import Config
 from ..export import EXPORTS
+from ..frames import write_csv
 from ..analysis.tallies import Tallies
 from ..palette import NETWORK_NAMES, short_number
 from .sections import gather
@@ -48,7 +49,7 @@ def write_data_files(config: Config, engine: Engine, folder: Path, shared: dict 
     with engine.connect() as conn:
         for name in names:
             frame = EXPORTS[name](conn, config, shared)
-            frame.to_csv(folder / f"{name}.csv", index=False)
+            write_csv(frame, folder / f"{name}.csv")
             frame.to_parquet(folder / f"{name}.parquet", index=False)
 
 
