@@ -84,6 +84,20 @@ def test_a_failure_writing_the_posts_file_aside_fails_the_report(sqlite_engine, 
     def broken(conn, config, shared=None):
         raise OSError("disk full")
     monkeypatch.setitem(export.EXPORTS, "posts", broken)
-    with pytest.raises(RuntimeError, match="posts data file failed"):
+    with pytest.raises(RuntimeError, match="posts data file.* failed"):
+        write_report(load_config(ROOT / "config.yaml"), sqlite_engine, tmp_path / "report.html")
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_a_failure_in_the_collection_figures_aside_fails_the_report_without_waiting_forever(sqlite_engine, tmp_path,
+                                                                                          monkeypatch):
+    import summitpulse.report as report
+    from summitpulse.config import load_config
+    from .conftest import ROOT
+
+    def broken(conn, config):
+        raise ValueError("no figures")
+    monkeypatch.setattr(report, "collection", broken)
+    with pytest.raises(RuntimeError, match="collection figures.* failed"):
         write_report(load_config(ROOT / "config.yaml"), sqlite_engine, tmp_path / "report.html")
     assert not (tmp_path / "report.html").exists()

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
@@ -22,7 +23,7 @@ from ..export import EXPORTS
 from ..frames import write_csv
 from ..analysis.tallies import Tallies
 from ..palette import NETWORK_NAMES, short_number
-from .sections import gather
+from .sections import collection, gather, step
 
 TEMPLATES = Environment(loader=PackageLoader("summitpulse.report", "templates"),
                         autoescape=select_autoescape(["html", "j2"]))
@@ -30,14 +31,17 @@ TEMPLATES.filters |= {"short": short_number, "network": lambda n: NETWORK_NAMES.
 
 
 def build_report_html(config: Config, engine: Engine, data_dir: str = "", progress=None,
-                      shared: dict | None = None, tallies: Tallies | None = None) -> str:
+                      shared: dict | None = None, tallies: Tallies | None = None,
+                      collected: Callable[[], dict] | None = None) -> str:
     """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked. ``tallies``: the
-    caller's own, up to date (the dashboard's); otherwise they go on from the store's snapshot, if there is one."""
+    caller's own, up to date (the dashboard's); otherwise they go on from the store's snapshot, if there is one.
+    ``collected``: waits for ``sections.collection`` computed elsewhere (otherwise it is computed here)."""
     tallies = tallies or Tallies.resumed(engine, config)
-    if progress is not None:
-        progress.update()
+    step(progress)
     with engine.connect() as conn:
         context = gather(conn, config, tallies, progress, shared)
+        context |= collected() if collected else collection(conn, config)
+    step(progress)
     return TEMPLATES.get_template("report.html.j2").render(plotly_js=get_plotlyjs(), data_dir=data_dir,
                                                           files=list(EXPORTS), **context)
 
@@ -53,26 +57,49 @@ def write_data_files(config: Config, engine: Engine, folder: Path, shared: dict 
             frame.to_parquet(folder / f"{name}.parquet", index=False)
 
 
-def _posts_file_aside(config: Config, engine: Engine, folder: Path):
-    """Start writing the posts data file in a forked process (it needs nothing the report computes, and is the
-    longest part: half a minute at a million posts); returns a function that waits for it and says if it failed.
-    Where fork is not available the file is written now."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        write_data_files(config, engine, folder, names=("posts",))
-        return lambda: None
-    child = multiprocessing.get_context("fork").Process(target=_write_posts_file, args=(config, engine, folder),
-                                                        daemon=True)  # ends with the report if it is stopped
-    child.start()
+class Aside:
+    """A forked process doing the report's work that needs nothing the report computes, on the second core:
+    the collection sections (``collected``), then the posts data file (``finish`` waits for it) — about a third
+    of the work at a million posts. Where fork is not available both are done at once, here."""
 
-    def finish() -> None:
-        child.join()
-        if child.exitcode != 0:
-            raise RuntimeError(f"writing the posts data file failed (exit status {child.exitcode}; see above)")
-    return finish
+    def __init__(self, config: Config, engine: Engine, folder: Path):
+        if "fork" not in multiprocessing.get_all_start_methods():
+            with engine.connect() as conn:
+                self.figures = collection(conn, config)
+            write_data_files(config, engine, folder, names=("posts",))
+            self.child = None
+            return
+        fork = multiprocessing.get_context("fork")
+        self.figures, (self.reader, writer) = None, fork.Pipe(duplex=False)
+        self.child = fork.Process(target=_aside, args=(config, engine, folder, writer),
+                                  daemon=True)  # ends with the report if it is stopped
+        self.child.start()
+        writer.close()  # the child's alone: its end of file says it died
+
+    def collected(self) -> dict:
+        """``sections.collection``, once the process has it."""
+        if self.figures is None:
+            try:
+                self.figures = self.reader.recv()
+            except EOFError:
+                self.finish()
+        return self.figures
+
+    def finish(self) -> None:
+        """Wait for the posts data file; a failure in the process fails the report."""
+        if self.child is None:
+            return
+        self.child.join()
+        if self.child.exitcode != 0:
+            raise RuntimeError(f"the report's second process (collection figures, then the posts data file) failed "
+                               f"(exit status {self.child.exitcode}; see above)")
 
 
-def _write_posts_file(config: Config, engine: Engine, folder: Path) -> None:
+def _aside(config: Config, engine: Engine, folder: Path, writer) -> None:
     engine.dispose(close=False)  # the parent's pooled connections stay the parent's
+    with engine.connect() as conn:
+        writer.send(collection(conn, config))
+    writer.close()
     write_data_files(config, engine, folder, names=("posts",))
 
 
@@ -92,11 +119,11 @@ def write_report(config: Config, engine: Engine, out: Path, pdf: bool = False, p
     folder = out.with_name(out.stem + "_data")
     folder.mkdir(parents=True, exist_ok=True)
     with tqdm(total=10, desc="report", unit="section", disable=progress is not None or not sys.stderr.isatty()) as bar:
-        posts_written = _posts_file_aside(config, engine, folder)
-        shared: dict = {}
-        html = build_report_html(config, engine, data_dir=folder.name, progress=progress or bar, shared=shared)
+        aside, shared = Aside(config, engine, folder), {}
+        html = build_report_html(config, engine, data_dir=folder.name, progress=progress or bar, shared=shared,
+                                 collected=aside.collected)
         write_data_files(config, engine, folder, shared, names=tuple(n for n in EXPORTS if n != "posts"))
-        posts_written()
+        aside.finish()
         (progress or bar).update()
     out.write_text(html, encoding="utf-8")
     print(f"wrote {out} and its data files in {folder}/")
