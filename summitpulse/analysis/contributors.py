@@ -9,13 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sqlalchemy import Connection, and_, func, select, tuple_
+from sqlalchemy import Connection, func, select, tuple_
 
 from .. import schema
 from ..config import Config
 from ..visibility import opted_out_rows
 from .filters import Filters
-from .graph import edges
+from .graph import edges, ties
 from .identity import read_identity
 from .metrics import ENGAGEMENT, counted
 from ..frames import frame_of
@@ -37,10 +37,11 @@ def _activity(conn: Connection, config: Config, filters: Filters, limit: int | N
     return frame_of(conn.execute(q), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
 
 
-def _mentions(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
-    q = counted(config, filters, p.c.network, m.c.mentioned, func.count().label("mentions")).join(
-        m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id)).group_by(p.c.network, m.c.mentioned)
-    return frame_of(conn.execute(q), columns=["network", "author_id", "mentions"])
+def _mentions(counted_ties: pd.DataFrame) -> pd.DataFrame:
+    """Posts mentioning each account (``graph.ties``): columns network, author_id, mentions."""
+    mentioned = counted_ties[counted_ties.how == "mention"]
+    return (mentioned.groupby(["network", "target"], as_index=False).weight.sum()
+            .rename(columns={"target": "author_id", "weight": "mentions"}))
 
 
 def _profiles(conn: Connection, only: set[tuple[str, str]] | None = None) -> pd.DataFrame:
@@ -73,22 +74,22 @@ def influence(links: pd.DataFrame) -> dict[str, float]:
     return dict(zip(nodes, (rank * 100).tolist()))
 
 
-def table(conn: Connection, config: Config, filters: Filters, links: pd.DataFrame | None = None) -> pd.DataFrame:
+def table(conn: Connection, config: Config, filters: Filters, counted_ties: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every named contributor with every measure, one row per person (linked accounts summed); people with an
-    opted-out account are left out. ``links`` is ``graph.edges`` of the same filters, when the caller has it."""
+    opted-out account are left out. ``counted_ties`` is ``graph.ties`` of the same filters, when the caller has it."""
     frame = _activity(conn, config, filters)
     if frame.empty:
         return pd.DataFrame(columns=["person", "network", "handle", "name", "avatar_url", "posts", "originals", "reposts",
                                      "engagement", "followers", "potential_impressions", "mentions", "influence",
                                      "accounts"])
-    frame = frame.merge(_mentions(conn, config, filters), how="left", on=["network", "author_id"])
+    counted_ties = ties(conn, config, filters) if counted_ties is None else counted_ties
+    frame = frame.merge(_mentions(counted_ties), how="left", on=["network", "author_id"])
     frame = frame.merge(_profiles(conn), how="left", on=["network", "author_id"])
     frame["person"] = frame.network + ":" + frame.author_id
     frame["mentions"] = frame.mentions.fillna(0).astype(int)
     frame["followers"] = frame.followers.fillna(0).astype(int)
     frame["potential_impressions"] = frame.posts * frame.followers
-    links = edges(conn, config, filters) if links is None else links
-    frame["influence"] = frame.person.map(influence(links)).fillna(0).round(2)
+    frame["influence"] = frame.person.map(influence(edges(conn, config, filters, counted_ties))).fillna(0).round(2)
     return _named(conn, config, frame)
 
 

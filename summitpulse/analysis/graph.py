@@ -5,7 +5,7 @@ import math
 
 import networkx as nx
 import pandas as pd
-from sqlalchemy import Connection, and_, func, literal_column, union_all
+from sqlalchemy import Connection, and_, func, literal, union_all
 from sqlalchemy.orm import aliased
 
 from .. import schema
@@ -16,22 +16,31 @@ from .metrics import counted
 from ..frames import frame_of
 
 p, m = schema.posts, schema.post_mentions
-SEP = literal_column("':'")
 
 
-def edges(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
-    """Weighted directed edges between ``network:author_id`` keys: columns source, target, weight."""
-    source = (p.c.network + SEP + p.c.author_id).label("source")
-    mentions = counted(config, filters, source, (p.c.network + SEP + m.c.mentioned).label("target")).join(
+def ties(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+    """Who mentions (``how`` "mention") and reposts or quotes ("share") whom, counted: columns how, network, source,
+    target (author ids of that network), weight. One read serves the graph (``edges``) and the mention counts."""
+    mentions = counted(config, filters, literal("mention").label("how"), p.c.network, p.c.author_id.label("source"),
+                       m.c.mentioned.label("target")).join(
         m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
     parent = aliased(p)
-    shared = counted(config, filters, source, (parent.c.network + SEP + parent.c.author_id).label("target")).join(
+    shared = counted(config, filters, literal("share"), p.c.network, p.c.author_id, parent.c.author_id).join(
         parent, and_(parent.c.network == p.c.network,
                      parent.c.native_id == func.coalesce(p.c.repost_of, p.c.quote_of)))
     both = union_all(mentions, shared).subquery()
-    q = (both.select().with_only_columns(both.c.source, both.c.target, func.count().label("weight"))
-         .where(both.c.source != both.c.target).group_by(both.c.source, both.c.target))
-    return frame_of(conn.execute(q), columns=["source", "target", "weight"])
+    q = both.select().with_only_columns(*both.c, func.count()).group_by(*both.c)
+    return frame_of(conn.execute(q), columns=["how", "network", "source", "target", "weight"])
+
+
+def edges(conn: Connection, config: Config, filters: Filters, counted_ties: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Weighted directed edges between ``network:author_id`` keys, loops left out: columns source, target, weight.
+    ``counted_ties`` is ``ties`` of the same filters, when the caller has it."""
+    t = ties(conn, config, filters) if counted_ties is None else counted_ties
+    keyed = pd.DataFrame({"source": t.network + ":" + t.source, "target": t.network + ":" + t.target,
+                          "weight": t.weight})
+    keyed = keyed[keyed.source != keyed.target]
+    return keyed.groupby(["source", "target"], as_index=False).weight.sum()
 
 
 def conversation(conn: Connection, config: Config, filters: Filters, handles: dict[str, str],
