@@ -16,6 +16,7 @@ from typing import Callable
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
+from summitpulse.analysis.tallies import SNAPSHOT_EVERY_S, Tallies
 from summitpulse.config import Config
 
 from . import bluesky, jetstream, mastodon, refresh, x
@@ -54,6 +55,12 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
     return out
 
 
+def tallies_job(config: Config, engine: Engine) -> Job:
+    """Keeps the store's tallies snapshot current while collecting (as the dashboard does), so a report after an
+    event collected without a dashboard still goes on from it instead of reading every post."""
+    return Job("tallies", partial(Tallies.resumed, engine, config), SNAPSHOT_EVERY_S)
+
+
 def guarded(job: Job) -> None:
     """Run a job; whatever it raises is logged (its run is already recorded), never propagated."""
     try:
@@ -75,6 +82,8 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
     for job in jobs:
         scheduler.add_job(guarded, "interval", args=[job], seconds=job.interval, jitter=max(1, job.interval // 10),
                           id=job.name, name=job.name, next_run_time=_now())
+    keeping = tallies_job(config, engine)
+    scheduler.add_job(guarded, "interval", args=[keeping], seconds=keeping.interval, id=keeping.name, name=keeping.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
     try:
         scheduler.start()

@@ -37,8 +37,21 @@ def test_the_shared_fixtures_import_and_a_second_run_changes_nothing(config, sql
     assert _posts(sqlite_engine) == first
     networks = {n for n, *_ in first}
     assert networks == {"x", "mastodon", "bluesky"}
-    out = capsys.readouterr()
-    assert "import: read" in out.out and "new 0" in out.out.splitlines()[-1]
+    summaries = [line for line in capsys.readouterr().out.splitlines() if line.startswith("import: read")]
+    assert len(summaries) == 2 and "new 0" in summaries[1] and "new 0" not in summaries[0]
+
+
+def test_an_import_leaves_the_tallies_snapshot_up_to_date_for_the_report(config, sqlite_engine, fixtures_dir,
+                                                                         tmp_path, capsys):
+    from summitpulse.analysis.tallies import Tallies
+    assert import_files(config, sqlite_engine, _archives(fixtures_dir, tmp_path)) == 0
+    kept = Tallies(config)
+    with sqlite_engine.connect() as conn:
+        assert kept.restore(conn)  # made by this code, under this config
+        imported = conn.execute(text("SELECT count(*) FROM posts WHERE deleted_ts IS NULL")).scalar()
+        kept.update(conn)
+    assert not kept.unsaved and kept.headline((), 0)["posts"] == imported > 0
+    assert "tallies kept" in capsys.readouterr().out
 
 
 def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(config, sqlite_engine, fixtures_dir, tmp_path, capsys):

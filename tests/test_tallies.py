@@ -108,6 +108,15 @@ def test_a_new_process_goes_on_from_the_stored_snapshot(small, cfg):  # noqa: F8
     assert Tallies.resumed(small, cfg).people().equals(later.people())
 
 
+def test_the_collectors_keep_the_snapshot_too(small, cfg):  # noqa: F811
+    from collectors.scheduler import guarded, tallies_job
+    guarded(tallies_job(cfg, small))  # what `collect` runs every SNAPSHOT_EVERY_S
+    kept = Tallies(cfg)
+    with small.connect() as conn:
+        assert kept.restore(conn)
+        _same(conn, cfg, kept, int(T0.timestamp()) + 21 * 60)
+
+
 def test_a_snapshot_of_other_settings_or_not_plain_data_is_not_used(small, cfg, tmp_path):  # noqa: F811
     import os
 

@@ -45,6 +45,7 @@ POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.text_stems,
                 p.c.deleted_ts, m.c.status)
 PostRow = namedtuple("PostRow", [c.key for c in POST_COLUMNS])  # ~40× faster attribute access than a Row
 SNAPSHOT = "tallies"
+SNAPSHOT_EVERY_S = 600  # how often a long-running process (dashboard, collectors) keeps its counts in the store
 # what the counts were computed by and under: a snapshot made by other code or another configuration is not used
 DECIDING_CODE = b"".join(Path(path).read_bytes() for path in (
     __file__, *(module.__file__ for module in (filters, folding, geo, identity, participation, snapshots))))

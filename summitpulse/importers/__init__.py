@@ -9,6 +9,7 @@ skipped, and everything else goes in.
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Iterator
 from sqlalchemy import Engine
 from tqdm import tqdm
 
+from ..analysis.tallies import Tallies
 from ..config import Config
 from ..ingest_pipeline import ingest_stream
 from ..models import Batch
@@ -88,4 +90,15 @@ def import_files(config: Config, engine: Engine, paths: list[Path]) -> int:
     for problem in summary.problems:
         print(f"skipped {problem}", file=sys.stderr)
     print(f"import: {summary.line()}")
+    if summary.new or summary.updated:
+        keep_tallies(config, engine)
     return 0 if complete else 1
+
+
+def keep_tallies(config: Config, engine: Engine) -> None:
+    """Bring the store's tallies snapshot up to date, so the dashboard and the report start from it instead
+    of reading every post (about half a minute at a million posts, paid once here)."""
+    print("import: bringing the tallies up to date for the dashboard and the report…", flush=True)
+    started = time.perf_counter()
+    Tallies.resumed(engine, config)
+    print(f"import: tallies kept ({time.perf_counter() - started:.1f} s)")

@@ -15,7 +15,7 @@ from .. import health as health_mod
 from .. import wall as wall_mod
 from ..analysis import contributors, graph, identity, metrics, participation, programme, stakeholders, themes, topics
 from ..analysis.filters import Filters
-from ..analysis.tallies import BUCKET_S, Tallies
+from ..analysis.tallies import BUCKET_S, SNAPSHOT_EVERY_S, Tallies
 from ..clock import now_ts
 from ..completeness import estimate
 from ..periodic import Periodic
@@ -66,9 +66,6 @@ def in_event_zone(times: pd.Series) -> pd.Series:
 def clock() -> int:
     with engine().connect() as conn:
         return now_ts(conn)
-
-
-SNAPSHOT_EVERY_S = 600
 
 
 @st.cache_resource
