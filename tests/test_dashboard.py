@@ -173,6 +173,15 @@ def test_the_report_page_builds_the_report(app_env):
     assert at.get("download_button")
 
 
+def test_the_export_page_prepares_each_table_as_csv(app_env):
+    at = _app("export", organiser=True)
+    for table in ("posts", "contributors"):
+        at.selectbox[0].set_value(table).run()
+        at.button[0].click().run()
+        assert not at.exception
+        assert f"Download {table}.csv" in at.get("download_button")[0].proto.label
+
+
 def test_an_organiser_confirms_a_suggested_link_and_can_undo_it(monkeypatch, tmp_path):
     """Two accounts with one handle on X and Mastodon are suggested; "Same person" links them, "Unlink" undoes it."""
     from datetime import datetime, timezone
