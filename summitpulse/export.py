@@ -64,10 +64,12 @@ def themes_frame(conn: Connection, config: Config, shared: Shared | None = None)
 
 
 def contributors_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
-    """Every named contributor with every measure (opted-out accounts are left out)."""
+    """Every named contributor with every measure (opted-out accounts are left out); an avatar given inline as a
+    data URI (the demo's) is left out, not copied into every row of the file."""
     table = (shared or {}).get("contributors")
     table = contributors.table(conn, config, Filters()) if table is None else table
-    return table.assign(accounts=table.accounts.map(" · ".join))
+    inline = table.avatar_url.fillna("").str.startswith("data:")
+    return table.assign(accounts=table.accounts.map(" · ".join), avatar_url=table.avatar_url.mask(inline))
 
 
 EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {

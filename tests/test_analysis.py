@@ -15,6 +15,7 @@ from summitpulse.models import Author, Batch, Post
 from summitpulse.store import ingest
 from summitpulse.wall import wall
 
+from .conftest import ROOT
 from .test_config import _good
 
 T0 = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)  # 10:00 in Toronto, during the event
@@ -154,6 +155,17 @@ def test_exports_of_participants_themes_and_contributors(small, cfg):
     assert "zed" not in set(ranked.handle) and {"influence", "potential_impressions"} <= set(ranked.columns)
     assert themes_[[c for c in ("in_room", "remote", "unknown") if c in themes_]].dtypes.eq("int64").all()  # not 3.0
     assert all(isinstance(a, str) and a.startswith(("x:@", "mastodon:@", "bluesky:@")) for a in ranked.accounts)
+
+
+def test_the_contributors_file_leaves_out_inline_avatars(demo_engine):
+    from summitpulse.config import load_config
+    from summitpulse.export import EXPORTS
+    config = load_config(ROOT / "config.yaml")
+    with demo_engine.connect() as conn:
+        table = contributors.table(conn, config, Filters())
+        exported = EXPORTS["contributors"](conn, config)
+    assert table.avatar_url.str.startswith("data:").any()  # the demo's avatars are inline SVG
+    assert not exported.avatar_url.fillna("").str.startswith("data:").any() and len(exported) == len(table)
 
 
 def test_csv_files_round_trip_hostile_text_and_empty_values(tmp_path):
