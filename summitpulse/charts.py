@@ -71,6 +71,19 @@ def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320, x: str
     return fig
 
 
+def _short(label: str) -> str:
+    """A handle as a chart names it: a Mastodon ``@user@instance`` as ``@user`` (the instance is on hover)."""
+    user, at, _ = label.lstrip("@").partition("@")
+    return "@" + user if at else label
+
+
+def _outward(xs: pd.Series, ys: pd.Series) -> list[str]:
+    """Each name on the side of its point away from the middle of its group, so the hubs' names, all near the
+    middle, spread in four directions instead of piling up above it."""
+    cx, cy = xs.mean(), ys.mean()
+    return [f"{'top' if y >= cy else 'bottom'} {'right' if x >= cx else 'left'}" for x, y in zip(xs, ys)]
+
+
 def network_graph(nodes: pd.DataFrame, lines: pd.DataFrame, mode: str, height: int = 620, labelled: int = 12) -> go.Figure:
     """Who talks to whom, coloured by network; the ``labelled`` most connected people are named, the rest on hover."""
     pos = {k: (x, y) for k, x, y in zip(nodes.key, nodes.x, nodes.y)}
@@ -78,14 +91,16 @@ def network_graph(nodes: pd.DataFrame, lines: pd.DataFrame, mode: str, height: i
     for s, t in zip(lines.source, lines.target):
         xs += [pos[s][0], pos[t][0], None]
         ys += [pos[s][1], pos[t][1], None]
-    named = set(nodes.nlargest(labelled, "degree").key)  # more names than this overlap into a blot
+    handled = [label != key.split(":", 1)[1] for key, label in zip(nodes.key, nodes.label)]  # an id is no name
+    named = set(nodes[handled].nlargest(labelled, "degree").key)  # more names than this overlap into a blot
     traces = [go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=0.6, color="#94a3b8"), hoverinfo="skip",
                          showlegend=False)]
     for network, group in nodes.groupby("network", sort=False):
         traces.append(go.Scatter(
             x=group.x, y=group.y, mode="markers+text", name=NETWORK_NAMES.get(network, network),
-            text=[label if key in named else "" for key, label in zip(group.key, group.label)],
-            textposition="top center", hovertext=group.label + " — " + group.degree.astype(str) + " interactions",
+            text=[_short(label) if key in named else "" for key, label in zip(group.key, group.label)],
+            textposition=_outward(group.x, group.y), textfont=dict(size=12),
+            hovertext=group.label + " — " + group.degree.astype(str) + " interactions",
             hoverinfo="text", marker=dict(size=8 + group.degree.clip(upper=60) / 2, color=PALETTE.get(network),
                                           line=dict(width=1, color="white"))))
     fig = go.Figure(traces)

@@ -340,3 +340,18 @@ def test_the_drawn_network_is_the_most_connected_people_but_never_the_opted_out(
     nodes, lines = graph.conversation(None, cfg, Filters(), {"x:a": "ana"}, 2, links)
     assert list(nodes.key) == ["x:a", "x:b"] and list(nodes.label) == ["ana", "b"] and list(nodes.degree) == [5, 5]
     assert lines.values.tolist() == [["x:a", "x:b", 5]]  # zed's ten replies to ana count for nothing here
+
+
+def test_the_network_drawing_names_people_by_short_handles_and_never_by_bare_ids():
+    import pandas as pd
+
+    from summitpulse import charts
+    nodes = pd.DataFrame([("mastodon:1", "mastodon", "@ana@med.example", -1.0, 1.0, 9),
+                          ("x:10000000", "x", "10000000", 1.0, -1.0, 8), ("x:2", "x", "bo", 1.0, 1.0, 3)],
+                         columns=["key", "network", "label", "x", "y", "degree"])
+    figure = charts.network_graph(nodes, pd.DataFrame(columns=["source", "target", "weight"]), "light")
+    named = {t for trace in figure.data[1:] for t in trace.text if t}
+    hovers = {h for trace in figure.data[1:] for h in trace.hovertext}
+    assert named == {"@ana", "bo"} and "@ana@med.example — 9 interactions" in hovers  # the instance on hover
+    assert {p for trace in figure.data[1:] for p in trace.textposition} <= {"top left", "top right", "bottom left",
+                                                                           "bottom right"}
