@@ -143,7 +143,9 @@ def identity_links() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def split() -> dict[str, dict[str, int]]:
+def split(now: int) -> dict[str, dict[str, int]]:
+    """Participants and posts by label; ``now`` (the refresh's clock, as ``headline`` is given) only keys the
+    cache, so the split read beside a headline is of the same moment and their figures add up."""
     return tallied().split()
 
 
