@@ -71,7 +71,7 @@ def screen() -> None:
     now = data.clock()
     filters = chosen.at(now)
     head = data.headline(filters, now)
-    split = data.split(now)["participants"]
+    split = data.split(filters, now)
     labelled = split["in_room"] + split["remote"]
     current, upcoming = now_on(config, now)
     clock = config.event.tz

@@ -108,6 +108,32 @@ def test_a_new_process_goes_on_from_the_stored_snapshot(small, cfg):  # noqa: F8
     assert Tallies.resumed(small, cfg).people().equals(later.people())
 
 
+def _splits_equal_scratch(engine, config, t0: int) -> None:
+    """The live screen's in-room/remote tiles for a selection equal counting its posters' labels from scratch."""
+    from collections import Counter
+
+    from summitpulse.analysis.identity import read_identity
+    tallies, theme = Tallies.resumed(engine, config), config.themes[0].name
+    with engine.connect() as conn:
+        people = participation.classify(conn, config)
+        labels, identity = dict(zip(people.person, people.label)), read_identity(conn, config)
+        for filters in (Filters(), Filters(None, None, ("x",)), Filters(None, None, (), (theme,)),
+                        Filters(t0, t0 + 3600), Filters(t0, t0 + 3600, ("mastodon",), (theme,))):
+            posted = set(metrics.authors(conn, config, filters))
+            if filters.start_ts is None:  # the whole event is answered from the tallies alone
+                assert tallies.accounts(filters.networks, filters.themes) == posted
+            expected = Counter(labels[":".join(person)] for person in {identity.person(k) for k in posted})
+            assert tallies.split_among(posted) == {k: expected[k] for k in ("in_room", "remote", "unknown")}
+            assert sum(expected.values()) == metrics.headline(conn, config, filters, t0)["participants"]
+    assert tallies.split_among(tallies.accounts()) == tallies.split()["participants"]
+
+
+def test_the_split_of_a_selection_counts_its_people_once_with_their_labels(small, cfg, demo_engine):  # noqa: F811
+    _splits_equal_scratch(small, cfg, int(T0.timestamp()))
+    config = load_config(ROOT / "config.yaml")
+    _splits_equal_scratch(demo_engine, config, int(config.event.start.timestamp()) + 3600)
+
+
 def test_the_collectors_keep_the_snapshot_too(small, cfg):  # noqa: F811
     from collectors.scheduler import guarded, tallies_job
     guarded(tallies_job(cfg, small))  # what `collect` runs every SNAPSHOT_EVERY_S

@@ -28,6 +28,11 @@ def _kind(name: str):
     return func.sum(case((p.c.kind == name, 1), else_=0))
 
 
+def authors(conn: Connection, config: Config, filters: Filters) -> list[tuple[str, str]]:
+    """(network, author_id) of every author of a counted post that passes ``filters``."""
+    return [tuple(r) for r in conn.execute(counted(config, filters, p.c.network, p.c.author_id).distinct())]
+
+
 def with_times(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
     """``frame`` with a ``time`` column (the event's time zone) from its epoch-second ``bucket`` column."""
     frame["time"] = pd.to_datetime(frame.bucket.astype("int64"), unit="s", utc=True).dt.tz_convert(config.event.timezone)

@@ -357,6 +357,22 @@ class Tallies:
             return {"participants": {k: self.label_people[k] for k in LABELS},
                     "posts": {k: self.label_posts[k] for k in LABELS}}
 
+    def accounts(self, networks: tuple[str, ...] = (), themes: tuple[str, ...] = ()) -> set[tuple[str, str]]:
+        """Accounts with a counted post in any of ``networks`` about any of ``themes`` (each: any when empty)."""
+        wanted = _among(networks)
+        with self.lock:
+            if themes:
+                return {key for (theme, key), n in self.theme_people.items() if n > 0 and theme in themes
+                        and wanted(key[0])}
+            return {key for key, f in self.facts.items() if f["posts"] > 0 and wanted(key[0])}
+
+    def split_among(self, accounts) -> dict[str, int]:
+        """Participants by label among the people behind ``accounts``, each person once."""
+        with self.lock:
+            people = {self.identity.person(k) for k in accounts}
+            labels = Counter(self.rows.get(person, {}).get("label", "unknown") for person in people)
+        return {k: labels[k] for k in LABELS}
+
     def people(self) -> pd.DataFrame:
         """``participation.classify``, kept current."""
         with self.lock:

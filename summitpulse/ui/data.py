@@ -143,10 +143,14 @@ def identity_links() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def split(now: int) -> dict[str, dict[str, int]]:
-    """Participants and posts by label; ``now`` (the refresh's clock, as ``headline`` is given) only keys the
-    cache, so the split read beside a headline is of the same moment and their figures add up."""
-    return tallied().split()
+def split(filters: Filters, now: int) -> dict[str, int]:
+    """Participants by label among those who posted in ``filters``, as ``headline`` counts them beside it (the
+    same clock keys both, so their figures add up): the whole event from the tallies, a window through SQL."""
+    counts, f = tallied(), filters.clean(config())
+    if f.start_ts is None and f.end_ts is None:
+        return counts.split()["participants"] if not f.networks and not f.themes else \
+            counts.split_among(counts.accounts(f.networks, f.themes))
+    return counts.split_among(_run(metrics.authors, filters))
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
