@@ -54,6 +54,27 @@ def test_an_import_leaves_the_tallies_snapshot_up_to_date_for_the_report(config,
     assert "tallies kept" in capsys.readouterr().out
 
 
+def test_a_bluesky_thread_view_imports_its_post_parents_and_replies_once(config, sqlite_engine, fixtures_dir,
+                                                                       tmp_path):
+    import copy
+    view = json.loads((fixtures_dir / "bluesky/thread_view_post_with_embed_media.json").read_text())
+    root = view["thread"]["post"]
+
+    def node(name: str, **more) -> dict:
+        post = copy.deepcopy(root) | {"uri": root["uri"][:-5] + name, "cid": root["cid"][:-5] + name}
+        post["record"] = post["record"] | {"text": f"{name} #SoMeSummit"}
+        return {"$type": "app.bsky.feed.defs#threadViewPost", "post": post, **more}
+    gone = {"$type": "app.bsky.feed.defs#notFoundPost", "uri": root["uri"][:-5] + "gone0", "notFound": True}
+    view["thread"] |= {"parent": node("prnt0", parent=node("prnt1")),
+                       "replies": [node("rply0", replies=[node("rply1"), gone]), gone, view["thread"] | {}]}
+    archive = tmp_path / "thread.json"
+    archive.write_text(json.dumps(view))
+    assert import_files(config, sqlite_engine, [archive]) == 0
+    imported = {native_id[-5:] for _, native_id, *_ in _posts(sqlite_engine)}
+    assert imported == {root["uri"][-5:], "prnt0", "prnt1", "rply0", "rply1"}
+    assert import_files(config, sqlite_engine, [archive]) == 0 and len(_posts(sqlite_engine)) == 5
+
+
 def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(config, sqlite_engine, fixtures_dir, tmp_path, capsys):
     good = (fixtures_dir / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
     tagged = [line for line in good if "#tag" in line]

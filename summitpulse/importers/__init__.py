@@ -2,7 +2,7 @@
 
 X API v2 pages (JSON or JSONL as twarc2 writes them), Mastodon statuses
 (API pages, single statuses, JSONL), Bluesky (searchPosts pages, PostView
-lists, Jetstream JSONL) and hashtag-archive CSV (the TAGS sheet layout).
+lists, thread views, Jetstream JSONL) and hashtag-archive CSV (the TAGS sheet layout).
 Import is idempotent; a bad line is reported with its file and line and
 skipped, and everything else goes in.
 """

@@ -31,17 +31,34 @@ def kind_of(obj) -> str | None:
         return None
     if "data" in obj or "includes" in obj:
         return "x_page"
-    if "posts" in obj:
+    if "posts" in obj or isinstance(obj.get("thread"), dict):
         return "bluesky_search"
     if "time_us" in obj and "did" in obj:
         return "jetstream_event"
     return _item_kind(obj)
 
 
+def thread_posts(thread: dict) -> list[dict]:
+    """Every PostView of a Bluesky thread view (``getPostThread``): the post, its parents and all replies, each
+    once; posts the view could not show (not found, blocked) have none and are passed over."""
+    posts, nodes = {}, [thread]
+    while nodes:
+        node = nodes.pop()
+        if not isinstance(node, dict):
+            continue
+        post = node.get("post")
+        if isinstance(post, dict) and post.get("uri") not in posts:
+            posts[post.get("uri")] = post
+        nodes += [node.get("parent"), *(node.get("replies") or [])]
+    return list(posts.values())
+
+
 def wrap(kind: str, obj):
     """Single objects in the shape their normaliser takes (a page)."""
     if kind == "mastodon_statuses" and isinstance(obj, dict):
         return [obj]
+    if kind == "bluesky_search" and isinstance(obj, dict) and "thread" in obj:
+        return {"posts": thread_posts(obj["thread"])}
     if kind == "bluesky_search" and isinstance(obj, (list, dict)) and not (isinstance(obj, dict) and "posts" in obj):
         return {"posts": obj if isinstance(obj, list) else [obj]}
     if kind == "x_page" and isinstance(obj, list):
