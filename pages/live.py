@@ -9,7 +9,7 @@ import streamlit as st
 
 from summitpulse.analysis.programme import now_on
 from summitpulse.palette import NETWORK_NAMES, short_number
-from summitpulse.ui import cards, controls, data
+from summitpulse.ui import cards, controls, data, screen_charts
 
 controls.through_navigation()
 
@@ -33,7 +33,7 @@ def _coverage_note() -> str:
 def _participation(now: int, alone: bool) -> None:
     st.markdown(cards.panel_title("In the room vs remote — posts every 15 minutes"), unsafe_allow_html=True)
     frame = data.participation_over_time(900, int(config.event.start.timestamp()) - 3 * 3600)
-    frame = frame[frame.time.astype("int64") // 10**9 + 900 <= now]  # complete buckets only
+    frame = screen_charts.complete_buckets(frame, now, 900)
     if frame.empty:
         st.markdown('<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>', unsafe_allow_html=True)
     else:

@@ -51,3 +51,17 @@ def test_theme_bars_are_largest_first_keep_their_colours_and_escape_names():
     assert theme_bars(frame.assign(posts=[9, 3, 0])).count("#0f766e") == 1  # Ethics keeps the first colour
     assert re.search(r'Ethics</bdi></div><div class="track"><div class="fill" style="width:100\.0%;min-width:3px;'
                      r'background:#0f766e', theme_bars(frame.assign(posts=[9, 3, 0])))
+
+
+def test_only_quarter_hours_that_are_over_are_drawn():
+    from summitpulse.analysis.metrics import with_times
+    from summitpulse.config import load_config
+    from summitpulse.ui.screen_charts import complete_buckets
+
+    from .conftest import ROOT
+    start = int(pd.Timestamp("2014-10-22 09:30", tz=TZ).timestamp())
+    frame = with_times(pd.DataFrame({"bucket": [start, start + 900, start + 1800], "label": "remote", "posts": 9}),
+                       load_config(ROOT / "config.yaml"))  # as the tallies give it
+    now = start + 1800 + 9 * 60  # 10:09: the 10:00 quarter hour is not over
+    assert [t.strftime("%H:%M") for t in complete_buckets(frame, now).time] == ["09:30", "09:45"]
+    assert len(complete_buckets(frame, start + 2700)) == 3

@@ -46,6 +46,12 @@ def _hour_ticks(start: pd.Timestamp, end: pd.Timestamp, most: int = 7) -> list[p
     return [t for t in hours if t.hour % every == 0]
 
 
+def complete_buckets(frame: pd.DataFrame, now: int, bucket_s: int = 900) -> pd.DataFrame:
+    """The rows of ``frame`` (a ``time`` column of bucket starts) whose bucket has ended by ``now``: the one in
+    progress would draw as a fall in posts that is only a quarter hour not over yet."""
+    return frame[frame.time + pd.Timedelta(seconds=bucket_s) <= pd.Timestamp(now, unit="s", tz="UTC")]
+
+
 def split_area(frame: pd.DataFrame, height: int, bucket_s: int = 900) -> str:
     """In the room, remote and not known, stacked, per bucket: columns time (the event's zone), label, posts.
 
