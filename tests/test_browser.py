@@ -69,7 +69,8 @@ def test_no_script_in_post_text_runs_and_the_layout_holds(tmp_path):
     with engine.begin() as conn:
         for p in posts:
             moderation.set_status(conn, "x", p.native_id, "approved", "test", "tester")
-        conn.exec_driver_sql(f"INSERT INTO meta (key, value) VALUES ('clock_ts', '{int(now.timestamp()) + 600}')")
+        # 14:16: the quarter hour of the posts (14:04-14:09) is over, so the split chart draws it
+        conn.exec_driver_sql(f"INSERT INTO meta (key, value) VALUES ('clock_ts', '{int(now.timestamp()) + 960}')")
     with streamlit_server(url) as base:
         driver = chrome(1920, 1080)
         try:
