@@ -15,7 +15,7 @@ from .. import schema
 from ..config import Config
 from ..visibility import opted_out_rows
 from .filters import Filters
-from .graph import edges, ties
+from .graph import edges_of, ties
 from .identity import read_identity
 from .metrics import ENGAGEMENT, counted
 from ..frames import frame_of
@@ -74,9 +74,11 @@ def influence(links: pd.DataFrame) -> dict[str, float]:
     return dict(zip(nodes, (rank * 100).tolist()))
 
 
-def table(conn: Connection, config: Config, filters: Filters, counted_ties: pd.DataFrame | None = None) -> pd.DataFrame:
+def table(conn: Connection, config: Config, filters: Filters, counted_ties: pd.DataFrame | None = None,
+          links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every named contributor with every measure, one row per person (linked accounts summed); people with an
-    opted-out account are left out. ``counted_ties`` is ``graph.ties`` of the same filters, when the caller has it."""
+    opted-out account are left out. ``counted_ties`` (``graph.ties``) and ``links`` (``graph.edges_of`` them) of
+    the same filters, when the caller has them."""
     frame = _activity(conn, config, filters)
     if frame.empty:
         return pd.DataFrame(columns=["person", "network", "handle", "name", "avatar_url", "posts", "originals", "reposts",
@@ -89,7 +91,8 @@ def table(conn: Connection, config: Config, filters: Filters, counted_ties: pd.D
     frame["mentions"] = frame.mentions.fillna(0).astype(int)
     frame["followers"] = frame.followers.fillna(0).astype(int)
     frame["potential_impressions"] = frame.posts * frame.followers
-    frame["influence"] = frame.person.map(influence(edges(conn, config, filters, counted_ties))).fillna(0).round(2)
+    links = edges_of(counted_ties) if links is None else links
+    frame["influence"] = frame.person.map(influence(links)).fillna(0).round(2)
     return _named(conn, config, frame)
 
 

@@ -33,10 +33,14 @@ def ties(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     return frame_of(conn.execute(q), columns=["how", "network", "source", "target", "weight"])
 
 
-def edges(conn: Connection, config: Config, filters: Filters, counted_ties: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Weighted directed edges between ``network:author_id`` keys, loops left out: columns source, target, weight.
-    ``counted_ties`` is ``ties`` of the same filters, when the caller has it."""
-    t = ties(conn, config, filters) if counted_ties is None else counted_ties
+def edges(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
+    """Weighted directed edges between ``network:author_id`` keys, loops left out: columns source, target, weight."""
+    return edges_of(ties(conn, config, filters))
+
+
+def edges_of(counted_ties: pd.DataFrame) -> pd.DataFrame:
+    """``edges`` from ``ties`` the caller already read."""
+    t = counted_ties
     keyed = pd.DataFrame({"source": t.network + ":" + t.source, "target": t.network + ":" + t.target,
                           "weight": t.weight})
     keyed = keyed[keyed.source != keyed.target]

@@ -52,7 +52,8 @@ def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, sh
             "theme_stakeholders": stakeholders.per_theme(groups, tallies.theme_authors()).to_dict("records")}
     step(progress)
     counted_ties = graph.ties(conn, config, everything)  # one read for mentions, influence and the network drawing
-    table = contributors.table(conn, config, everything, counted_ties)
+    links = graph.edges_of(counted_ties)
+    table = contributors.table(conn, config, everything, counted_ties, links)
     if shared is not None:
         shared.update(tallies=tallies, contributors=table, groups=groups)
     out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}
@@ -60,8 +61,7 @@ def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, sh
     out["sessions"] = programme.activity(conn, config, everything, tallies.theme_timeline(60)).to_dict("records")
     step(progress)
     handles = dict(zip(table.person, table.handle))
-    nodes, lines = graph.conversation(conn, config, everything, handles, 40, graph.edges(None, config, everything,
-                                                                                         counted_ties))
+    nodes, lines = graph.conversation(conn, config, everything, handles, 40, links)
     out["network"] = _fig(charts.network_graph(nodes, lines, "light", 560)) if not nodes.empty else ""
     step(progress)
     out["top_posts"] = top_posts(conn, config, everything, 10)

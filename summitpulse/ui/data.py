@@ -147,10 +147,11 @@ def split(filters: Filters, now: int) -> dict[str, int]:
     """Participants by label among those who posted in ``filters``, as ``headline`` counts them beside it (the
     same clock keys both, so their figures add up): the whole event from the tallies, a window through SQL."""
     counts, f = tallied(), filters.clean(config())
-    if f.start_ts is None and f.end_ts is None:
-        return counts.split()["participants"] if not f.networks and not f.themes else \
-            counts.split_among(counts.accounts(f.networks, f.themes))
-    return counts.split_among(_run(metrics.authors, filters))
+    if f.start_ts is not None or f.end_ts is not None:
+        return counts.split_among(_run(metrics.authors, filters))
+    if f.networks or f.themes:
+        return counts.split_among(counts.accounts(f.networks, f.themes))
+    return counts.split()["participants"]  # everybody: kept as a count, no set to build
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
