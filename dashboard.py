@@ -6,24 +6,43 @@ it is given, so a shared link shows the public pages only. `?kiosk=1` shows only
 live screen without navigation or controls, `?theme=dark` the dark theme,
 `?rotate=15` one panel at a time (small screens).
 """
+
 import streamlit as st
 
 from summitpulse.ui import controls, data, style
 
 config = data.config()
-st.set_page_config(page_title=f"{config.dashboard.title} — {config.event.name}", page_icon="📈", layout="wide",
-                   initial_sidebar_state="collapsed" if controls.kiosk() else "auto")
+st.set_page_config(
+    page_title=f"{config.dashboard.title} — {config.event.name}",
+    page_icon="📈",
+    layout="wide",
+    initial_sidebar_state="collapsed" if controls.kiosk() else "auto",
+)
 style.apply(controls.mode(), config.dashboard.accent_color, controls.kiosk())
 
 live = st.Page("pages/live.py", title="Live screen", icon=":material/live_tv:", default=True, url_path="live")
 public = [live, st.Page("pages/theme.py", title="Follow a theme", icon=":material/explore:", url_path="theme")]
 # Until an organiser signs in, their pages are left out of the menu (a link to one still asks for the password).
 signed_in = controls.signed_in()
-organiser = [st.Page("pages/signin.py", title="Organiser sign-in", icon=":material/login:", url_path="signin",
-                     visibility="hidden" if signed_in else "visible"),
-             *(st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=name,
-                       visibility="visible" if signed_in else "hidden")
-               for name, title, icon in controls.ORGANISER_PAGES)]
+organiser = [
+    st.Page(
+        "pages/signin.py",
+        title="Organiser sign-in",
+        icon=":material/login:",
+        url_path="signin",
+        visibility="hidden" if signed_in else "visible",
+    ),
+    *(
+        st.Page(
+            f"pages/{name}.py",
+            title=title,
+            icon=f":material/{icon}:",
+            url_path=name,
+            visibility="visible" if signed_in else "hidden",
+        )
+        for name, title, icon in controls.ORGANISER_PAGES
+    ),
+]
 if controls.kiosk():
     st.navigation([live], position="hidden").run()
 else:

@@ -7,36 +7,40 @@ times each query the live screen makes on a refresh — the first refresh (which
 builds the incremental tallies) and a steady refresh after 1,000 new posts.
 Goal: ≤ 0.5 s per refresh at 1M posts.
 
-    .venv/bin/python bench/analysis.py [--sizes 10000,100000,1000000]
+    .venv/bin/python -m bench.analysis [--sizes 10000,100000,1000000]
 """
+
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import text
 
+from bench.ingest import payloads
+from summitpulse.analysis import contributors, wall
+from summitpulse.analysis.completeness import estimate
+from summitpulse.analysis.filters import Filters
+from summitpulse.analysis.tallies import Tallies
+from summitpulse.normalise import normalise
+from summitpulse.normalise.models import Batch
+from summitpulse.settings.config import load_config
+from summitpulse.store import schema
+from summitpulse.store.clock import now_ts, set_clock
+from summitpulse.store.engine import ingest, open_store
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bench.ingest import payloads  # noqa: E402
-from summitpulse import schema  # noqa: E402
-from summitpulse.config import load_config  # noqa: E402
-from summitpulse.models import Batch  # noqa: E402
-from summitpulse.normalise import normalise  # noqa: E402
-from summitpulse.store import ingest, open_store  # noqa: E402
-from summitpulse import wall  # noqa: E402
-from summitpulse.analysis import contributors  # noqa: E402
-from summitpulse.analysis.filters import Filters  # noqa: E402
-from summitpulse.analysis.tallies import Tallies  # noqa: E402
-from summitpulse.clock import now_ts, set_clock  # noqa: E402
-from summitpulse.completeness import estimate  # noqa: E402
-
-COPIED = {"posts": ("native_id", "author_id"), "authors": ("author_id",), "post_tags": ("native_id",),
-          "post_mentions": ("native_id",), "post_links": ("native_id",), "sightings": ("native_id",)}
+COPIED = {
+    "posts": ("native_id", "author_id"),
+    "authors": ("author_id",),
+    "post_tags": ("native_id",),
+    "post_mentions": ("native_id",),
+    "post_links": ("native_id",),
+    "sightings": ("native_id",),
+}
 
 
 class LiveScreen:
@@ -80,19 +84,29 @@ def grow(engine, copies: int) -> None:
                 cols = [c.name for c in schema.metadata.tables[name].columns]
                 picks = ", ".join(f"{c} || '~{k}'" if c in suffixed else c for c in cols)
                 original = suffixed[0]  # rows of the seed have no '~' in it
-                conn.execute(text(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {picks} FROM {name} "
-                                  f"WHERE {original} NOT LIKE '%~%'"))
+                conn.execute(
+                    text(
+                        f"INSERT INTO {name} ({', '.join(cols)}) SELECT {picks} FROM {name} "
+                        f"WHERE {original} NOT LIKE '%~%'"
+                    )
+                )
 
 
 def add_posts(engine, config, count: int, tag: str) -> None:
     """``count`` new posts (copies of recent ones under new ids), as a collector would add between refreshes."""
     cols = [c.name for c in schema.posts.columns]
     now = int(time.time())
-    picks = ", ".join(f"native_id || '-{tag}'" if c == "native_id" else str(now) if c in ("updated_ts", "collected_ts")
-                      else c for c in cols)
+    picks = ", ".join(
+        f"native_id || '-{tag}'" if c == "native_id" else str(now) if c in ("updated_ts", "collected_ts") else c
+        for c in cols
+    )
     with engine.begin() as conn:
-        conn.execute(text(f"INSERT INTO posts ({', '.join(cols)}) SELECT {picks} FROM posts "
-                          f"ORDER BY created_ts DESC LIMIT {count}"))
+        conn.execute(
+            text(
+                f"INSERT INTO posts ({', '.join(cols)}) SELECT {picks} FROM posts "
+                f"ORDER BY created_ts DESC LIMIT {count}"
+            )
+        )
 
 
 def timed(label: str, fn, *args) -> float:

@@ -9,30 +9,28 @@ normalises, this process writes; ``ingest_pipeline``) — and a bare
 executemany of the same post rows into an unindexed table as the ceiling.
 Goal: ≥ 25,000 posts/s.
 
-    .venv/bin/python bench/ingest.py [--posts 200000]
+    .venv/bin/python -m bench.ingest [--posts 200000]
 """
+
 from __future__ import annotations
 
 import argparse
 import gc
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from summitpulse.config import load_config  # noqa: E402
-from summitpulse.demo.payloads import mastodon_status, search_page, x_page  # noqa: E402
-from summitpulse.demo.personas import build_cast  # noqa: E402
-from summitpulse.demo.script import write_script  # noqa: E402
-from summitpulse.importers import CHUNK, Summary, import_paths  # noqa: E402
-from summitpulse.models import Batch  # noqa: E402
-from summitpulse.normalise import normalise  # noqa: E402
-from summitpulse.store import ingest, open_store, prepare  # noqa: E402
+from summitpulse.demo.payloads import mastodon_status, search_page, x_page
+from summitpulse.demo.personas import build_cast
+from summitpulse.demo.script import write_script
+from summitpulse.ingest import CHUNK, Summary, import_paths
+from summitpulse.normalise import normalise
+from summitpulse.normalise.models import Batch
+from summitpulse.settings.config import load_config
+from summitpulse.store.engine import ingest, open_store, prepare
 
 PAGE = 100
 
@@ -47,7 +45,7 @@ def payloads(config, total: int, cast_size: int = 350) -> list[tuple[str, object
     for network in ("x", "mastodon", "bluesky"):
         mine = [p for p in posts if p.network == network]
         for i in range(0, len(mine), PAGE):
-            chunk = mine[i:i + PAGE]
+            chunk = mine[i : i + PAGE]
             now = chunk[-1].ts
             if network == "x":
                 out.append(("x_page", x_page(chunk, children, now)))
@@ -62,7 +60,7 @@ def _batches(config, work, pages: int):
     """The payloads normalised, ``pages`` pages to a batch (a transaction)."""
     for i in range(0, len(work), pages):
         batch = Batch()
-        for kind, payload in work[i:i + pages]:
+        for kind, payload in work[i : i + pages]:
             batch.extend(normalise(kind, payload, config.hashtags.all, source="bench"))
         yield batch
 
@@ -98,13 +96,15 @@ def raw_executemany(path: str, rows: list[tuple]) -> float:
     started = time.perf_counter()
     for i in range(0, len(rows), PAGE):
         with conn:
-            conn.executemany(sql, rows[i:i + PAGE])
+            conn.executemany(sql, rows[i : i + PAGE])
     return time.perf_counter() - started
 
 
-PATHS = ((in_one_process, 1, "one process, one page per transaction (a collector polling)"),
-         (in_one_process, 10, "one process, 10 pages per transaction (a collector backfilling)"),
-         (by_import, CHUNK // PAGE, f"two cores, import of JSON-lines files, {CHUNK:,} posts per transaction"))
+PATHS = (
+    (in_one_process, 1, "one process, one page per transaction (a collector polling)"),
+    (in_one_process, 10, "one process, 10 pages per transaction (a collector backfilling)"),
+    (by_import, CHUNK // PAGE, f"two cores, import of JSON-lines files, {CHUNK:,} posts per transaction"),
+)
 
 
 def main() -> None:
@@ -123,8 +123,10 @@ def main() -> None:
         for n, (path, pages, label) in enumerate(PATHS):
             stored, seconds = path(f"sqlite:///{tmp}/bench{n}.db", config, work, pages)
             rate = stored / seconds
-            print(f"end to end, {label}: {stored:,} posts in {seconds:.1f} s = {rate:,.0f} posts/s, "
-                  f"ratio to raw {rate / raw_rate:.2f}, goal ≥ 25,000: {'met' if rate >= 25_000 else 'NOT met'}")
+            print(
+                f"end to end, {label}: {stored:,} posts in {seconds:.1f} s = {rate:,.0f} posts/s, "
+                f"ratio to raw {rate / raw_rate:.2f}, goal ≥ 25,000: {'met' if rate >= 25_000 else 'NOT met'}"
+            )
 
 
 if __name__ == "__main__":

@@ -5,22 +5,21 @@ times; one post in ten carries the event's tag). They are made in chunks so
 memory can be watched: resident memory is printed after each chunk (flat
 means nothing accumulates). Goal: ≥ 50,000 events/s on one core.
 
-    .venv/bin/python bench/jetstream.py [--events 500000]
+    .venv/bin/python -m bench.jetstream [--events 500000]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from summitpulse.normalise import normalise
 
-from summitpulse.normalise import normalise  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FIXTURE = ROOT.parent / "shared/fixtures/bluesky/jetstream_expected_v1.jsonl"
 CHUNK = 50_000
@@ -60,11 +59,15 @@ def main() -> None:
         parsed += len(lines)
         rss.append(process.memory_info().rss / 2**20)
     rate = parsed / seconds
-    print(f"{parsed:,} Jetstream v1 events parsed and filtered in {seconds:.1f} s on one core: {rate:,.0f} events/s "
-          f"({kept:,} tagged posts kept)")
+    print(
+        f"{parsed:,} Jetstream v1 events parsed and filtered in {seconds:.1f} s on one core: {rate:,.0f} events/s "
+        f"({kept:,} tagged posts kept)"
+    )
     print(f"resident memory after each {CHUNK:,}-event chunk (MiB): {', '.join(f'{r:.0f}' for r in rss)}")
-    print(f"goal ≥ 50,000 events/s: {'met' if rate >= 50_000 else 'NOT met'}; "
-          f"memory growth after the first chunk (allocator warm-up) to the last: {rss[-1] - rss[min(1, len(rss) - 1)]:+.0f} MiB")
+    print(
+        f"goal ≥ 50,000 events/s: {'met' if rate >= 50_000 else 'NOT met'}; "
+        f"memory growth after the first chunk (allocator warm-up) to the last: {rss[-1] - rss[min(1, len(rss) - 1)]:+.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

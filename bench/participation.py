@@ -9,24 +9,23 @@
 
 Goal: precision ≥ 0.85 for in_room and for remote, with ≥ 60 % of participants labelled.
 
-    .venv/bin/python bench/participation.py
+    .venv/bin/python -m bench.participation
 """
+
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from summitpulse.analysis import evaluation, participation
+from summitpulse.demo import run_demo
+from summitpulse.settings.config import load_config
+from summitpulse.store import schema
+from summitpulse.store.engine import ingest, open_store
 
-from summitpulse import schema  # noqa: E402
-from summitpulse.analysis import evaluation, participation  # noqa: E402
-from summitpulse.config import load_config  # noqa: E402
-from summitpulse.demo import run_demo  # noqa: E402
-from summitpulse.store import ingest, open_store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 LABELLED = ROOT / "tests" / "data" / "participation_eval.yaml"
 
@@ -35,14 +34,21 @@ def show(title: str, result: dict) -> None:
     print(f"{title}: {result['participants']} participants, {result['coverage']:.0%} labelled (goal ≥ 60 %)")
     for label in ("in_room", "remote"):
         r = result[label]
-        print(f"  {label:<8} precision {r['precision']:.2f} (goal ≥ 0.85), recall {r['recall']:.2f}, "
-              f"{r['labelled']} labelled")
+        print(
+            f"  {label:<8} precision {r['precision']:.2f} (goal ≥ 0.85), recall {r['recall']:.2f}, "
+            f"{r['labelled']} labelled"
+        )
 
 
 def labelled_set(tmp: str) -> None:
     config = load_config(ROOT / "config.yaml")
-    config = config.model_copy(update={"participants": config.participants.model_copy(
-        update={"in_room_roster": None, "remote_roster": None, "identity_links": []})})
+    config = config.model_copy(
+        update={
+            "participants": config.participants.model_copy(
+                update={"in_room_roster": None, "remote_roster": None, "identity_links": []}
+            )
+        }
+    )
     labelled = evaluation.load(LABELLED, config)
     engine = open_store(f"sqlite:///{tmp}/labelled.db")
     ingest(engine, labelled.batch)
@@ -52,8 +58,11 @@ def labelled_set(tmp: str) -> None:
     tuned = {k: v for k, v in labelled.truth.items() if k not in labelled.held_out}
     show("hand-labelled set, held-out half (the goal)", evaluation.scores(people, held))
     show("hand-labelled set, half the rules were tuned on", evaluation.scores(people, tuned))
-    wrong = [(p, lab) for p, lab in zip(people.person, people.label)
-             if p in tuned and lab != "unknown" and (lab == "in_room") != tuned[p]]
+    wrong = [
+        (p, lab)
+        for p, lab in zip(people.person, people.label)
+        if p in tuned and lab != "unknown" and (lab == "in_room") != tuned[p]
+    ]
     print("  wrong in the tuning half:", ", ".join(f"{p} said {lab}" for p, lab in wrong) or "none")
 
 
@@ -63,7 +72,10 @@ def demo_day(tmp: str) -> None:
     run_demo(config, engine, speed=float("inf"))
     with engine.connect() as conn:
         truth = dict(conn.execute(select(schema.demo_truth.c.author_key, schema.demo_truth.c.in_room)).all())
-        show("demo day against its own truth (not independent)", evaluation.scores(participation.classify(conn, config), truth))
+        show(
+            "demo day against its own truth (not independent)",
+            evaluation.scores(participation.classify(conn, config), truth),
+        )
 
 
 def main() -> None:

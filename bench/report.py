@@ -8,25 +8,24 @@ first kept (as a report after an event goes on from the dashboard's). The
 posts data file is written by a forked process meanwhile. Goal: ≤ 30 s for a
 1M-post store.
 
-    .venv/bin/python bench/report.py [--sizes 10000,100000,1000000]
+    .venv/bin/python -m bench.report [--sizes 10000,100000,1000000]
 """
+
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.analysis import grow, seed
+from summitpulse.outputs.report import write_report
+from summitpulse.settings.config import load_config
+from summitpulse.store.engine import open_store
 
-from bench.analysis import grow, seed  # noqa: E402
-from summitpulse.config import load_config  # noqa: E402
-from summitpulse.report import write_report  # noqa: E402
-from summitpulse.store import open_store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Stopwatch:

@@ -8,15 +8,15 @@ at every ``auto_rerun`` interval. Latency is from that request to the server's
 ``script_finished``: the server's part of a refresh (a browser adds its drawing).
 Goals (issue 5): at 50 viewers, refresh latency under 2 s and server memory under 1 GB.
 
-    .venv/bin/python bench/sessions.py [--viewers 1,10,50] [--seconds 60]
+    .venv/bin/python -m bench.sessions [--viewers 1,10,50] [--seconds 60]
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import math
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,10 +26,9 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.viewers import running
 
-from bench.viewers import running  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 REFRESH_S = 5
 ARRIVALS_S = 10  # the viewers of one level open the screen over this many seconds, as people do
@@ -59,14 +58,19 @@ async def finished(ws, timers: dict[str, float]) -> int:
             return msg.script_finished
 
 
-async def viewer(port: int, query: str, delay: float, until: float, latencies: list[float],
-                 failures: list[str]) -> None:
+async def viewer(
+    port: int, query: str, delay: float, until: float, latencies: list[float], failures: list[str]
+) -> None:
     """One session, opened after ``delay`` (viewers arrive over time): the page once, then every fragment
     at its interval until ``until``."""
     await asyncio.sleep(delay)
     try:
-        async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
-                                      origin=f"http://127.0.0.1:{port}", max_size=None) as ws:
+        async with websockets.connect(
+            f"ws://127.0.0.1:{port}/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=f"http://127.0.0.1:{port}",
+            max_size=None,
+        ) as ws:
             timers: dict[str, float] = {}
             await ws.send(rerun(query))
             await finished(ws, timers)
@@ -102,9 +106,12 @@ def level(port: int, server, n: int, seconds: float) -> None:
     late = sorted(latencies)
     p50 = statistics.median(late) if late else float("nan")
     p95 = late[max(0, math.ceil(0.95 * len(late)) - 1)] if late else float("nan")
-    print(f"{n:>3} sessions: server CPU {cpu:5.0f} % of a core, RSS {rss:6.0f} MiB, {len(late)} refreshes, "
-          f"latency p50 {p50:.2f} s, p95 {p95:.2f} s, max {late[-1] if late else float('nan'):.2f} s"
-          + (f", {len(failures)} failed: {failures[0]}" if failures else ""), flush=True)
+    print(
+        f"{n:>3} sessions: server CPU {cpu:5.0f} % of a core, RSS {rss:6.0f} MiB, {len(late)} refreshes, "
+        f"latency p50 {p50:.2f} s, p95 {p95:.2f} s, max {late[-1] if late else float('nan'):.2f} s"
+        + (f", {len(failures)} failed: {failures[0]}" if failures else ""),
+        flush=True,
+    )
 
 
 def main() -> None:

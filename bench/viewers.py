@@ -13,8 +13,9 @@ bench/sessions.py measures the server alone at 50 sessions.
 server RSS and the browser's JS heap (after a forced garbage collection)
 every two minutes (goal: growth under 10 %; see ``long_run``).
 
-    .venv/bin/python bench/viewers.py [--viewers 1,10,50] [--seconds 40] [--hours 1]
+    .venv/bin/python -m bench.viewers [--viewers 1,10,50] [--seconds 40] [--hours 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,12 +32,11 @@ from pathlib import Path
 import psutil
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from summitpulse.demo.script import day_bounds, live_from
+from summitpulse.settings.config import load_config
+from tests.browser import chrome, free_port, wait_for
 
-from summitpulse.config import load_config  # noqa: E402
-from summitpulse.demo.script import day_bounds, live_from  # noqa: E402
-from tests.browser import chrome, free_port, wait_for  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 DEMO_SPEED = 60
 
@@ -54,9 +54,25 @@ new MutationObserver(() => {
 def start(config_path: Path, db_url: str, port: int) -> list[subprocess.Popen]:
     env = {**os.environ, "SUMMITPULSE_CONFIG": str(config_path), "SUMMITPULSE_DATABASE_URL": db_url}
     quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    demo = subprocess.Popen([sys.executable, "-m", "summitpulse", "--config", str(config_path), "demo", "--speed", str(DEMO_SPEED)], **quiet)
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port",
-                               str(port), "--server.address", "127.0.0.1", "--server.headless", "true"], **quiet)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "summitpulse", "--config", str(config_path), "demo", "--speed", str(DEMO_SPEED)], **quiet
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        **quiet,
+    )
     time.sleep(8)
     return [demo, server]
 
@@ -65,8 +81,9 @@ def start(config_path: Path, db_url: str, port: int) -> list[subprocess.Popen]:
 def running(tmp: str, refresh_s: float):
     """The demo (60×) and the dashboard on a free loopback port, refreshing every ``refresh_s``: (port, server)."""
     data = yaml.safe_load((ROOT / "config.yaml").read_text())
-    data["participants"] = {k: (str(ROOT / v) if k.endswith("roster") and v else v)
-                            for k, v in data["participants"].items()}
+    data["participants"] = {
+        k: (str(ROOT / v) if k.endswith("roster") and v else v) for k, v in data["participants"].items()
+    }
     data["dashboard"]["refresh_seconds"] = refresh_s
     config_path = Path(tmp) / f"config-{refresh_s}.yaml"
     config_path.write_text(yaml.safe_dump(data))
@@ -131,8 +148,11 @@ def level(url: str, server: subprocess.Popen, n: int, seconds: float, refresh_s:
         late = sorted(lateness(viewers, refresh_s))
         p50 = statistics.median(late) if late else float("nan")
         p95 = late[max(0, math.ceil(0.95 * len(late)) - 1)] if late else float("nan")
-        print(f"{n:>3} viewers: server CPU {cpu:5.0f} % of a core, RSS {rss:6.0f} MiB, "
-              f"{len(late)} refreshes seen, lateness p50 {p50:.2f} s, p95 {p95:.2f} s", flush=True)
+        print(
+            f"{n:>3} viewers: server CPU {cpu:5.0f} % of a core, RSS {rss:6.0f} MiB, "
+            f"{len(late)} refreshes seen, lateness p50 {p50:.2f} s, p95 {p95:.2f} s",
+            flush=True,
+        )
     finally:
         close(viewers)
 
@@ -159,7 +179,10 @@ def long_run(url: str, server: subprocess.Popen, hours: float) -> None:
             rss, js = sample()
             minutes = (time.monotonic() - started) / 60
             readings.append((minutes, rss, js))
-            print(f"  +{minutes:3.0f} min: server RSS {rss / 2**20:.0f} MiB, browser JS heap {js / 2**20:.1f} MiB", flush=True)
+            print(
+                f"  +{minutes:3.0f} min: server RSS {rss / 2**20:.0f} MiB, browser JS heap {js / 2**20:.1f} MiB",
+                flush=True,
+            )
             if minutes >= hours * 60:
                 break
             time.sleep(min(120, max(1, hours * 3600 - (time.monotonic() - started))))
@@ -169,10 +192,13 @@ def long_run(url: str, server: subprocess.Popen, hours: float) -> None:
         for minutes, _, js in readings:
             replay = int(minutes * 60 // cycle_s)
             lows[replay] = min(lows.get(replay, js), js)
-        print(f"long run ({hours:g} h, refresh every second, {refreshes} refreshes seen): server RSS "
-              f"{rss0 / 2**20:.0f} → {rss1 / 2**20:.0f} MiB ({(rss1 - rss0) / rss0:+.1%}); browser JS heap after GC "
-              f"{js0 / 2**20:.1f} → {js1 / 2**20:.1f} MiB ({(js1 - js0) / max(js0, 1):+.1%}); {_lows(lows)} "
-              f"over {len(lows)} replays of {cycle_s / 60:.0f} min", flush=True)
+        print(
+            f"long run ({hours:g} h, refresh every second, {refreshes} refreshes seen): server RSS "
+            f"{rss0 / 2**20:.0f} → {rss1 / 2**20:.0f} MiB ({(rss1 - rss0) / rss0:+.1%}); browser JS heap after GC "
+            f"{js0 / 2**20:.1f} → {js1 / 2**20:.1f} MiB ({(js1 - js0) / max(js0, 1):+.1%}); {_lows(lows)} "
+            f"over {len(lows)} replays of {cycle_s / 60:.0f} min",
+            flush=True,
+        )
     finally:
         driver.quit()
 
@@ -181,12 +207,16 @@ def _lows(lows: dict[int, int]) -> str:
     """The heap's lowest reading per demo replay, first against last, and from the second replay on (what the
     screen shows grows through each replay of the demo day, so like is compared with like)."""
     replays = sorted(lows)
-    out = f"lowest per demo replay {lows[replays[0]] / 2**20:.1f} → {lows[replays[-1]] / 2**20:.1f} MiB " \
-          f"({(lows[replays[-1]] - lows[replays[0]]) / max(lows[replays[0]], 1):+.1%})"
+    out = (
+        f"lowest per demo replay {lows[replays[0]] / 2**20:.1f} → {lows[replays[-1]] / 2**20:.1f} MiB "
+        f"({(lows[replays[-1]] - lows[replays[0]]) / max(lows[replays[0]], 1):+.1%})"
+    )
     if len(replays) > 2:
         second, last = lows[replays[1]], lows[replays[-1]]
-        out += f", after warm-up (second replay on) {second / 2**20:.1f} → {last / 2**20:.1f} MiB " \
-               f"({(last - second) / max(second, 1):+.1%})"
+        out += (
+            f", after warm-up (second replay on) {second / 2**20:.1f} → {last / 2**20:.1f} MiB "
+            f"({(last - second) / max(second, 1):+.1%})"
+        )
     return out
 
 
@@ -198,7 +228,10 @@ def main() -> None:
     parser.add_argument("--tabs", type=int, default=10, help="viewers per browser (tabs), to fit many on 2 cores")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for refresh_s, runs in ((5, [int(n) for n in args.viewers.split(",") if n]), (1, ["long"] if args.hours else [])):
+        for refresh_s, runs in (
+            (5, [int(n) for n in args.viewers.split(",") if n]),
+            (1, ["long"] if args.hours else []),
+        ):
             if not runs:
                 continue
             with running(tmp, refresh_s) as (port, server):

@@ -6,22 +6,29 @@ here (``keep_unmatched=False``). The session is saved and reused:
 createSession is limited to about 30 per 5 minutes. The cursor is the newest
 post time stored; each run asks for posts ``since`` it and pages back (see ``collect``).
 """
+
 from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from atproto import Client
-from atproto_client.exceptions import (BadRequestError, InvokeTimeoutError, NetworkError, RateLimitExceededError,
-                                       RequestException, UnauthorizedError)
+from atproto_client.exceptions import (
+    BadRequestError,
+    InvokeTimeoutError,
+    NetworkError,
+    RateLimitExceededError,
+    RequestException,
+    UnauthorizedError,
+)
 from atproto_client.models.utils import get_model_as_dict
 
-from summitpulse.config import Config
 from summitpulse.normalise import normalise
 from summitpulse.normalise.common import parse_time
-from summitpulse.secrets import get_secret
+from summitpulse.settings.config import Config
+from summitpulse.settings.secrets import get_secret
 
 from .retry import Fault, retrying
 from .runs import Run, StopRun
@@ -98,8 +105,14 @@ def collect(config: Config, engine, tag: str, sleep, max_wait: float, timeout: f
         since = state["since"] or config.event.start.isoformat()
         newest, until, offset = state.get("newest"), state.get("until"), None
         for _ in range(MAX_PAGES):
-            params = {"q": f"#{tag}", "sort": "latest", "limit": 100, "since": since,
-                      **({"until": until} if until else {}), **({"cursor": offset} if offset else {})}
+            params = {
+                "q": f"#{tag}",
+                "sort": "latest",
+                "limit": 100,
+                "since": since,
+                **({"until": until} if until else {}),
+                **({"cursor": offset} if offset else {}),
+            }
             page = fetch(run, api, **params)
             posts = page.get("posts") or []
             times = [parse_time(p["record"]["createdAt"]) for p in posts if (p.get("record") or {}).get("createdAt")]
@@ -112,15 +125,17 @@ def collect(config: Config, engine, tag: str, sleep, max_wait: float, timeout: f
             offset = page.get("cursor") if more and older == until else None
             until = older
             resume = json.dumps({"since": since, "newest": newest, "until": until}) if more else newest
-            run.store(normalise("bluesky_search", page, config.hashtags.all, source="bluesky", keep_unmatched=False),
-                      cursor=resume)
+            run.store(
+                normalise("bluesky_search", page, config.hashtags.all, source="bluesky", keep_unmatched=False),
+                cursor=resume,
+            )
             if not more:
                 break
 
 
 def _stamp(when: datetime) -> str:
     """A UTC time as searchPosts takes it, to the millisecond (sortable as text)."""
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def jobs(config: Config) -> list[tuple[str, dict]]:

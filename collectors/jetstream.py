@@ -5,6 +5,7 @@ transaction as the posts it covers; a restart resumes a few seconds earlier
 (idempotent upserts absorb the overlap), so nothing falls in a gap. A run
 listens for at most its interval, then returns; the scheduler starts the next.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,9 @@ from urllib.parse import urlencode
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect
 
-from summitpulse.config import Config
-from summitpulse.models import Batch
 from summitpulse.normalise import normalise
+from summitpulse.normalise.models import Batch
+from summitpulse.settings.config import Config
 
 from .retry import Fault, retrying
 from .runs import Run

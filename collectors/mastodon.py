@@ -6,20 +6,27 @@ instance-local id of the newest status stored; ``min_id`` pages forward from
 it with no gap. A first run backfills backwards to the event's start, over as
 many runs as it takes (see ``backfill``).
 """
+
 from __future__ import annotations
 
 import json
 from urllib.parse import urlparse
 
 from mastodon import Mastodon
-from mastodon.errors import (MastodonAPIError, MastodonNetworkError, MastodonNotFoundError, MastodonRatelimitError,
-                             MastodonServerError, MastodonUnauthorizedError)
+from mastodon.errors import (
+    MastodonAPIError,
+    MastodonNetworkError,
+    MastodonNotFoundError,
+    MastodonRatelimitError,
+    MastodonServerError,
+    MastodonUnauthorizedError,
+)
 
-from summitpulse.config import Config
-from summitpulse.models import Batch
 from summitpulse.normalise import normalise
 from summitpulse.normalise.common import parse_time
-from summitpulse.secrets import get_secret
+from summitpulse.normalise.models import Batch
+from summitpulse.settings.config import Config
+from summitpulse.settings.secrets import get_secret
 
 from .retry import Fault, retrying
 from .runs import Run, StopRun
@@ -29,8 +36,12 @@ MAX_PAGES = 50
 
 
 def client(instance: str, timeout: float = 10.0) -> Mastodon:
-    return Mastodon(api_base_url=instance, access_token=get_secret("mastodon_token", instance),
-                    ratelimit_method="throw", request_timeout=timeout)
+    return Mastodon(
+        api_base_url=instance,
+        access_token=get_secret("mastodon_token", instance),
+        ratelimit_method="throw",
+        request_timeout=timeout,
+    )
 
 
 def classify(exc: BaseException) -> Fault | None:
@@ -92,8 +103,10 @@ def backfill(run: Run, api: Mastodon, tag: str, instance: str, config: Config, s
             run.store(normalise("mastodon_statuses", page, config.hashtags.all, source=instance), cursor=newest)
             return
         max_id = str(oldest["id"])
-        run.store(normalise("mastodon_statuses", page, config.hashtags.all, source=instance),
-                  cursor=json.dumps({"newest": newest, "max_id": max_id}))
+        run.store(
+            normalise("mastodon_statuses", page, config.hashtags.all, source=instance),
+            cursor=json.dumps({"newest": newest, "max_id": max_id}),
+        )
     else:
         return  # MAX_PAGES reached: the next run goes on from max_id
     if newest:
@@ -113,8 +126,11 @@ def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: fl
                 backfill(run, api, tag, instance, config, state)
         except StopRun as stop:
             if "refused" in str(stop):
-                run.fault("refused", f"{instance} refuses anonymous hashtag timelines; set "
-                                     "SUMMITPULSE_MASTODON_TOKEN (or the instance's own variable)")
+                run.fault(
+                    "refused",
+                    f"{instance} refuses anonymous hashtag timelines; set "
+                    "SUMMITPULSE_MASTODON_TOKEN (or the instance's own variable)",
+                )
             raise
 
 
@@ -130,5 +146,8 @@ def job_name(instance: str, tag: str) -> str:
 
 def jobs(config: Config) -> list[tuple[str, dict]]:
     """(name, kwargs for collect) for every instance × tag."""
-    return [(job_name(i, t), {"instance": i.rstrip("/"), "tag": t})
-            for i in config.networks.mastodon.instances for t in config.hashtags.all]
+    return [
+        (job_name(i, t), {"instance": i.rstrip("/"), "tag": t})
+        for i in config.networks.mastodon.instances
+        for t in config.hashtags.all
+    ]

@@ -4,6 +4,7 @@ Each network's look-up answers with the posts that still exist; their counts
 are upserted, and every asked-for post missing from the answer is marked
 deleted, so it leaves every view and report.
 """
+
 from __future__ import annotations
 
 import time
@@ -12,9 +13,9 @@ from atproto_client.models.utils import get_model_as_dict
 from mastodon.errors import MastodonNotFoundError
 from sqlalchemy import select
 
-from summitpulse import schema
-from summitpulse.config import Config
 from summitpulse.normalise import normalise
+from summitpulse.settings.config import Config
+from summitpulse.store import schema
 
 from . import bluesky, mastodon, x
 from .retry import retrying
@@ -28,10 +29,12 @@ def recent(engine, network: str, source: str | None = None) -> list[tuple[str, s
     """(native_id, the source's local id) of the network's live posts of the last hours, newest first."""
     p, s = schema.posts, schema.sightings
     q = select(p.c.native_id, s.c.local_id if source else p.c.native_id).where(
-        p.c.network == network, p.c.deleted_ts.is_(None), p.c.created_ts >= int(time.time()) - WINDOW_S)
+        p.c.network == network, p.c.deleted_ts.is_(None), p.c.created_ts >= int(time.time()) - WINDOW_S
+    )
     if source:
         q = q.join(s, (s.c.network == p.c.network) & (s.c.native_id == p.c.native_id)).where(
-            s.c.source == source, s.c.local_id.is_not(None))
+            s.c.source == source, s.c.local_id.is_not(None)
+        )
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(q.order_by(p.c.created_ts.desc()).limit(MAX_POSTS))]
 
@@ -50,8 +53,8 @@ def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, s
     """Ask for the network's recent posts ``size`` at a time; store what comes back, delete what does not."""
     ids = [n for n, _ in recent(engine, network)]
     for i in range(0, len(ids), size):
-        batch = normalise(kind, fetch(run, ids[i:i + size]), config.hashtags.all, source=network)
-        batch.deleted = _gone(network, ids[i:i + size], batch.posts)
+        batch = normalise(kind, fetch(run, ids[i : i + size]), config.hashtags.all, source=network)
+        batch.deleted = _gone(network, ids[i : i + size], batch.posts)
         run.store(batch)
 
 
@@ -97,7 +100,8 @@ def jobs(config: Config) -> list[tuple[str, object, dict]]:
     if nets.bluesky.enabled:
         out.append(("bluesky:refresh", refresh_bluesky, {}))
     if nets.mastodon.enabled:
-        out += [(f"mastodon:{mastodon.instance_key(i)}:refresh", refresh_mastodon, {"instance": i.rstrip("/")})
-                for i in nets.mastodon.instances]
+        out += [
+            (f"mastodon:{mastodon.instance_key(i)}:refresh", refresh_mastodon, {"instance": i.rstrip("/")})
+            for i in nets.mastodon.instances
+        ]
     return out
-

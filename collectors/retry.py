@@ -6,13 +6,14 @@ unreadable pages) back off exponentially with jitter; a rate limit waits for
 its reset — but never past ``run.max_wait`` (the job's interval): then the run
 stops and the next one resumes from the stored cursor.
 """
+
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Callable
 
 from .runs import Run, StopRun
 
@@ -26,11 +27,12 @@ class Fault:
 
 def backoff(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
     """Exponential back-off with full jitter."""
-    return random.uniform(0, min(cap, base * 2 ** attempt))
+    return random.uniform(0, min(cap, base * 2**attempt))
 
 
 def retrying(classify: Callable[[BaseException], Fault | None], attempts: int = 4):
     """Retry the decorated ``fn(run, ...)`` on the faults ``classify`` recognises."""
+
     def decorate(fn):
         @wraps(fn)
         def call(run: Run, *args, **kwargs):
@@ -51,7 +53,9 @@ def retrying(classify: Callable[[BaseException], Fault | None], attempts: int = 
                         run.counts["rate_limit_waits"] += 1
                     run.sleep(wait)
             raise AssertionError("unreachable")
+
         return call
+
     return decorate
 
 

@@ -1,4 +1,5 @@
 """One collection run: what it fetched, stored and waited for, recorded for the health page."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from summitpulse.models import Batch
-from summitpulse.secrets import redact
-from summitpulse.store import finish_run, get_cursor, ingest, log_event, start_run
+from summitpulse.normalise.models import Batch
+from summitpulse.settings.secrets import redact
+from summitpulse.store.engine import finish_run, get_cursor, ingest, log_event, start_run
 
 log = logging.getLogger("collectors")
 
@@ -23,7 +24,7 @@ class Run:
         self.counts = {"fetched": 0, "new": 0, "updated": 0, "errors": 0, "rate_limit_waits": 0}
         self.reached_back: datetime | None = None
 
-    def __enter__(self) -> "Run":
+    def __enter__(self) -> Run:
         with self.engine.begin() as conn:
             self.id = start_run(conn, self.name)
         return self
@@ -34,8 +35,14 @@ class Run:
         if exc is not None:
             log.warning("%s: run failed: %s", self.name, message)
         with self.engine.begin() as conn:
-            finish_run(conn, self.id, status=status, message=message, **self.counts,
-                       reached_back_ts=int(self.reached_back.timestamp()) if self.reached_back else None)
+            finish_run(
+                conn,
+                self.id,
+                status=status,
+                message=message,
+                **self.counts,
+                reached_back_ts=int(self.reached_back.timestamp()) if self.reached_back else None,
+            )
         return isinstance(exc, StopRun)
 
     def cursor(self) -> str | None:

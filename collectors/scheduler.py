@@ -4,20 +4,21 @@ One job per network/instance/tag, ``max_instances=1`` and coalescing so a
 slow run is never doubled, jitter so instances are not hit in step. A job
 never sleeps past its interval, and one failing never stops the others.
 """
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
-from typing import Callable
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
 from summitpulse.analysis.tallies import SNAPSHOT_EVERY_S, Tallies
-from summitpulse.config import Config
+from summitpulse.settings.config import Config
 
 from . import bluesky, jetstream, mastodon, refresh, x
 
@@ -37,21 +38,32 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
     out = []
     if nets.mastodon.enabled and network in (None, "mastodon"):
         every = nets.mastodon.poll_seconds
-        out += [Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
-                for name, kw in mastodon.jobs(config)]
+        out += [
+            Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
+            for name, kw in mastodon.jobs(config)
+        ]
     if nets.x.enabled and network in (None, "x"):
         every = nets.x.poll_seconds
-        out += [Job(name, partial(x.collect, config, engine, sleep=sleep, max_wait=every), every)
-                for name, _ in x.jobs(config)]
+        out += [
+            Job(name, partial(x.collect, config, engine, sleep=sleep, max_wait=every), every)
+            for name, _ in x.jobs(config)
+        ]
     if nets.bluesky.enabled and network in (None, "bluesky"):
         every = nets.bluesky.poll_seconds
-        out += [Job(name, partial(bluesky.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
-                for name, kw in bluesky.jobs(config)]
-        out += [Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every)
-                for name, _ in jetstream.jobs(config)]
+        out += [
+            Job(name, partial(bluesky.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
+            for name, kw in bluesky.jobs(config)
+        ]
+        out += [
+            Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every)
+            for name, _ in jetstream.jobs(config)
+        ]
     slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))
-    out += [Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow)
-            for name, fn, kw in refresh.jobs(config) if network in (None, name.split(":")[0])]
+    out += [
+        Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow)
+        for name, fn, kw in refresh.jobs(config)
+        if network in (None, name.split(":")[0])
+    ]
     return out
 
 
@@ -80,8 +92,16 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
         return 0
     scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
     for job in jobs:
-        scheduler.add_job(guarded, "interval", args=[job], seconds=job.interval, jitter=max(1, job.interval // 10),
-                          id=job.name, name=job.name, next_run_time=_now())
+        scheduler.add_job(
+            guarded,
+            "interval",
+            args=[job],
+            seconds=job.interval,
+            jitter=max(1, job.interval // 10),
+            id=job.name,
+            name=job.name,
+            next_run_time=_now(),
+        )
     keeping = tallies_job(config, engine)
     scheduler.add_job(guarded, "interval", args=[keeping], seconds=keeping.interval, id=keeping.name, name=keeping.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
@@ -93,4 +113,4 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -4,19 +4,20 @@ Pages come newest first; the cursor (``since_id``) moves to the newest id only
 once every page back to the old cursor is stored. tweepy hard-codes its host
 and sets no timeout: an adapter mounted on its session adds both.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from summitpulse.config import Config
 from summitpulse.normalise import normalise
-from summitpulse.secrets import get_secret
+from summitpulse.settings.config import Config
+from summitpulse.settings.secrets import get_secret
 
 from .retry import Fault, retrying
 from .runs import Run, StopRun
@@ -24,10 +25,27 @@ from .runs import Run, StopRun
 API = "https://api.twitter.com"
 MAX_PAGES = 30
 FIELDS = {
-    "expansions": ["author_id", "geo.place_id", "referenced_tweets.id", "referenced_tweets.id.author_id",
-                   "entities.mentions.username", "attachments.media_keys", "in_reply_to_user_id"],
-    "tweet_fields": ["created_at", "lang", "public_metrics", "entities", "geo", "referenced_tweets",
-                     "in_reply_to_user_id", "conversation_id", "attachments", "author_id"],
+    "expansions": [
+        "author_id",
+        "geo.place_id",
+        "referenced_tweets.id",
+        "referenced_tweets.id.author_id",
+        "entities.mentions.username",
+        "attachments.media_keys",
+        "in_reply_to_user_id",
+    ],
+    "tweet_fields": [
+        "created_at",
+        "lang",
+        "public_metrics",
+        "entities",
+        "geo",
+        "referenced_tweets",
+        "in_reply_to_user_id",
+        "conversation_id",
+        "attachments",
+        "author_id",
+    ],
     "user_fields": ["location", "description", "public_metrics", "profile_image_url", "name", "username"],
     "place_fields": ["full_name", "geo", "country_code", "place_type", "name"],
     "media_fields": ["url", "preview_image_url", "type"],
@@ -44,7 +62,7 @@ class BaseAndTimeout(HTTPAdapter):
 
     def send(self, request, **kwargs):
         if self.base and request.url.startswith(API):
-            request.url = self.base + request.url[len(API):]
+            request.url = self.base + request.url[len(API) :]
         kwargs["timeout"] = kwargs.get("timeout") or self.timeout
         return super().send(request, **kwargs)
 
@@ -102,8 +120,7 @@ def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.
             newest = newest or meta.get("newest_id")
             token = meta.get("next_token")
             resume = json.dumps({"since_id": state["since_id"], "newest": newest, "next_token": token})
-            run.store(normalise("x_page", page, config.hashtags.all, source="x"),
-                      cursor=resume if token else newest)
+            run.store(normalise("x_page", page, config.hashtags.all, source="x"), cursor=resume if token else newest)
             _note_reach(run, page)
             if not token:
                 break
@@ -111,8 +128,8 @@ def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.
 
 def _start(config: Config) -> str:
     """The event's start, or as far back as recent search reaches (7 days)."""
-    earliest = datetime.now(timezone.utc) - timedelta(days=7) + timedelta(minutes=1)
-    return max(config.event.start.astimezone(timezone.utc), earliest).strftime("%Y-%m-%dT%H:%M:%SZ")
+    earliest = datetime.now(UTC) - timedelta(days=7) + timedelta(minutes=1)
+    return max(config.event.start.astimezone(UTC), earliest).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _note_reach(run: Run, page: dict) -> None:

@@ -1,10 +1,11 @@
 """Contributors: rankings by posts, engagement, potential reach, mentions and influence."""
+
 import streamlit as st
 
 from summitpulse.analysis import contributors
 from summitpulse.analysis.stakeholders import GROUP_NAMES
-from summitpulse.palette import LABELS, NETWORK_NAMES
 from summitpulse.ui import controls, data
+from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
 controls.through_navigation()
 
@@ -14,25 +15,57 @@ st.title("Top contributors")
 chosen = controls.selection()
 now = data.clock()
 filters = chosen.at(now)
-by = st.segmented_control("Rank by", ["posts", "engagement", "reach", "mentions", "influence"], default="posts") or "posts"
+by = (
+    st.segmented_control("Rank by", ["posts", "engagement", "reach", "mentions", "influence"], default="posts")
+    or "posts"
+)
 left, right = st.columns(2)
 labels = left.multiselect("Participation", list(LABELS), format_func=LABELS.get, key="c_labels")
 groups = right.multiselect("Stakeholder group", list(GROUP_NAMES), format_func=GROUP_NAMES.get, key="c_groups")
-table = contributors.narrow(data.ranking(filters, by, 10_000), data.people(), data.stakeholder_groups(),
-                            tuple(labels), tuple(groups)).head(50)
+table = contributors.narrow(
+    data.ranking(filters, by, 10_000), data.people(), data.stakeholder_groups(), tuple(labels), tuple(groups)
+).head(50)
 if table.empty:
     st.info("Nobody has posted in this window yet.")
     st.stop()
-st.caption("Reach is *potential* impressions (posts × followers, summed): an upper bound, not people who saw a post. "
-           "Influence is PageRank on who replies to, mentions, reposts and quotes whom. "
-           "'Change' compares with the previous window of the same length (positive: climbed).")
+st.caption(
+    "Reach is *potential* impressions (posts × followers, summed): an upper bound, not people who saw a post. "
+    "Influence is PageRank on who replies to, mentions, reposts and quotes whom. "
+    "'Change' compares with the previous window of the same length (positive: climbed)."
+)
 NUMBER = st.column_config.NumberColumn
-st.dataframe(table.assign(network=table.network.map(NETWORK_NAMES)), hide_index=True, width="stretch", column_order=[
-    "rank", "change", "name", "handle", "network", "posts", "originals", "reposts", "engagement", "followers",
-    "potential_impressions", "mentions", "influence"], column_config={
-    "rank": NUMBER("Rank"), "change": NUMBER("Change", format="%+d", help="Places climbed since the previous window"),
-    "name": "Name", "handle": "Handle", "network": "Network", "posts": NUMBER("Posts"),
-    "originals": NUMBER("Originals"), "reposts": NUMBER("Reposts"),
-    "engagement": NUMBER("Engagement", help="Likes, reposts, replies and quotes received"),
-    "followers": NUMBER("Followers"), "potential_impressions": NUMBER("Potential reach", help="Posts × followers"),
-    "mentions": NUMBER("Mentions received"), "influence": NUMBER("Influence", format="%.2f", help="PageRank, × 100")})
+st.dataframe(
+    table.assign(network=table.network.map(NETWORK_NAMES)),
+    hide_index=True,
+    width="stretch",
+    column_order=[
+        "rank",
+        "change",
+        "name",
+        "handle",
+        "network",
+        "posts",
+        "originals",
+        "reposts",
+        "engagement",
+        "followers",
+        "potential_impressions",
+        "mentions",
+        "influence",
+    ],
+    column_config={
+        "rank": NUMBER("Rank"),
+        "change": NUMBER("Change", format="%+d", help="Places climbed since the previous window"),
+        "name": "Name",
+        "handle": "Handle",
+        "network": "Network",
+        "posts": NUMBER("Posts"),
+        "originals": NUMBER("Originals"),
+        "reposts": NUMBER("Reposts"),
+        "engagement": NUMBER("Engagement", help="Likes, reposts, replies and quotes received"),
+        "followers": NUMBER("Followers"),
+        "potential_impressions": NUMBER("Potential reach", help="Posts × followers"),
+        "mentions": NUMBER("Mentions received"),
+        "influence": NUMBER("Influence", format="%.2f", help="PageRank, × 100"),
+    },
+)

@@ -1,10 +1,11 @@
 """Export: download the collected data (the post-event report comes with `python -m summitpulse report`)."""
+
 import io
 
 import streamlit as st
 
-from summitpulse.export import EXPORTS
-from summitpulse.frames import write_csv
+from summitpulse.analysis.frames import write_csv
+from summitpulse.outputs.export import EXPORTS
 from summitpulse.ui import controls, data
 
 controls.through_navigation()

@@ -1,8 +1,9 @@
 """Collector health: last run, fetched, errors, rate limits, cursor lag, how far back each reached."""
+
 import streamlit as st
 
-from summitpulse.palette import NETWORK_NAMES
 from summitpulse.ui import controls, data
+from summitpulse.ui.palette import NETWORK_NAMES
 
 controls.through_navigation()
 
@@ -19,30 +20,43 @@ if not bad.empty:
 else:
     st.success("All collectors are running.")
 COLUMNS = {
-    "collector": st.column_config.TextColumn("Collector"), "state": st.column_config.TextColumn("State"),
+    "collector": st.column_config.TextColumn("Collector"),
+    "state": st.column_config.TextColumn("State"),
     "last_run": st.column_config.DatetimeColumn("Last run", format="HH:mm:ss", help="In the event's time zone"),
     "last_fetched": st.column_config.NumberColumn("Fetched (last run)"),
     "last_new": st.column_config.NumberColumn("New (last run)"),
-    "last_message": st.column_config.TextColumn("Last message"), "runs": st.column_config.NumberColumn("Runs"),
-    "fetched": st.column_config.NumberColumn("Fetched"), "new": st.column_config.NumberColumn("New"),
+    "last_message": st.column_config.TextColumn("Last message"),
+    "runs": st.column_config.NumberColumn("Runs"),
+    "fetched": st.column_config.NumberColumn("Fetched"),
+    "new": st.column_config.NumberColumn("New"),
     "errors": st.column_config.NumberColumn("Errors"),
     "rate_limit_waits": st.column_config.NumberColumn("Rate-limit waits"),
-    "cursor_lag_s": st.column_config.NumberColumn("Cursor age", format="%d s",
-                                                  help="Seconds since the collector's cursor last moved"),
-    "reached_back": st.column_config.DatetimeColumn("Reached back to", format="D MMM HH:mm",
-                                                    help="The oldest post a search could reach"),
-    "faults": st.column_config.TextColumn("Faults"), "cursor": st.column_config.TextColumn("Cursor"),
+    "cursor_lag_s": st.column_config.NumberColumn(
+        "Cursor age", format="%d s", help="Seconds since the collector's cursor last moved"
+    ),
+    "reached_back": st.column_config.DatetimeColumn(
+        "Reached back to", format="D MMM HH:mm", help="The oldest post a search could reach"
+    ),
+    "faults": st.column_config.TextColumn("Faults"),
+    "cursor": st.column_config.TextColumn("Cursor"),
 }
 attention = "color: #b91c1c; font-weight: 700"
 shown = frame.assign(last_run=data.in_event_zone(frame.last_run), reached_back=data.in_event_zone(frame.reached_back))
-st.dataframe(shown.style.map(lambda s: attention if s in ("stalled", "failing", "never ran") else "", subset=["state"]),
-             hide_index=True, width="stretch", column_order=list(COLUMNS), column_config=COLUMNS)
+st.dataframe(
+    shown.style.map(lambda s: attention if s in ("stalled", "failing", "never ran") else "", subset=["state"]),
+    hide_index=True,
+    width="stretch",
+    column_order=list(COLUMNS),
+    column_config=COLUMNS,
+)
 st.subheader("Completeness (estimate)")
 for network, est in data.completeness(wait=30).items():
     name = NETWORK_NAMES.get(network, network)
     if est["coverage"]:
-        st.write(f"**{name}**: we see about {est['coverage']:.0%} of the posts (range {est['low']:.0%}–{est['high']:.0%}); "
-                 f"{est['observed']:,} seen of an estimated {est['estimated']:,}. Method: {est['method']}.")
+        st.write(
+            f"**{name}**: we see about {est['coverage']:.0%} of the posts (range {est['low']:.0%}–{est['high']:.0%}); "
+            f"{est['observed']:,} seen of an estimated {est['estimated']:,}. Method: {est['method']}."
+        )
     else:
         st.write(f"**{name}**: {est['observed']:,} posts; {est['method']}.")
 st.subheader("Recent faults")
@@ -50,6 +64,14 @@ faults = data.collector_events()
 if faults.empty:
     st.write("No faults recorded: no 429, server error, timeout or unreadable page so far.")
 else:
-    st.dataframe(faults.assign(time=data.in_event_zone(faults.time)), hide_index=True, width="stretch",
-                 column_config={"time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
-                                "collector": "Collector", "kind": "Kind", "message": "Message"})
+    st.dataframe(
+        faults.assign(time=data.in_event_zone(faults.time)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
+            "collector": "Collector",
+            "kind": "Kind",
+            "message": "Message",
+        },
+    )

@@ -1,8 +1,9 @@
 """Moderation: the approval queue, hide/unhide/spam, blocked accounts and terms, and the action log."""
+
 import pandas as pd
 import streamlit as st
 
-from summitpulse import moderation, wall
+from summitpulse.analysis import moderation, wall
 from summitpulse.analysis.filters import Filters
 from summitpulse.ui import cards, controls, data
 
@@ -12,10 +13,15 @@ if not controls.organiser_gate():
     st.stop()
 config = data.config()
 st.title("Moderation")
-st.caption(f"Mode: **{config.moderation.mode}-moderation** — "
-           + ("posts appear once approved." if config.moderation.mode == "pre" else
-              "posts appear unless hidden. Profanity, blocked terms and blocked accounts are hidden automatically.")
-           + " Hidden posts stay in the store and are counted; spam is left out of every figure.")
+st.caption(
+    f"Mode: **{config.moderation.mode}-moderation** — "
+    + (
+        "posts appear once approved."
+        if config.moderation.mode == "pre"
+        else "posts appear unless hidden. Profanity, blocked terms and blocked accounts are hidden automatically."
+    )
+    + " Hidden posts stay in the store and are counted; spam is left out of every figure."
+)
 actor = "organiser"
 show = st.segmented_control("Show", ["needs a look", "all recent"], default="needs a look")
 rows = wall.queue(data.engine().connect(), config, Filters(None, data.clock() + 1), 120)
@@ -33,7 +39,9 @@ for r in rows[:40]:
         for label, status in (("Approve", "approved"), ("Hide", "hidden"), ("Spam", "spam")):
             if st.button(label, key=f"{status}-{key}", disabled=r["status"] == status):
                 with data.engine().begin() as conn:
-                    moderation.set_status(conn, r["network"], r["native_id"], status, f"{label.lower()}d by hand", actor)
+                    moderation.set_status(
+                        conn, r["network"], r["native_id"], status, f"{label.lower()}d by hand", actor
+                    )
                 data.wall.clear()
                 st.rerun()
 st.subheader("Block an account or a term")
@@ -51,9 +59,18 @@ with data.engine().connect() as conn:
     log = moderation.actions(conn)
 if log:
     frame = pd.DataFrame(log)
-    st.dataframe(frame.assign(time=data.in_event_zone(frame.ts)), hide_index=True, width="stretch",
-                 column_order=["time", "action", "target", "reason", "actor"],
-                 column_config={"time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
-                                "action": "Action", "target": "Post or account", "reason": "Reason", "actor": "By"})
+    st.dataframe(
+        frame.assign(time=data.in_event_zone(frame.ts)),
+        hide_index=True,
+        width="stretch",
+        column_order=["time", "action", "target", "reason", "actor"],
+        column_config={
+            "time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
+            "action": "Action",
+            "target": "Post or account",
+            "reason": "Reason",
+            "actor": "By",
+        },
+    )
 else:
     st.write("No moderation action yet: every hide, approval and block will be listed here with its time and reason.")

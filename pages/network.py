@@ -1,8 +1,8 @@
 """Conversation network: who talks to whom (replies, mentions, reposts, quotes)."""
+
 import streamlit as st
 
-from summitpulse import charts
-from summitpulse.ui import controls, data
+from summitpulse.ui import charts, controls, data
 
 controls.through_navigation()
 

@@ -1,8 +1,8 @@
 """Programme: each session's share of the conversation, its hashtag and its speakers' mentions."""
+
 import streamlit as st
 
-from summitpulse import charts
-from summitpulse.ui import controls, data
+from summitpulse.ui import charts, controls, data
 
 controls.through_navigation()
 
@@ -13,14 +13,41 @@ sessions = data.sessions(controls.selection().at(data.clock()))
 if sessions.empty:
     st.info("No programme yet: add sessions under `programme:` in config.yaml (or an .ics / Sessionize file).")
     st.stop()
-st.caption("Times are the venue's. Posts in a session's slot count whatever they say; its tag's posts count whenever "
-           "they were written; themes are those its slot's posts carried.")
-st.dataframe(sessions.assign(start=sessions.start.dt.strftime("%H:%M"), end=sessions.end.dt.strftime("%H:%M")),
-             hide_index=True, width="stretch",
-             column_order=["title", "start", "end", "room", "posts", "per_minute", "themes_raised", "theme", "hashtag",
-                           "hashtag_posts", "speaker_mentions", "kind"], column_config={
-                 "title": "Session", "start": "Start", "end": "End", "room": "Room", "theme": "Theme", "kind": "Kind",
-                 "posts": "Posts in its slot", "per_minute": "Per minute", "hashtag": "Session tag",
-                 "hashtag_posts": "Tag posts", "speaker_mentions": "Speaker mentions",
-                 "themes_raised": st.column_config.TextColumn("Themes raised", width="large")})
+st.caption(
+    "Times are the venue's. Posts in a session's slot count whatever they say; its tag's posts count whenever "
+    "they were written; themes are those its slot's posts carried."
+)
+st.dataframe(
+    sessions.assign(start=sessions.start.dt.strftime("%H:%M"), end=sessions.end.dt.strftime("%H:%M")),
+    hide_index=True,
+    width="stretch",
+    column_order=[
+        "title",
+        "start",
+        "end",
+        "room",
+        "posts",
+        "per_minute",
+        "themes_raised",
+        "theme",
+        "hashtag",
+        "hashtag_posts",
+        "speaker_mentions",
+        "kind",
+    ],
+    column_config={
+        "title": "Session",
+        "start": "Start",
+        "end": "End",
+        "room": "Room",
+        "theme": "Theme",
+        "kind": "Kind",
+        "posts": "Posts in its slot",
+        "per_minute": "Per minute",
+        "hashtag": "Session tag",
+        "hashtag_posts": "Tag posts",
+        "speaker_mentions": "Speaker mentions",
+        "themes_raised": st.column_config.TextColumn("Themes raised", width="large"),
+    },
+)
 st.plotly_chart(charts.session_bars(sessions, controls.mode()), width="stretch", theme=None)

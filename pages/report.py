@@ -1,7 +1,8 @@
 """Report: download the post-event report (the same file `python -m summitpulse report` writes)."""
+
 import streamlit as st
 
-from summitpulse.report import build_report_html
+from summitpulse.outputs.report import build_report_html
 from summitpulse.ui import controls, data
 
 controls.through_navigation()
@@ -9,8 +10,10 @@ controls.through_navigation()
 if not controls.organiser_gate():
     st.stop()
 st.title("Post-event report")
-st.caption("One self-contained HTML file: charts included, opens offline, prints well. For the CSV and Parquet "
-           "data files beside it, or a PDF, run `python -m summitpulse report --pdf`.")
+st.caption(
+    "One self-contained HTML file: charts included, opens offline, prints well. For the CSV and Parquet "
+    "data files beside it, or a PDF, run `python -m summitpulse report --pdf`."
+)
 if st.button("Build the report"):
     with st.spinner("Building the report…"):
         html = build_report_html(data.config(), data.engine(), tallies=data.tallied())

@@ -1,4 +1,5 @@
 """Organiser sign-in: the one organiser entry in the menu until the password is given."""
+
 import streamlit as st
 
 from summitpulse.ui import controls

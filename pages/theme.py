@@ -2,6 +2,7 @@
 
 The chosen theme lives in the URL (``?theme_name=...``), so a link can be shared.
 """
+
 from html import escape
 
 import streamlit as st
@@ -22,8 +23,11 @@ asked = st.query_params.get("theme_name")
 choice = st.selectbox("Theme", names, index=names.index(asked) if asked in names else 0)
 st.query_params["theme_name"] = choice
 theme = next(t for t in config.themes if t.name == choice)
-st.markdown(f'<div class="sp-header"><div><div class="sp-title">{escape(theme.name)}</div>'
-            f'<div class="sp-sub">{escape(theme.description)}</div></div></div>', unsafe_allow_html=True)
+st.markdown(
+    f'<div class="sp-header"><div><div class="sp-title">{escape(theme.name)}</div>'
+    f'<div class="sp-sub">{escape(theme.description)}</div></div></div>',
+    unsafe_allow_html=True,
+)
 st.caption("Share this page: its address keeps the theme you chose.")
 
 
@@ -38,33 +42,54 @@ def follow() -> None:
         if frame.empty:
             st.info("No posts on this theme yet.")
         else:
-            st.plotly_chart(data.figure("network_timeline", frame, mode), width="stretch", theme=None, key="vol",
-                            config={"displayModeBar": False})
+            st.plotly_chart(
+                data.figure("network_timeline", frame, mode),
+                width="stretch",
+                theme=None,
+                key="vol",
+                config={"displayModeBar": False},
+            )
         st.markdown(cards.panel_title("Who drives it: in the room or remote"), unsafe_allow_html=True)
         split = data.theme_participation(everything)
         split = split[split.theme == choice]
         if not split.empty:
-            st.plotly_chart(data.figure("split_bars", split, mode, "theme", 200), width="stretch", theme=None, key="who",
-                            config={"displayModeBar": False})
+            st.plotly_chart(
+                data.figure("split_bars", split, mode, "theme", 200),
+                width="stretch",
+                theme=None,
+                key="who",
+                config={"displayModeBar": False},
+            )
         who = data.theme_stakeholders()
         who = who[who.theme == choice].head(4)
         if not who.empty:
-            st.markdown('<p class="sp-note">Who: ' + " · ".join(
-                f"{escape(r.group)} {r.participants:,}" for r in who.itertuples()) + " participants</p>",
-                unsafe_allow_html=True)
+            st.markdown(
+                '<p class="sp-note">Who: '
+                + " · ".join(f"{escape(r.group)} {r.participants:,}" for r in who.itertuples())
+                + " participants</p>",
+                unsafe_allow_html=True,
+            )
         st.markdown(cards.panel_title("Related emerging topics"), unsafe_allow_html=True)
         topics = data.emerging(Filters(now - 3 * 3600, now + 1, (), (choice,)))
-        st.markdown("".join(f'<div class="sp-note"><b>{escape(t["label"])}</b> — {escape(", ".join(t["terms"]))} '
-                            f'({t["size"]} posts)</div>' for t in topics) or '<p class="sp-note">None yet.</p>',
-                    unsafe_allow_html=True)
+        st.markdown(
+            "".join(
+                f'<div class="sp-note"><b>{escape(t["label"])}</b> — {escape(", ".join(t["terms"]))} '
+                f"({t['size']} posts)</div>"
+                for t in topics
+            )
+            or '<p class="sp-note">None yet.</p>',
+            unsafe_allow_html=True,
+        )
     with right:
         current, upcoming = now_on(config, now)
         st.markdown(cards.panel_title("On now"), unsafe_allow_html=True)
         st.markdown(cards.now_box(current, upcoming, config.event.tz), unsafe_allow_html=True)
         st.markdown(cards.panel_title("Live feed"), unsafe_allow_html=True)
         posts = data.wall(everything, now, 8)
-        st.markdown("".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>',
-                    unsafe_allow_html=True)
+        st.markdown(
+            "".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>',
+            unsafe_allow_html=True,
+        )
 
 
 follow()

@@ -1,8 +1,8 @@
 """Shared fixtures: a store on each backend, the bundled config, the shared API fixtures."""
+
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from pathlib import Path
 
@@ -10,11 +10,10 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from summitpulse.settings.config import load_config
+from summitpulse.store.engine import connect, open_store
 
-from summitpulse.config import load_config  # noqa: E402
-from summitpulse.store import connect, open_store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # Property-based tests explore the same examples on every run: deterministic CI.
 settings.register_profile("deterministic", derandomize=True, deadline=None, database=None)
@@ -93,6 +92,7 @@ def sqlite_engine(tmp_path):
 def demo_url(tmp_path_factory) -> str:
     """A SQLite store holding the whole demo day, built once per test session."""
     from summitpulse.demo import run_demo
+
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     engine = open_store(url)
     run_demo(load_config(ROOT / "config.yaml"), engine, speed=float("inf"))

@@ -1,12 +1,21 @@
 """Helpers for property-based tests that damage real payloads one field at a time."""
+
 import copy
 
 from hypothesis import strategies as st
 
-ODD_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=50) | st.sampled_from([
-    "\u202egnp.exe", "<script>alert(1)</script>", "e\u0301" * 500, "\x00", "🧑‍⚕️" * 30, "x" * 20_000])
-JUNK = st.none() | st.integers() | st.floats(allow_nan=True) | st.booleans() | ODD_TEXT | \
-    st.lists(st.integers(), max_size=3) | st.dictionaries(ODD_TEXT, st.integers(), max_size=2)
+ODD_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=50) | st.sampled_from(
+    ["\u202egnp.exe", "<script>alert(1)</script>", "e\u0301" * 500, "\x00", "🧑‍⚕️" * 30, "x" * 20_000]
+)
+JUNK = (
+    st.none()
+    | st.integers()
+    | st.floats(allow_nan=True)
+    | st.booleans()
+    | ODD_TEXT
+    | st.lists(st.integers(), max_size=3)
+    | st.dictionaries(ODD_TEXT, st.integers(), max_size=2)
+)
 
 
 def paths(value, prefix=()):

@@ -1,29 +1,37 @@
 """Analysis on small, hand-checkable stores, on SQLite and PostgreSQL."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
 
-from summitpulse import moderation
-from summitpulse.analysis import contributors, graph, metrics, participation, themes
+from summitpulse.analysis import contributors, graph, metrics, moderation, participation, themes
+from summitpulse.analysis.completeness import chapman, estimate
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.tallies import Tallies
-from summitpulse.completeness import chapman, estimate
-from summitpulse.config import parse_config
-from summitpulse.folding import keyword_stems
-from summitpulse.models import Author, Batch, Post
-from summitpulse.store import ingest
-from summitpulse.wall import wall
+from summitpulse.analysis.wall import wall
+from summitpulse.normalise.folding import keyword_stems
+from summitpulse.normalise.models import Author, Batch, Post
+from summitpulse.settings.config import parse_config
+from summitpulse.store.engine import ingest
 
 from .conftest import ROOT
 from .test_config import _good
 
-T0 = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)  # 10:00 in Toronto, during the event
+T0 = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)  # 10:00 in Toronto, during the event
 
 
 def _post(i, author, text="hello #SoMeSummit", minutes=0, **kw):
-    return Post(network="x", native_id=str(i), author_id=author, created_at=T0.replace(minute=minutes), text=text,
-                hashtags=["somesummit"], source="x", **kw)
+    return Post(
+        network="x",
+        native_id=str(i),
+        author_id=author,
+        created_at=T0.replace(minute=minutes),
+        text=text,
+        hashtags=["somesummit"],
+        source="x",
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -47,8 +55,11 @@ def small(engine):
         _post(7, "b", "buy followers #SoMeSummit", minutes=8),
         _post(8, "b", "gone #SoMeSummit", minutes=9),
     ]
-    authors = [Author("x", "a", "ana", "Ana", followers=100), Author("x", "b", "bo", "Bo", followers=10),
-               Author("x", "z", "zed", "Zed", followers=1000)]
+    authors = [
+        Author("x", "a", "ana", "Ana", followers=100),
+        Author("x", "b", "bo", "Bo", followers=10),
+        Author("x", "z", "zed", "Zed", followers=1000),
+    ]
     ingest(engine, Batch(posts=posts, authors=authors, deleted=["x:8"]))
     with engine.begin() as conn:
         moderation.set_status(conn, "x", "7", "spam", "test", "tester")
@@ -130,21 +141,26 @@ def test_completeness_from_overlapping_instances(engine):
     assert est["observed"] == 15 and 15 <= est["estimated"] <= 25 and 0.6 < est["coverage"] <= 1
 
 
-@pytest.mark.parametrize("profile, group", [
-    ("PGY-2 internal medicine resident", "trainee"),
-    ("Médecin urgentiste", "clinician"),
-    ("Infirmière clinicienne", "nurse_allied"),
-    ("Patient advocate. Living with MS.", "patient"),
-    ("Official account of a medical journal", "organisation"),
-    ("Tech, music and coffee", "other"),
-])
+@pytest.mark.parametrize(
+    "profile, group",
+    [
+        ("PGY-2 internal medicine resident", "trainee"),
+        ("Médecin urgentiste", "clinician"),
+        ("Infirmière clinicienne", "nurse_allied"),
+        ("Patient advocate. Living with MS.", "patient"),
+        ("Official account of a medical journal", "organisation"),
+        ("Tech, music and coffee", "other"),
+    ],
+)
 def test_stakeholder_groups_from_profiles(cfg, profile, group):
     from summitpulse.analysis.stakeholders import _patterns, group_of
+
     assert group_of(_patterns(cfg), profile)[0] == group
 
 
 def test_exports_of_participants_themes_and_contributors(small, cfg):
-    from summitpulse.export import EXPORTS
+    from summitpulse.outputs.export import EXPORTS
+
     with small.connect() as conn:
         people = EXPORTS["participants"](conn, cfg)
         themes_ = EXPORTS["themes"](conn, cfg)
@@ -158,8 +174,9 @@ def test_exports_of_participants_themes_and_contributors(small, cfg):
 
 
 def test_the_contributors_file_leaves_out_inline_avatars(demo_engine):
-    from summitpulse.config import load_config
-    from summitpulse.export import EXPORTS
+    from summitpulse.outputs.export import EXPORTS
+    from summitpulse.settings.config import load_config
+
     config = load_config(ROOT / "config.yaml")
     with demo_engine.connect() as conn:
         table = contributors.table(conn, config, Filters())
@@ -171,9 +188,15 @@ def test_the_contributors_file_leaves_out_inline_avatars(demo_engine):
 def test_csv_files_round_trip_hostile_text_and_empty_values(tmp_path):
     import pandas as pd
 
-    from summitpulse.frames import write_csv
-    frame = pd.DataFrame({"text": ['=cmd|"/c calc"!A1, and "quotes"', "two\nlines", None, "é ü 🎉"],
-                          "n": [1, 2, 3, 4], "lat": [1.5, None, -2.25, 0.0]})
+    from summitpulse.analysis.frames import write_csv
+
+    frame = pd.DataFrame(
+        {
+            "text": ['=cmd|"/c calc"!A1, and "quotes"', "two\nlines", None, "é ü 🎉"],
+            "n": [1, 2, 3, 4],
+            "lat": [1.5, None, -2.25, 0.0],
+        }
+    )
     write_csv(frame, tmp_path / "f.csv")
     back = pd.read_csv(tmp_path / "f.csv")
     assert back.text.tolist()[:2] == frame.text.tolist()[:2] and pd.isna(back.text[2]) and back.text[3] == "é ü 🎉"
@@ -192,26 +215,48 @@ def test_contributors_narrow_to_labels_and_groups(small, cfg):
 
 
 def test_themes_match_across_accents_case_joined_hashtags_and_word_stems(engine, cfg):
-    theme = cfg.themes[0].model_copy(update={"keywords": ["pédagogie", "peer review", "ethics", "publication"],
-                                             "hashtags": []})
+    theme = cfg.themes[0].model_copy(
+        update={"keywords": ["pédagogie", "peer review", "ethics", "publication"], "hashtags": []}
+    )
     config = cfg.model_copy(update={"themes": [theme]})
-    tagged = Post(network="x", native_id="3", author_id="a", created_at=T0, text="#PeerReview of tweets",
-                  hashtags=["peerreview"], source="x")
-    ingest(engine, Batch(posts=[_post(1, "a", "La PEDAGOGIE des médias"), _post(2, "a", "Une pédagogie nouvelle"),
-                                tagged, _post(4, "a", "nothing here"), _post(5, "a", "Is it ethical to tweet this?"),
-                                _post(6, "a", "Peer-reviewed, finally"), _post(7, "a", "A public health talk")]))
+    tagged = Post(
+        network="x",
+        native_id="3",
+        author_id="a",
+        created_at=T0,
+        text="#PeerReview of tweets",
+        hashtags=["peerreview"],
+        source="x",
+    )
+    ingest(
+        engine,
+        Batch(
+            posts=[
+                _post(1, "a", "La PEDAGOGIE des médias"),
+                _post(2, "a", "Une pédagogie nouvelle"),
+                tagged,
+                _post(4, "a", "nothing here"),
+                _post(5, "a", "Is it ethical to tweet this?"),
+                _post(6, "a", "Peer-reviewed, finally"),
+                _post(7, "a", "A public health talk"),
+            ]
+        ),
+    )
     with engine.connect() as conn:
         assert themes.totals(conn, config, Filters()).posts.tolist() == [5]
         assert Tallies(config).update(conn).theme_totals(None, None).posts.tolist() == [5]
     assert keyword_stems("publication") is None  # "public health" is not about publication
 
 
-
-
 def test_what_a_post_says_about_where_its_author_is(cfg):
     """Phrases match at a word's start; a remote phrase wins in the same post; the programme's rooms count."""
-    config = cfg.model_copy(update={"programme": cfg.programme.model_copy(update={"sessions": [
-        cfg.programme.sessions[0].model_copy(update={"room": "Grand Ballroom"})]})})
+    config = cfg.model_copy(
+        update={
+            "programme": cfg.programme.model_copy(
+                update={"sessions": [cfg.programme.sessions[0].model_copy(update={"room": "Grand Ballroom"})]}
+            )
+        }
+    )
     said = participation.Signals(config).said
     assert said("sad i couldn't be here at #somesummit in person") == ("out", "couldn't")
     assert said("back row of the grand ballroom") == ("in", "back row")
@@ -224,8 +269,13 @@ def test_a_greeting_for_another_time_of_day_says_another_time_zone(cfg):
     """At 10:00 in Toronto, "good evening from Athens" is written elsewhere; "good morning" and a mention of
     the evening's plans are not evidence."""
     signals = participation.Signals(cfg)
-    row = lambda text: SimpleNamespace(kind="original", text=text, created_ts=int(T0.timestamp()),  # noqa: E731
-                                       media_count=0, reply_to_author=None)
+    row = lambda text: SimpleNamespace(
+        kind="original",
+        text=text,
+        created_ts=int(T0.timestamp()),  # noqa: E731
+        media_count=0,
+        reply_to_author=None,
+    )
     assert signals.of(row("Good evening from Athens! #SoMeSummit"))["clock"] == 1
     assert signals.of(row("Great talk. Bonsoir from Lyon"))["clock"] == 1
     assert signals.of(row("Good morning #SoMeSummit"))["clock"] == 0
@@ -246,22 +296,36 @@ def test_a_far_profile_does_not_outweigh_what_a_traveller_says(engine, cfg):
 
 def test_separate_conversations_are_drawn_side_by_side_the_biggest_first():
     import networkx as nx
+
     from summitpulse.analysis.graph import layout
+
     graph = nx.DiGraph([("x:a", "x:b"), ("x:b", "x:c"), ("x:c", "x:a"), ("x:a", "x:d"), ("mastodon:e", "mastodon:f")])
     graph.add_node("bluesky:g")
     pos = layout(graph)
-    spans = [(min(pos[k][0] for k in keys), max(pos[k][0] for k in keys))
-             for keys in (["x:a", "x:b", "x:c", "x:d"], ["mastodon:e", "mastodon:f"], ["bluesky:g"])]
+    spans = [
+        (min(pos[k][0] for k in keys), max(pos[k][0] for k in keys))
+        for keys in (["x:a", "x:b", "x:c", "x:d"], ["mastodon:e", "mastodon:f"], ["bluesky:g"])
+    ]
     assert spans[0][1] < spans[1][0] and spans[1][1] < spans[2][0]  # no overlap, biggest group on the left
 
 
 def test_each_session_counts_its_slot_its_tag_its_speakers_and_the_themes_it_raised(engine, cfg):
     """T0 is 10:00 in Toronto, inside the 09:15 keynote of @kdesai_md (#SoMeEthics); 10:20 is the break."""
     from summitpulse.analysis import programme
-    posts = [Post("x", "1", "k", T0, "Privacy and our patients #SoMeSummit #SoMeEthics",
-                  hashtags=["somesummit", "someethics"], source="x"),
-             _post(2, "b", "@kdesai_md the ethics of it #SoMeSummit", mentions=["k"]),
-             _post(3, "b", "Coffee, then more on ethics #SoMeSummit", minutes=20)]
+
+    posts = [
+        Post(
+            "x",
+            "1",
+            "k",
+            T0,
+            "Privacy and our patients #SoMeSummit #SoMeEthics",
+            hashtags=["somesummit", "someethics"],
+            source="x",
+        ),
+        _post(2, "b", "@kdesai_md the ethics of it #SoMeSummit", mentions=["k"]),
+        _post(3, "b", "Coffee, then more on ethics #SoMeSummit", minutes=20),
+    ]
     ingest(engine, Batch(posts=posts, authors=[Author("x", "k", "kdesai_md"), Author("x", "b", "bo")]))
     with engine.connect() as conn:
         sessions = programme.activity(conn, cfg, Filters()).set_index("title")
@@ -272,11 +336,25 @@ def test_each_session_counts_its_slot_its_tag_its_speakers_and_the_themes_it_rai
 
 
 def test_the_posts_export_anonymises_opted_out_people_and_tagged_posts(small, cfg):
-    from summitpulse.export import EXPORTS
-    ingest(small, Batch(posts=[Post("x", "9", "a", T0, "not for the wall #SoMeSummit #NoShow",
-                                    hashtags=["somesummit", "noshow"], source="x"),
-                            Post("x", "10", "a", T0, "#SoMeSummit #NoShowtime", hashtags=["somesummit", "noshowtime"],
-                                 source="x")]))
+    from summitpulse.outputs.export import EXPORTS
+
+    ingest(
+        small,
+        Batch(
+            posts=[
+                Post(
+                    "x",
+                    "9",
+                    "a",
+                    T0,
+                    "not for the wall #SoMeSummit #NoShow",
+                    hashtags=["somesummit", "noshow"],
+                    source="x",
+                ),
+                Post("x", "10", "a", T0, "#SoMeSummit #NoShowtime", hashtags=["somesummit", "noshowtime"], source="x"),
+            ]
+        ),
+    )
     config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out_tag": "#NoShow"})})
     with small.connect() as conn:
         posts = EXPORTS["posts"](conn, config).set_index("native_id")
@@ -289,7 +367,8 @@ def test_the_posts_export_anonymises_opted_out_people_and_tagged_posts(small, cf
 def test_the_opt_out_list_matches_any_case_with_or_without_at_on_one_network_or_all(cfg):
     import pandas as pd
 
-    from summitpulse.visibility import carry_opt_out_tag, is_opted_out
+    from summitpulse.analysis.visibility import carry_opt_out_tag, is_opted_out
+
     config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out": ["x:@Zed", "Bo"]})})
     assert is_opted_out(config, "x", "@ZED") and is_opted_out(config, "x", "", "zed")
     assert not is_opted_out(config, "bluesky", "zed")  # zed opted out on X only
@@ -297,25 +376,45 @@ def test_the_opt_out_list_matches_any_case_with_or_without_at_on_one_network_or_
     tagged = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out_tag": "#NoShow"})})
     hashtags = pd.Series(['["noshow"]', '["x", "noshowtime"]', "[]"], index=[7, 8, 9])
     assert carry_opt_out_tag(tagged, hashtags).tolist() == [True, False, False]
-    assert carry_opt_out_tag(cfg, hashtags).tolist() == carry_opt_out_tag(tagged, hashtags[1:]).tolist() + [False] \
-        == [False, False, False]  # no tag set; or no post carrying it
-    assert not is_opted_out(cfg.model_copy(update={"participants": cfg.participants.model_copy(
-        update={"opt_out": []})}), "x", "zed")
+    assert (
+        carry_opt_out_tag(cfg, hashtags).tolist()
+        == carry_opt_out_tag(tagged, hashtags[1:]).tolist() + [False]
+        == [False, False, False]
+    )  # no tag set; or no post carrying it
+    assert not is_opted_out(
+        cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out": []})}), "x", "zed"
+    )
 
 
 def test_opted_out_rows_decides_as_is_opted_out_row_by_row(cfg):
     import pandas as pd
 
-    from summitpulse.visibility import is_opted_out, opted_out_rows
+    from summitpulse.analysis.visibility import is_opted_out, opted_out_rows
+
     config = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out": ["x:@Zed", "Bo"]})})
-    accounts = [("x", "@ZED", "1"), ("x", None, "zed"), ("bluesky", "zed", "2"), ("bluesky", "bo", "3"),
-                ("mastodon", "@Bo", "4"), ("x", "ann", "5"), ("x", "", ""), ("mastodon", "bob", "bo")]
+    accounts = [
+        ("x", "@ZED", "1"),
+        ("x", None, "zed"),
+        ("bluesky", "zed", "2"),
+        ("bluesky", "bo", "3"),
+        ("mastodon", "@Bo", "4"),
+        ("x", "ann", "5"),
+        ("x", "", ""),
+        ("mastodon", "bob", "bo"),
+    ]
     rows = pd.DataFrame(accounts, columns=["network", "handle", "author_id"], index=[3, 1, 4, 1, 5, 9, 2, 6])
     expected = [is_opted_out(config, *account) for account in accounts]
-    assert opted_out_rows(config, rows.network, rows.handle, rows.author_id).tolist() == expected \
+    assert (
+        opted_out_rows(config, rows.network, rows.handle, rows.author_id).tolist()
+        == expected
         == [True, True, False, True, True, False, False, True]
-    assert not opted_out_rows(cfg.model_copy(update={"participants": cfg.participants.model_copy(
-        update={"opt_out": []})}), rows.network, rows.handle, rows.author_id).any()
+    )
+    assert not opted_out_rows(
+        cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"opt_out": []})}),
+        rows.network,
+        rows.handle,
+        rows.author_id,
+    ).any()
 
 
 def test_influence_is_networkx_pagerank():
@@ -323,8 +422,18 @@ def test_influence_is_networkx_pagerank():
     import pandas as pd
 
     from summitpulse.analysis.contributors import influence
-    links = pd.DataFrame([("x:a", "x:b", 3), ("x:b", "x:c", 1), ("x:c", "x:a", 2), ("x:d", "x:a", 5), ("x:a", "x:e", 1),
-                          ("x:f", "x:d", 1)], columns=["source", "target", "weight"])  # e: no way out; f: no way in
+
+    links = pd.DataFrame(
+        [
+            ("x:a", "x:b", 3),
+            ("x:b", "x:c", 1),
+            ("x:c", "x:a", 2),
+            ("x:d", "x:a", 5),
+            ("x:a", "x:e", 1),
+            ("x:f", "x:d", 1),
+        ],
+        columns=["source", "target", "weight"],
+    )  # e: no way out; f: no way in
     graph = nx.DiGraph()
     graph.add_weighted_edges_from(links.itertuples(index=False, name=None))
     expected = {k: v * 100 for k, v in nx.pagerank(graph, weight="weight").items()}
@@ -335,8 +444,11 @@ def test_influence_is_networkx_pagerank():
 
 def test_the_drawn_network_is_the_most_connected_people_but_never_the_opted_out(cfg):
     import pandas as pd
-    links = pd.DataFrame([("x:a", "x:b", 5), ("x:b", "x:c", 1), ("x:zed", "x:a", 10), ("x:c", "x:a", 2), ("x:d", "x:a", 1)],
-                         columns=["source", "target", "weight"])
+
+    links = pd.DataFrame(
+        [("x:a", "x:b", 5), ("x:b", "x:c", 1), ("x:zed", "x:a", 10), ("x:c", "x:a", 2), ("x:d", "x:a", 1)],
+        columns=["source", "target", "weight"],
+    )
     nodes, lines = graph.conversation(None, cfg, Filters(), {"x:a": "ana"}, 2, links)
     assert list(nodes.key) == ["x:a", "x:b"] and list(nodes.label) == ["ana", "b"] and list(nodes.degree) == [5, 5]
     assert lines.values.tolist() == [["x:a", "x:b", 5]]  # zed's ten replies to ana count for nothing here
@@ -345,13 +457,23 @@ def test_the_drawn_network_is_the_most_connected_people_but_never_the_opted_out(
 def test_the_network_drawing_names_people_by_short_handles_and_never_by_bare_ids():
     import pandas as pd
 
-    from summitpulse import charts
-    nodes = pd.DataFrame([("mastodon:1", "mastodon", "@ana@med.example", -1.0, 1.0, 9),
-                          ("x:10000000", "x", "10000000", 1.0, -1.0, 8), ("x:2", "x", "bo", 1.0, 1.0, 3)],
-                         columns=["key", "network", "label", "x", "y", "degree"])
+    from summitpulse.ui import charts
+
+    nodes = pd.DataFrame(
+        [
+            ("mastodon:1", "mastodon", "@ana@med.example", -1.0, 1.0, 9),
+            ("x:10000000", "x", "10000000", 1.0, -1.0, 8),
+            ("x:2", "x", "bo", 1.0, 1.0, 3),
+        ],
+        columns=["key", "network", "label", "x", "y", "degree"],
+    )
     figure = charts.network_graph(nodes, pd.DataFrame(columns=["source", "target", "weight"]), "light")
     named = {t for trace in figure.data[1:] for t in trace.text if t}
     hovers = {h for trace in figure.data[1:] for h in trace.hovertext}
     assert named == {"@ana", "bo"} and "@ana@med.example — 9 interactions" in hovers  # the instance on hover
-    assert {p for trace in figure.data[1:] for p in trace.textposition} <= {"top left", "top right", "bottom left",
-                                                                           "bottom right"}
+    assert {p for trace in figure.data[1:] for p in trace.textposition} <= {
+        "top left",
+        "top right",
+        "bottom left",
+        "bottom right",
+    }

@@ -1,11 +1,12 @@
 """The live screen and the theme view in a real headless Chromium: screenshots, and no script from post text runs."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 
-from summitpulse import moderation
-from summitpulse.models import Author, Batch, Post
-from summitpulse.store import ingest, open_store
+from summitpulse.analysis import moderation
+from summitpulse.normalise.models import Author, Batch, Post
+from summitpulse.store.engine import ingest, open_store
 
 from .browser import SCREENSHOTS, chrome, require_browser, streamlit_server, wait_for
 
@@ -19,13 +20,16 @@ def server(demo_url):
         yield base
 
 
-@pytest.mark.parametrize("name, path, width, height", [
-    ("live-1920-light", "/?kiosk=1", 1920, 1080),
-    ("live-1920-dark", "/?kiosk=1&theme=dark", 1920, 1080),
-    ("live-phone", "/?kiosk=1", 390, 844),
-    ("theme-1920", "/theme?theme_name=Education+theory", 1920, 1080),
-    ("theme-phone", "/theme?theme_name=Education+theory", 390, 844),
-])
+@pytest.mark.parametrize(
+    "name, path, width, height",
+    [
+        ("live-1920-light", "/?kiosk=1", 1920, 1080),
+        ("live-1920-dark", "/?kiosk=1&theme=dark", 1920, 1080),
+        ("live-phone", "/?kiosk=1", 390, 844),
+        ("theme-1920", "/theme?theme_name=Education+theory", 1920, 1080),
+        ("theme-phone", "/theme?theme_name=Education+theory", 390, 844),
+    ],
+)
 def test_screenshots(server, name, path, width, height):
     driver = chrome(width, height)
     try:
@@ -36,8 +40,10 @@ def test_screenshots(server, name, path, width, height):
         driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
         assert "Traceback" not in driver.page_source
         if path.startswith("/?kiosk"):
-            assert not driver.find_elements("css selector", '[data-testid="stSidebar"]') or \
-                not driver.find_element("css selector", '[data-testid="stSidebar"]').is_displayed()
+            assert (
+                not driver.find_elements("css selector", '[data-testid="stSidebar"]')
+                or not driver.find_element("css selector", '[data-testid="stSidebar"]').is_displayed()
+            )
     finally:
         driver.quit()
 
@@ -60,12 +66,19 @@ def test_no_script_in_post_text_runs_and_the_layout_holds(tmp_path):
     require_browser()
     url = f"sqlite:///{tmp_path / 'hostile.db'}"
     engine = open_store(url)
-    now = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
-    hostile = ['<script>document.title="pwned"</script>', '<img src=x onerror="document.title=\'pwned\'">',
-               '<a href="javascript:document.title=\'pwned\'">click</a>', "\u202eevil reversed text",
-               "Z\u0351\u0352\u0353" * 400, "long" * 2500]
+    now = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
+    hostile = [
+        '<script>document.title="pwned"</script>',
+        "<img src=x onerror=\"document.title='pwned'\">",
+        "<a href=\"javascript:document.title='pwned'\">click</a>",
+        "\u202eevil reversed text",
+        "Z\u0351\u0352\u0353" * 400,
+        "long" * 2500,
+    ]
     posts = [Post("x", str(i), "9", now.replace(minute=9 - i), text + " #SoMeSummit") for i, text in enumerate(hostile)]
-    ingest(engine, Batch(posts=posts, authors=[Author("x", "9", "h", '<img src=y onerror="document.title=\'pwned\'">')]))
+    ingest(
+        engine, Batch(posts=posts, authors=[Author("x", "9", "h", "<img src=y onerror=\"document.title='pwned'\">")])
+    )
     with engine.begin() as conn:
         for p in posts:
             moderation.set_status(conn, "x", p.native_id, "approved", "test", "tester")
@@ -84,7 +97,7 @@ def test_no_script_in_post_text_runs_and_the_layout_holds(tmp_path):
             assert not driver.find_elements("css selector", ".sp-card script, .sp-card a[href^='javascript']")
             texts = " ".join(c.text for c in cards)
             assert '<script>document.title="pwned"</script>' in texts  # shown as text, not run
-            assert '<img src=y onerror=' in texts
+            assert "<img src=y onerror=" in texts
         finally:
             driver.quit()
 

@@ -1,4 +1,5 @@
 """The command line as a user runs it."""
+
 import csv
 import io
 import os
@@ -10,8 +11,9 @@ from .conftest import ROOT
 
 def _run(*args, db):
     env = {**os.environ, "SUMMITPULSE_DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "summitpulse", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "summitpulse", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_demo_then_export_posts_as_csv_twice_gives_the_same_rows(tmp_path):

@@ -1,12 +1,13 @@
 """atproto against a loopback PDS serving a real recorded PostView, varied; session saved and reused."""
+
 import stat
 
 import pytest
 from sqlalchemy import text
 
 from collectors import bluesky
-from summitpulse.config import parse_config
-from summitpulse.health import health
+from summitpulse.analysis.health import health
+from summitpulse.settings.config import parse_config
 
 from .fakes.bluesky import FakeBluesky
 from .test_config import _good
@@ -62,7 +63,8 @@ def test_faults_on_search_are_retried(engine, fake, tmp_path):
 
 def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake, tmp_path, monkeypatch):
     """A run stops after MAX_PAGES with a resume state; ``since`` moves to the newest only when the walk is done."""
-    from summitpulse.store import get_cursor
+    from summitpulse.store.engine import get_cursor
+
     config = _config(fake.url, tmp_path)
     monkeypatch.setattr(bluesky, "MAX_PAGES", 1)
     _run(config, engine)
@@ -78,9 +80,11 @@ def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake
 
 def test_a_post_deleted_mid_walk_makes_no_other_post_skipped(engine, fake, tmp_path):
     """Offsets shift when a post of the window goes; each page asks for posts older than the last one seen."""
+
     def delete_the_newest_once():
         fake.after_search = lambda: None
         fake.posts.pop(0)
+
     fake.after_search = delete_the_newest_once
     everything_else = {p["uri"] for p in fake.posts[1:]}
     _run(_config(fake.url, tmp_path), engine)

@@ -1,4 +1,5 @@
 """`collect --once` as a real process against loopback fakes, SIGKILLed between pages and restarted."""
+
 import copy
 import os
 import signal
@@ -9,7 +10,7 @@ import time
 import yaml
 from sqlalchemy import text
 
-from summitpulse.store import open_store
+from summitpulse.store.engine import open_store
 
 from .conftest import ROOT
 from .fakes.mastodon import FakeMastodon
@@ -21,8 +22,11 @@ def _config_file(tmp_path, instance) -> str:
     data = _good()
     data["event"].update(start="2026-07-01T00:00:00+00:00", end="2026-09-01T00:00:00+00:00")
     data["hashtags"] = {"primary": f"#{TAG}", "aliases": []}
-    data["networks"] = {"mastodon": {"enabled": True, "instances": [instance], "poll_seconds": 5},
-                        "x": {"enabled": False}, "bluesky": {"enabled": False}}
+    data["networks"] = {
+        "mastodon": {"enabled": True, "instances": [instance], "poll_seconds": 5},
+        "x": {"enabled": False},
+        "bluesky": {"enabled": False},
+    }
     data["participants"].update(in_room_roster=None, remote_roster=None)
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(data, default_flow_style=False))
@@ -30,9 +34,14 @@ def _config_file(tmp_path, instance) -> str:
 
 
 def _collect(config_path, url) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "summitpulse", "--config", config_path, "collect", "--once"],
-                            cwd=ROOT, env={**os.environ, "SUMMITPULSE_DATABASE_URL": url},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "summitpulse", "--config", config_path, "collect", "--once"],
+        cwd=ROOT,
+        env={**os.environ, "SUMMITPULSE_DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def _grow(fake, n: int) -> None:
@@ -46,7 +55,9 @@ def _grow(fake, n: int) -> None:
     fake.statuses[:0] = reversed(fresh)
 
 
-def test_collect_once_fills_the_store_and_sigkill_between_pages_loses_and_doubles_nothing(store_url, fixtures_dir, tmp_path):
+def test_collect_once_fills_the_store_and_sigkill_between_pages_loses_and_doubles_nothing(
+    store_url, fixtures_dir, tmp_path
+):
     fake = FakeMastodon(fixtures_dir)
     try:
         config_path = _config_file(tmp_path, fake.url)

@@ -1,14 +1,15 @@
 """The Jetstream firehose: real production events over a loopback WebSocket, filtered, resumable."""
+
 import json
 
 import pytest
 from sqlalchemy import text
 
 from collectors import jetstream
-from summitpulse.config import parse_config
-from summitpulse.models import Batch, Post
 from summitpulse.normalise.common import parse_time
-from summitpulse.store import ingest
+from summitpulse.normalise.models import Batch, Post
+from summitpulse.settings.config import parse_config
+from summitpulse.store.engine import ingest
 
 from .fakes.jetstream import FakeJetstream
 from .test_config import _good
@@ -28,7 +29,9 @@ def _tagged(fixtures_dir) -> set[str]:
     for line in (fixtures_dir / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines():
         e = json.loads(line)
         text_ = json.dumps(e.get("commit", {}).get("record", {})).casefold()
-        if e.get("commit", {}).get("operation") == "create" and ("indierebellion" in text_ or "talesatwonderworld" in text_):
+        if e.get("commit", {}).get("operation") == "create" and (
+            "indierebellion" in text_ or "talesatwonderworld" in text_
+        ):
             out.add(f"at://{e['did']}/app.bsky.feed.post/{e['commit']['rkey']}")
     return out
 

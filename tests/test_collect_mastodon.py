@@ -1,12 +1,13 @@
 """Mastodon.py against a loopback instance serving the real recorded statuses, with faults."""
+
 import copy
 
 import pytest
 from sqlalchemy import text
 
 from collectors import mastodon
-from summitpulse.config import parse_config
-from summitpulse.health import health
+from summitpulse.analysis.health import health
+from summitpulse.settings.config import parse_config
 
 from .fakes.mastodon import FakeMastodon
 from .test_config import _good
@@ -113,7 +114,8 @@ def test_an_unknown_extra_field_and_a_missing_optional_field_change_nothing(engi
 
 def test_a_backfill_longer_than_one_run_is_finished_by_the_next_runs(engine, fake, monkeypatch):
     """A run stops after MAX_PAGES with a resume state; the cursor becomes the newest id when the walk is done."""
-    from summitpulse.store import get_cursor
+    from summitpulse.store.engine import get_cursor
+
     config = _config(fake.url)
     monkeypatch.setattr(mastodon, "MAX_PAGES", 1)
     monkeypatch.setattr(mastodon, "PAGE", 2)

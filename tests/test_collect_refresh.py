@@ -1,11 +1,12 @@
 """The slower refresh: counts of the last hours' posts are updated, posts deleted upstream leave the store."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 
 from collectors import bluesky, mastodon, refresh, x
-from summitpulse.config import parse_config
+from summitpulse.settings.config import parse_config
 
 from .fakes.bluesky import FakeBluesky
 from .fakes.mastodon import FakeMastodon
@@ -13,7 +14,7 @@ from .fakes.x import FakeX
 from .test_collect_mastodon import TAG
 from .test_config import _good
 
-NOW = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+NOW = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 RUN = {"sleep": lambda s: None, "max_wait": 5, "timeout": 1}
 
 
@@ -27,14 +28,21 @@ def _config(**networks):
 
 def _live(engine, network) -> dict[str, int | None]:
     with engine.connect() as conn:
-        return dict(conn.execute(text("SELECT native_id, like_count FROM posts WHERE network = :n AND deleted_ts IS NULL"),
-                                 {"n": network}).all())
+        return dict(
+            conn.execute(
+                text("SELECT native_id, like_count FROM posts WHERE network = :n AND deleted_ts IS NULL"),
+                {"n": network},
+            ).all()
+        )
 
 
 @pytest.fixture
 def secrets(monkeypatch):
-    for k, v in {"SUMMITPULSE_X_BEARER_TOKEN": "t", "SUMMITPULSE_BLUESKY_HANDLE": "h",
-                 "SUMMITPULSE_BLUESKY_APP_PASSWORD": "p"}.items():
+    for k, v in {
+        "SUMMITPULSE_X_BEARER_TOKEN": "t",
+        "SUMMITPULSE_BLUESKY_HANDLE": "h",
+        "SUMMITPULSE_BLUESKY_APP_PASSWORD": "p",
+    }.items():
         monkeypatch.setenv(k, v)
 
 

@@ -1,10 +1,11 @@
 """tweepy against a loopback recent-search server serving real tweets, with faults."""
+
 import pytest
 from sqlalchemy import text
 
 from collectors import x
-from summitpulse.config import parse_config
-from summitpulse.health import health
+from summitpulse.analysis.health import health
+from summitpulse.settings.config import parse_config
 
 from .fakes.x import FakeX
 from .test_config import _good
@@ -80,7 +81,8 @@ def test_a_page_that_keeps_failing_stops_the_run_and_the_next_run_catches_up(eng
 
 def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake, monkeypatch):
     """A run stops after MAX_PAGES with a resume state; the since_id moves only when the walk is done."""
-    from summitpulse.store import get_cursor
+    from summitpulse.store.engine import get_cursor
+
     config = _config(fake.url)
     monkeypatch.setattr(x, "MAX_PAGES", 2)
     _run(config, engine)

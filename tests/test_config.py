@@ -1,4 +1,5 @@
 """Config validation: the bundled file loads; a bad one names the field and the fix, exit 2."""
+
 import subprocess
 import sys
 
@@ -7,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summitpulse.config import ConfigError, clean_tag, load_config, parse_config
+from summitpulse.settings.config import ConfigError, clean_tag, load_config, parse_config
 
 from .conftest import ROOT
 from .mangle import JUNK, mangle, paths
@@ -33,15 +34,21 @@ def test_tags_match_with_or_without_hash_and_any_case():
     assert clean_tag("#SoMeSummit") == clean_tag("somesummit") == "somesummit"
 
 
-@pytest.mark.parametrize("mutate, expected", [
-    (lambda c: c["event"]["venue"].update(latitude=123), "event.venue.latitude: found 123"),
-    (lambda c: c["event"].update(timezone="Mars/Olympus"), "unknown time zone 'Mars/Olympus'"),
-    (lambda c: c["event"].pop("start"), "event.start: missing"),
-    (lambda c: c["networks"]["x"].update(poll_seconds="often"), "networks.x.poll_seconds: found 'often'"),
-    (lambda c: c.update(hashtag=["#typo"]), "hashtag: unknown field"),
-    (lambda c: c["moderation"].update(mode="sometimes"), "moderation.mode: found 'sometimes'; expected Input should be 'post' or 'pre'"),
-    (lambda c: c.update(database_url="postgresql://u:hunter2@db/x"), "SUMMITPULSE_DATABASE_URL"),
-])
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [
+        (lambda c: c["event"]["venue"].update(latitude=123), "event.venue.latitude: found 123"),
+        (lambda c: c["event"].update(timezone="Mars/Olympus"), "unknown time zone 'Mars/Olympus'"),
+        (lambda c: c["event"].pop("start"), "event.start: missing"),
+        (lambda c: c["networks"]["x"].update(poll_seconds="often"), "networks.x.poll_seconds: found 'often'"),
+        (lambda c: c.update(hashtag=["#typo"]), "hashtag: unknown field"),
+        (
+            lambda c: c["moderation"].update(mode="sometimes"),
+            "moderation.mode: found 'sometimes'; expected Input should be 'post' or 'pre'",
+        ),
+        (lambda c: c.update(database_url="postgresql://u:hunter2@db/x"), "SUMMITPULSE_DATABASE_URL"),
+    ],
+)
 def test_a_bad_field_is_named_with_what_was_found_and_expected(tmp_path, mutate, expected):
     data = _good()
     mutate(data)
@@ -58,8 +65,12 @@ def test_broken_yaml_says_where(tmp_path):
 def test_the_cli_exits_2_with_one_message_and_no_traceback(tmp_path):
     data = _good()
     data["event"]["end"] = "2014-10-21T08:00:00-04:00"
-    done = subprocess.run([sys.executable, "-m", "summitpulse", "--config", _write(tmp_path, data), "init"],
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "summitpulse", "--config", _write(tmp_path, data), "init"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert "end must be after start" in done.stderr
     assert "Traceback" not in done.stderr

@@ -1,18 +1,30 @@
 """Every page with Streamlit's AppTest over the demo store."""
+
 import time
+from datetime import UTC
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from summitpulse import moderation
-from summitpulse.models import Author, Batch, Post
-from summitpulse.store import ingest, open_store
+from summitpulse.analysis import moderation
+from summitpulse.normalise.models import Author, Batch, Post
+from summitpulse.store.engine import ingest, open_store
 
 from .conftest import ROOT
 
 PUBLIC = ["live", "theme"]
-ORGANISER = ["signin", "participants", "contributors", "programme", "network", "health", "moderation", "report", "export"]
+ORGANISER = [
+    "signin",
+    "participants",
+    "contributors",
+    "programme",
+    "network",
+    "health",
+    "moderation",
+    "report",
+    "export",
+]
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)> \u202eevil <b>bold</b>"
 
 
@@ -52,8 +64,19 @@ def test_every_page_renders_without_exceptions(app_env, page):
 
 def test_the_live_screen_shows_counters_wall_and_programme(app_env):
     html = _html(_app("live", kiosk="1"))
-    for part in ("Posts", "Last 15 minutes", "In the room", "Remote", "Potential reach", "Latest posts",
-                 "Theme pulse", "Leading the conversation", "sp-card", "sp-plot", "sp-bars"):
+    for part in (
+        "Posts",
+        "Last 15 minutes",
+        "In the room",
+        "Remote",
+        "Potential reach",
+        "Latest posts",
+        "Theme pulse",
+        "Leading the conversation",
+        "sp-card",
+        "sp-plot",
+        "sp-bars",
+    ):
         assert part in html
 
 
@@ -96,8 +119,10 @@ def test_the_theme_choice_lives_in_the_url(app_env):
     assert at.selectbox[0].value == "Education theory"
     assert "Education theory" in _html(at)
     at.selectbox[0].select("Social-media scholarship").run()
-    assert at.query_params["theme_name"] == ["Social-media scholarship"] or \
-        at.query_params["theme_name"] == "Social-media scholarship"
+    assert (
+        at.query_params["theme_name"] == ["Social-media scholarship"]
+        or at.query_params["theme_name"] == "Social-media scholarship"
+    )
 
 
 def test_filters_change_the_output(app_env):
@@ -121,10 +146,16 @@ def test_contributors_narrow_to_participation_and_stakeholder_group(app_env):
 def test_hostile_post_text_is_escaped_on_the_wall(monkeypatch, tmp_path):
     url = f"sqlite:///{tmp_path / 'hostile.db'}"
     engine = open_store(url)
-    from datetime import datetime, timezone
-    now = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
-    ingest(engine, Batch(posts=[Post("x", "1", "9", now, HOSTILE + " " + "e\u0301" * 300 + "x" * 10_000)],
-                         authors=[Author("x", "9", "<b>h</b>", "<img src=x onerror=alert(2)>")]))
+    from datetime import datetime
+
+    now = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
+    ingest(
+        engine,
+        Batch(
+            posts=[Post("x", "1", "9", now, HOSTILE + " " + "e\u0301" * 300 + "x" * 10_000)],
+            authors=[Author("x", "9", "<b>h</b>", "<img src=x onerror=alert(2)>")],
+        ),
+    )
     with engine.begin() as conn:
         moderation.set_status(conn, "x", "1", "approved", "test", "tester")
         conn.exec_driver_sql(f"INSERT INTO meta (key, value) VALUES ('clock_ts', '{int(now.timestamp()) + 60}')")
@@ -137,12 +168,15 @@ def test_hostile_post_text_is_escaped_on_the_wall(monkeypatch, tmp_path):
 
 
 def test_the_public_theme_view_shows_nothing_moderation_hid(monkeypatch, tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     url = f"sqlite:///{tmp_path / 'mod.db'}"
     engine = open_store(url)
-    now = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
-    posts = [Post("x", str(i), "9", now.replace(minute=i), f"{word} on pedagogy #SoMeSummit")
-             for i, word in enumerate(["visible", "hiddenbyorganiser", "spammy"])]
+    now = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
+    posts = [
+        Post("x", str(i), "9", now.replace(minute=i), f"{word} on pedagogy #SoMeSummit")
+        for i, word in enumerate(["visible", "hiddenbyorganiser", "spammy"])
+    ]
     posts.append(Post("x", "3", "8", now.replace(minute=3), "optedout on pedagogy #SoMeSummit"))
     ingest(engine, Batch(posts=posts, authors=[Author("x", "9", "ana"), Author("x", "8", "quietresident")]))
     with engine.begin() as conn:
@@ -184,12 +218,17 @@ def test_the_export_page_prepares_each_table_as_csv(app_env):
 
 def test_an_organiser_confirms_a_suggested_link_and_can_undo_it(monkeypatch, tmp_path):
     """Two accounts with one handle on X and Mastodon are suggested; "Same person" links them, "Unlink" undoes it."""
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     url = f"sqlite:///{tmp_path / 'links.db'}"
-    when = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
-    ingest(open_store(url), Batch(
-        posts=[Post("x", "1", "7", when, "hello #SoMeSummit"), Post("mastodon", "2", "m7", when, "hi #SoMeSummit")],
-        authors=[Author("x", "7", "drlinked", "Lin Ked"), Author("mastodon", "m7", "drlinked@med.social", "Lin")]))
+    when = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
+    ingest(
+        open_store(url),
+        Batch(
+            posts=[Post("x", "1", "7", when, "hello #SoMeSummit"), Post("mastodon", "2", "m7", when, "hi #SoMeSummit")],
+            authors=[Author("x", "7", "drlinked", "Lin Ked"), Author("mastodon", "m7", "drlinked@med.social", "Lin")],
+        ),
+    )
     monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
     monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
     at = _app("participants", organiser=True)
@@ -220,8 +259,9 @@ def test_a_block_on_the_moderation_page_is_logged_with_its_reason(monkeypatch, t
 def test_the_dashboard_keeps_its_tallies_for_the_next_process(app_env, demo_url):
     from sqlalchemy import delete, select
 
-    from summitpulse import schema
+    from summitpulse.store import schema
     from summitpulse.ui import data
+
     assert not _app("live").exception
     data._snapshots().get(wait=60)  # the background thread's first turn: it keeps the counts the screen just built
     engine = open_store(demo_url)

@@ -1,13 +1,14 @@
 """The bundled demo: realistic, deterministic, through the real normalise → store path."""
+
 import json
 
 from sqlalchemy import func, select, text
 
-from summitpulse import schema
 from summitpulse.demo import run_demo
 from summitpulse.demo.personas import build_cast, roster
 from summitpulse.demo.script import write_script
-from summitpulse.store import open_store
+from summitpulse.store import schema
+from summitpulse.store.engine import open_store
 
 from .conftest import ROOT
 
@@ -21,8 +22,12 @@ def test_the_script_is_the_same_for_the_same_seed(config):
 def test_the_day_has_thousands_of_posts_on_all_three_networks_with_authors(demo_engine):
     with demo_engine.connect() as conn:
         per_network = dict(conn.execute(text("SELECT network, count(*) FROM posts GROUP BY network")).all())
-        orphans = conn.execute(text("SELECT count(*) FROM posts p LEFT JOIN authors a ON a.network = p.network "
-                                    "AND a.author_id = p.author_id WHERE a.handle IS NULL")).scalar()
+        orphans = conn.execute(
+            text(
+                "SELECT count(*) FROM posts p LEFT JOIN authors a ON a.network = p.network "
+                "AND a.author_id = p.author_id WHERE a.handle IS NULL"
+            )
+        ).scalar()
         kinds = dict(conn.execute(text("SELECT kind, count(*) FROM posts GROUP BY kind")).all())
     assert sum(per_network.values()) >= 3000 and set(per_network) == {"x", "mastodon", "bluesky"}
     assert orphans == 0
@@ -55,8 +60,12 @@ def test_moderation_cases_and_hostile_markup_are_in_the_stream(demo_engine):
 
 def test_the_same_mastodon_status_is_seen_through_several_instances(demo_engine):
     with demo_engine.connect() as conn:
-        seen = conn.execute(text("SELECT count(*) FROM (SELECT native_id FROM sightings WHERE network = 'mastodon' "
-                                 "GROUP BY native_id HAVING count(*) > 1) s")).scalar()
+        seen = conn.execute(
+            text(
+                "SELECT count(*) FROM (SELECT native_id FROM sightings WHERE network = 'mastodon' "
+                "GROUP BY native_id HAVING count(*) > 1) s"
+            )
+        ).scalar()
     assert seen > 100
 
 
@@ -69,8 +78,10 @@ def test_the_committed_rosters_match_the_cast(config):
 def test_the_archive_holds_each_networks_raw_payloads(config, tmp_path):
     engine = open_store(f"sqlite:///{tmp_path / 'a.db'}")
     run_demo(config, engine, speed=float("inf"), archive=str(tmp_path / "archive"))
-    first = {name: json.loads((tmp_path / "archive" / name).read_text().splitlines()[0])
-             for name in ("x.jsonl", "mastodon.jsonl", "bluesky.jsonl")}
+    first = {
+        name: json.loads((tmp_path / "archive" / name).read_text().splitlines()[0])
+        for name in ("x.jsonl", "mastodon.jsonl", "bluesky.jsonl")
+    }
     assert {"data", "includes", "meta"} <= set(first["x.jsonl"])
     assert {"uri", "account", "content"} <= set(first["mastodon.jsonl"])
     assert "posts" in first["bluesky.jsonl"]
@@ -80,8 +91,10 @@ def test_participation_meets_its_goals_on_the_demo_day(demo_engine):
     """bench/participation.py's figures, held: precision ≥ 0.85 per class, ≥ 60 % labelled (not independent)."""
     from summitpulse.analysis import participation
     from summitpulse.analysis.evaluation import scores
-    from summitpulse.config import load_config
+    from summitpulse.settings.config import load_config
+
     from .conftest import ROOT
+
     with demo_engine.connect() as conn:
         truth = dict(conn.execute(select(schema.demo_truth.c.author_key, schema.demo_truth.c.in_room)).all())
         result = scores(participation.classify(conn, load_config(ROOT / "config.yaml")), truth)

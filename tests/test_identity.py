@@ -1,5 +1,6 @@
 """One person across networks: config links, suggested links an organiser confirms or rejects, and what
 linking changes — one participant with the evidence of all their accounts, one contributor."""
+
 from datetime import timedelta
 
 import pytest
@@ -7,9 +8,9 @@ import pytest
 from summitpulse.analysis import contributors, identity, metrics, participation
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.tallies import Tallies
-from summitpulse.config import parse_config
-from summitpulse.models import Author, Batch, Post
-from summitpulse.store import ingest
+from summitpulse.normalise.models import Author, Batch, Post
+from summitpulse.settings.config import parse_config
+from summitpulse.store.engine import ingest
 
 from .test_analysis import T0
 from .test_config import _good
@@ -17,35 +18,54 @@ from .test_tallies import _same
 
 
 def _post(network, i, author, text, minutes=0, **kw):
-    return Post(network=network, native_id=str(i), author_id=author, created_at=T0 + timedelta(minutes=minutes),
-                text=f"{text} #SoMeSummit", hashtags=["somesummit"], source=network, **kw)
+    return Post(
+        network=network,
+        native_id=str(i),
+        author_id=author,
+        created_at=T0 + timedelta(minutes=minutes),
+        text=f"{text} #SoMeSummit",
+        hashtags=["somesummit"],
+        source=network,
+        **kw,
+    )
 
 
 @pytest.fixture
 def people(engine):
     """Jane on X and on Mastodon (each account alone says too little), Jo Bloggs twice by name, Kim whose
     Bluesky profile names their X account, and Zed (opted out) who shares a handle with a Mastodon account."""
-    posts = [_post("x", 1, "x-jane", "Slides from the plenary", media_count=1), _post("x", 2, "x-jo", "Hello"),
-             _post("mastodon", 3, "m-jane", "Good morning", 5),
-             _post("mastodon", 4, "m-jo", "Hi"), _post("bluesky", 5, "b-kim", "Good talk"),
-             _post("x", 6, "x-kim", "Agreed"), _post("x", 7, "x-zed", "quiet"), _post("mastodon", 8, "m-zed", "hi")]
-    authors = [Author("x", "x-jane", "drjane", "Dr Jane Roe", followers=100),
-               Author("mastodon", "m-jane", "drjane@med.social", "Jane", followers=40,
-                      location="Toronto"),
-               Author("x", "x-jo", "jb", "Jo Bloggs"), Author("mastodon", "m-jo", "bloggs@med.social", "Jo Bloggs"),
-               Author("bluesky", "b-kim", "kim.example.org", "K", description="also x.com/kimlee"),
-               Author("x", "x-kim", "kimlee", "Kim"), Author("x", "x-zed", "zedzed", "Zed"),
-               Author("mastodon", "m-zed", "zedzed@med.social", "Zed M")]
+    posts = [
+        _post("x", 1, "x-jane", "Slides from the plenary", media_count=1),
+        _post("x", 2, "x-jo", "Hello"),
+        _post("mastodon", 3, "m-jane", "Good morning", 5),
+        _post("mastodon", 4, "m-jo", "Hi"),
+        _post("bluesky", 5, "b-kim", "Good talk"),
+        _post("x", 6, "x-kim", "Agreed"),
+        _post("x", 7, "x-zed", "quiet"),
+        _post("mastodon", 8, "m-zed", "hi"),
+    ]
+    authors = [
+        Author("x", "x-jane", "drjane", "Dr Jane Roe", followers=100),
+        Author("mastodon", "m-jane", "drjane@med.social", "Jane", followers=40, location="Toronto"),
+        Author("x", "x-jo", "jb", "Jo Bloggs"),
+        Author("mastodon", "m-jo", "bloggs@med.social", "Jo Bloggs"),
+        Author("bluesky", "b-kim", "kim.example.org", "K", description="also x.com/kimlee"),
+        Author("x", "x-kim", "kimlee", "Kim"),
+        Author("x", "x-zed", "zedzed", "Zed"),
+        Author("mastodon", "m-zed", "zedzed@med.social", "Zed M"),
+    ]
     ingest(engine, Batch(posts=posts, authors=authors))
     return engine
 
 
 def _config(links=()):
     data = _good()
-    data["participants"].update(identity_links=[list(g) for g in links], opt_out=["x:zedzed"], in_room_roster=None,
-                                remote_roster=None)
-    data["programme"] = {"sessions": [{"title": "Plenary", "start": T0.isoformat(),
-                                       "end": (T0 + timedelta(hours=1)).isoformat()}]}
+    data["participants"].update(
+        identity_links=[list(g) for g in links], opt_out=["x:zedzed"], in_room_roster=None, remote_roster=None
+    )
+    data["programme"] = {
+        "sessions": [{"title": "Plenary", "start": T0.isoformat(), "end": (T0 + timedelta(hours=1)).isoformat()}]
+    }
     return parse_config(data)
 
 
@@ -115,7 +135,10 @@ def test_a_handle_stem_is_the_name_part_on_every_network():
 
 def test_a_name_many_accounts_share_suggests_nothing(engine):
     posts = [_post(n, 10 + i, f"j{i}", "News") for i, n in enumerate(["x", "mastodon", "bluesky", "x"])]
-    authors = [Author(n, f"j{i}", f"journal{i}", "The Medical Journal") for i, n in enumerate(["x", "mastodon", "bluesky", "x"])]
+    authors = [
+        Author(n, f"j{i}", f"journal{i}", "The Medical Journal")
+        for i, n in enumerate(["x", "mastodon", "bluesky", "x"])
+    ]
     ingest(engine, Batch(posts=posts, authors=authors))
     with engine.connect() as conn:
         assert identity.suggest(conn, _config()).empty

@@ -1,4 +1,5 @@
 """Import: the shared real payloads, the demo's own archives, TAGS CSV, broken lines — twice without change."""
+
 import json
 import os
 import subprocess
@@ -7,7 +8,7 @@ import sys
 import yaml
 from sqlalchemy import text
 
-from summitpulse.importers import import_files
+from summitpulse.ingest import import_files
 
 from .conftest import ROOT
 
@@ -20,16 +21,25 @@ def _posts(engine) -> list[tuple]:
 def _archives(fixtures_dir, tmp_path):
     """The shared fixtures as the files people have: X pages, a Mastodon page, a PostView, Jetstream JSONL."""
     cassette = yaml.safe_load((fixtures_dir / "mastodon/test_pagination_iterator.yaml").read_text())
-    pages = [i["response"]["body"]["string"] for i in cassette["interactions"] if "timelines/tag" in i["request"]["uri"]]
-    (tmp_path / "mastodon.jsonl").write_text("".join(s + "\n" for page in pages for s in
-                                                     map(json.dumps, json.loads(page))))
+    pages = [
+        i["response"]["body"]["string"] for i in cassette["interactions"] if "timelines/tag" in i["request"]["uri"]
+    ]
+    (tmp_path / "mastodon.jsonl").write_text(
+        "".join(s + "\n" for page in pages for s in map(json.dumps, json.loads(page)))
+    )
     view = json.loads((fixtures_dir / "bluesky/thread_view_post_with_embed_media.json").read_text())["thread"]["post"]
     (tmp_path / "postview.json").write_text(json.dumps(view))
-    return [*sorted((fixtures_dir / "x").glob("docs_*.json")), tmp_path / "mastodon.jsonl", tmp_path / "postview.json",
-            fixtures_dir / "bluesky/jetstream_expected_v1.jsonl"]
+    return [
+        *sorted((fixtures_dir / "x").glob("docs_*.json")),
+        tmp_path / "mastodon.jsonl",
+        tmp_path / "postview.json",
+        fixtures_dir / "bluesky/jetstream_expected_v1.jsonl",
+    ]
 
 
-def test_the_shared_fixtures_import_and_a_second_run_changes_nothing(config, sqlite_engine, fixtures_dir, tmp_path, capsys):
+def test_the_shared_fixtures_import_and_a_second_run_changes_nothing(
+    config, sqlite_engine, fixtures_dir, tmp_path, capsys
+):
     files = _archives(fixtures_dir, tmp_path)
     assert import_files(config, sqlite_engine, files) == 0
     first = _posts(sqlite_engine)
@@ -41,9 +51,11 @@ def test_the_shared_fixtures_import_and_a_second_run_changes_nothing(config, sql
     assert len(summaries) == 2 and "new 0" in summaries[1] and "new 0" not in summaries[0]
 
 
-def test_an_import_leaves_the_tallies_snapshot_up_to_date_for_the_report(config, sqlite_engine, fixtures_dir,
-                                                                         tmp_path, capsys):
+def test_an_import_leaves_the_tallies_snapshot_up_to_date_for_the_report(
+    config, sqlite_engine, fixtures_dir, tmp_path, capsys
+):
     from summitpulse.analysis.tallies import Tallies
+
     assert import_files(config, sqlite_engine, _archives(fixtures_dir, tmp_path)) == 0
     kept = Tallies(config)
     with sqlite_engine.connect() as conn:
@@ -54,9 +66,9 @@ def test_an_import_leaves_the_tallies_snapshot_up_to_date_for_the_report(config,
     assert "tallies kept" in capsys.readouterr().out
 
 
-def test_a_bluesky_thread_view_imports_its_post_parents_and_replies_once(config, sqlite_engine, fixtures_dir,
-                                                                       tmp_path):
+def test_a_bluesky_thread_view_imports_its_post_parents_and_replies_once(config, sqlite_engine, fixtures_dir, tmp_path):
     import copy
+
     view = json.loads((fixtures_dir / "bluesky/thread_view_post_with_embed_media.json").read_text())
     root = view["thread"]["post"]
 
@@ -64,9 +76,12 @@ def test_a_bluesky_thread_view_imports_its_post_parents_and_replies_once(config,
         post = copy.deepcopy(root) | {"uri": root["uri"][:-5] + name, "cid": root["cid"][:-5] + name}
         post["record"] = post["record"] | {"text": f"{name} #SoMeSummit"}
         return {"$type": "app.bsky.feed.defs#threadViewPost", "post": post, **more}
+
     gone = {"$type": "app.bsky.feed.defs#notFoundPost", "uri": root["uri"][:-5] + "gone0", "notFound": True}
-    view["thread"] |= {"parent": node("prnt0", parent=node("prnt1")),
-                       "replies": [node("rply0", replies=[node("rply1"), gone]), gone, view["thread"] | {}]}
+    view["thread"] |= {
+        "parent": node("prnt0", parent=node("prnt1")),
+        "replies": [node("rply0", replies=[node("rply1"), gone]), gone, view["thread"] | {}],
+    }
     archive = tmp_path / "thread.json"
     archive.write_text(json.dumps(view))
     assert import_files(config, sqlite_engine, [archive]) == 0
@@ -75,7 +90,9 @@ def test_a_bluesky_thread_view_imports_its_post_parents_and_replies_once(config,
     assert import_files(config, sqlite_engine, [archive]) == 0 and len(_posts(sqlite_engine)) == 5
 
 
-def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(config, sqlite_engine, fixtures_dir, tmp_path, capsys):
+def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(
+    config, sqlite_engine, fixtures_dir, tmp_path, capsys
+):
     good = (fixtures_dir / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
     tagged = [line for line in good if "#tag" in line]
     broken = tmp_path / "broken.jsonl"
@@ -87,13 +104,16 @@ def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(conf
 
 
 def test_a_line_that_is_not_utf8_is_read_with_replacement_characters(config, sqlite_engine, tmp_path):
-    from summitpulse.importers.detect import records
-    status = ('{"id": "1", "uri": "https://med.example/s/1", "created_at": "2014-10-22T14:00:00Z", '
-              '"account": {"id": "9", "acct": "ana@med.example", "username": "ana"}, '
-              '"content": "<p>Caf\xe9 chat #SoMeSummit</p>"}')
+    from summitpulse.ingest.detect import records
+
+    status = (
+        '{"id": "1", "uri": "https://med.example/s/1", "created_at": "2014-10-22T14:00:00Z", '
+        '"account": {"id": "9", "acct": "ana@med.example", "username": "ana"}, '
+        '"content": "<p>Caf\xe9 chat #SoMeSummit</p>"}'
+    )
     archive = tmp_path / "latin1.jsonl"
     archive.write_bytes(status.encode("latin-1") + b"\n")
-    (where, kind, payload, problem), = records(archive)
+    ((where, kind, payload, problem),) = records(archive)
     assert (kind, problem) == ("mastodon_statuses", "")
     assert payload[0]["content"] == "<p>Caf\ufffd chat #SoMeSummit</p>"
 
@@ -105,18 +125,28 @@ def test_a_tags_spreadsheet_imports(config, sqlite_engine, tmp_path):
         "in_reply_to_screen_name,from_user_id_str,in_reply_to_status_id_str,source,profile_image_url,"
         "user_followers_count,user_friends_count,user_location,status_url,entities_str\n"
         "524935155112914944,drsherbino,Great start to #SoMeSummit,Wed Oct 22 12:31:05 +0000 2014,,"
-        "\"loc: 43.6505,-79.3839\",en,,,16442937,,web,https://pbs.twimg.com/a.jpg,5000,300,Toronto,,\n"
-        ",nobody,no id,Wed Oct 22 12:31:05 +0000 2014,,,,,,,,,,,,,,\n")
+        '"loc: 43.6505,-79.3839",en,,,16442937,,web,https://pbs.twimg.com/a.jpg,5000,300,Toronto,,\n'
+        ",nobody,no id,Wed Oct 22 12:31:05 +0000 2014,,,,,,,,,,,,,,\n"
+    )
     import_files(config, sqlite_engine, [sheet])
     with sqlite_engine.connect() as conn:
-        row = conn.execute(text("SELECT p.text, p.latitude, a.handle, a.followers, p.matched_tags FROM posts p "
-                                "JOIN authors a USING (network, author_id)")).one()
+        row = conn.execute(
+            text(
+                "SELECT p.text, p.latitude, a.handle, a.followers, p.matched_tags FROM posts p "
+                "JOIN authors a USING (network, author_id)"
+            )
+        ).one()
     assert row == ("Great start to #SoMeSummit", 43.6505, "drsherbino", 5000, '["somesummit"]')
 
 
 def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "summitpulse", *args], cwd=ROOT, text=True, capture_output=True,
-                          env={**os.environ, "SUMMITPULSE_DATABASE_URL": db})
+    return subprocess.run(
+        [sys.executable, "-m", "summitpulse", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        env={**os.environ, "SUMMITPULSE_DATABASE_URL": db},
+    )
 
 
 def test_the_demos_own_archive_imports_through_the_cli(tmp_path):

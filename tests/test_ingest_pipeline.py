@@ -1,17 +1,19 @@
 """Bulk ingest on two cores, on SQLite and PostgreSQL: the same rows as one process, failures said, nothing half-done."""
+
 import multiprocessing
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 
-from summitpulse import ingest_pipeline, schema
-from summitpulse.ingest_pipeline import WorkerFailed, ingest_stream
-from summitpulse.models import Author, Batch, Post
-from summitpulse.store import ingest, open_store
+from summitpulse.ingest import pipeline as ingest_pipeline
+from summitpulse.ingest.pipeline import WorkerFailed, ingest_stream
+from summitpulse.normalise.models import Author, Batch, Post
+from summitpulse.store import schema
+from summitpulse.store.engine import ingest, open_store
 
-T0 = datetime(2014, 10, 22, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
 
 
 def _batches(count: int, fail_after: int | None = None, die_after: int | None = None, prefix: str = ""):
@@ -21,10 +23,22 @@ def _batches(count: int, fail_after: int | None = None, die_after: int | None = 
                 raise ValueError("page 3 is not JSON")
             if b == die_after:
                 os._exit(9)  # killed mid-import, as by the out-of-memory killer
-            posts = [Post("x", f"{prefix}{b}-{i}", "u1", T0, f"post {b}-{i} #SoMeSummit @ana https://example.org/{i}",
-                          hashtags=["somesummit"], mentions=["ana"], links=[f"https://example.org/{i}"], source="x")
-                     for i in range(50)]
+            posts = [
+                Post(
+                    "x",
+                    f"{prefix}{b}-{i}",
+                    "u1",
+                    T0,
+                    f"post {b}-{i} #SoMeSummit @ana https://example.org/{i}",
+                    hashtags=["somesummit"],
+                    mentions=["ana"],
+                    links=[f"https://example.org/{i}"],
+                    source="x",
+                )
+                for i in range(50)
+            ]
             yield Batch(posts=posts, authors=[Author("x", "u1", "ana", followers=10)], rejected=[f"line {b}: bad"])
+
     return produce
 
 
@@ -41,8 +55,11 @@ def test_two_cores_store_what_one_process_stores_and_report_each_batch(store_url
     serial = open_store(f"sqlite:///{tmp_path / 'serial.db'}")
     for batch in _batches(4)():
         ingest(serial, batch)
-    assert _table_rows(engine) == _table_rows(serial) == {"posts": 200, "post_tags": 200, "post_mentions": 200,
-                                                          "post_links": 200, "sightings": 200, "authors": 1}
+    assert (
+        _table_rows(engine)
+        == _table_rows(serial)
+        == {"posts": 200, "post_tags": 200, "post_mentions": 200, "post_links": 200, "sightings": 200, "authors": 1}
+    )
     again = []
     ingest_stream(engine, [_batches(4)], lambda result, _: again.append((result.new, result.updated)))
     assert again == [(0, 50)] * 4 and _table_rows(engine)["posts"] == 200  # idempotent
@@ -73,7 +90,11 @@ def test_without_fork_it_runs_in_one_process(sqlite_engine, monkeypatch):
 def test_several_sources_are_read_by_a_worker_each_and_each_keeps_its_order(sqlite_engine, monkeypatch):
     monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
     done = []
-    sources = [_batches(3, prefix="a"), _batches(3, prefix="b"), _batches(2, prefix="c")]  # a worker each for a and b, then c for whichever is free
+    sources = [
+        _batches(3, prefix="a"),
+        _batches(3, prefix="b"),
+        _batches(2, prefix="c"),
+    ]  # a worker each for a and b, then c for whichever is free
     ingest_stream(sqlite_engine, sources, lambda result, _: done.append(result.new))
     assert done == [50] * 8 and _table_rows(sqlite_engine)["posts"] == 400
     with sqlite_engine.connect() as conn:
@@ -86,13 +107,15 @@ def test_several_sources_are_read_by_a_worker_each_and_each_keeps_its_order(sqli
 def test_a_failing_source_stops_the_import_while_another_worker_runs(sqlite_engine, monkeypatch):
     monkeypatch.setattr(ingest_pipeline.os, "cpu_count", lambda: 2)
     with pytest.raises(WorkerFailed, match="page 3 is not JSON"):
-        ingest_stream(sqlite_engine, [_batches(200, prefix="a"), _batches(5, fail_after=3, prefix="b")],
-                      lambda *_: None)
+        ingest_stream(
+            sqlite_engine, [_batches(200, prefix="a"), _batches(5, fail_after=3, prefix="b")], lambda *_: None
+        )
 
 
 def test_workers_read_at_the_lowest_priority_so_the_writer_never_waits_for_them(sqlite_engine):
     def niceness():  # a worker says how nice it runs through the id of the post it sends
         yield Batch(posts=[Post("x", f"nice-{os.nice(0)}", "u1", T0, "#SoMeSummit")])
+
     writer = os.nice(0)
     ingest_stream(sqlite_engine, [niceness], lambda *_: None)
     with sqlite_engine.connect() as conn:

@@ -1,4 +1,5 @@
 """Property-based: any mangling of a real payload is stored or rejected with a reason — never a crash."""
+
 import json
 
 import pytest
@@ -6,12 +7,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summitpulse.models import Batch
 from summitpulse.normalise import normalise
-from summitpulse.store import ingest, open_store
+from summitpulse.normalise.models import Batch
+from summitpulse.store.engine import ingest, open_store
 
 from .conftest import FIXTURES
 from .mangle import JUNK, ODD_TEXT, mangle, paths
+
 
 def _payloads() -> dict[str, object]:
     x = json.loads((FIXTURES / "x/docs_tweets_with_users_and_referenced_2.json").read_text())
@@ -20,8 +22,7 @@ def _payloads() -> dict[str, object]:
     view = json.loads((FIXTURES / "bluesky/thread_view_post_with_embed_media.json").read_text())["thread"]["post"]
     jet = [json.loads(line) for line in (FIXTURES / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()]
     tagged = next(e for e in jet if "#tag" in json.dumps(e))
-    return {"x_page": x, "mastodon_statuses": [status], "bluesky_search": {"posts": [view]},
-            "jetstream_event": tagged}
+    return {"x_page": x, "mastodon_statuses": [status], "bluesky_search": {"posts": [view]}, "jetstream_event": tagged}
 
 
 PAYLOADS = _payloads() if FIXTURES.is_dir() else {}
@@ -46,8 +47,12 @@ def test_a_mangled_payload_never_crashes_the_normaliser(kind, data, tmp_path_fac
 @settings(max_examples=40, deadline=None)
 @given(text=ODD_TEXT, handle=ODD_TEXT, followers=JUNK)
 def test_odd_unicode_and_huge_fields_are_stored_intact(text, handle, followers):
-    page = {"data": [{"id": "1", "author_id": "9", "text": text, "created_at": "2014-10-22T14:00:00Z"}],
-            "includes": {"users": [{"id": "9", "username": handle or "u", "public_metrics": {"followers_count": followers}}]}}
+    page = {
+        "data": [{"id": "1", "author_id": "9", "text": text, "created_at": "2014-10-22T14:00:00Z"}],
+        "includes": {
+            "users": [{"id": "9", "username": handle or "u", "public_metrics": {"followers_count": followers}}]
+        },
+    }
     engine = open_store("sqlite:///:memory:")
     batch = normalise("x_page", page)
     ingest(engine, batch)

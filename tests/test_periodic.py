@@ -1,7 +1,8 @@
 """A slow figure recomputed in the background: first result on request, failures keep the last one."""
+
 import itertools
 
-from summitpulse.periodic import Periodic
+from summitpulse.ui.periodic import Periodic
 
 
 def test_latest_result_and_failures_keep_the_previous_one():

@@ -1,4 +1,5 @@
 """Planted secrets appear in no log, no database row, no report, no CLI output and no exception message."""
+
 import logging
 import os
 import subprocess
@@ -8,8 +9,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from collectors import bluesky, mastodon, x
-from summitpulse.config import parse_config
-from summitpulse.report import build_report_html
+from summitpulse.outputs.report import build_report_html
+from summitpulse.settings.config import parse_config
 
 from .conftest import ROOT
 from .fakes.bluesky import FakeBluesky
@@ -17,11 +18,13 @@ from .fakes.mastodon import FakeMastodon
 from .fakes.x import FakeX
 from .test_config import _good
 
-PLANTED = {"SUMMITPULSE_X_BEARER_TOKEN": "PLANTED-x-bearer-5f1e",
-           "SUMMITPULSE_MASTODON_TOKEN": "PLANTED-mastodon-token-77aa",
-           "SUMMITPULSE_BLUESKY_HANDLE": "collector.test",
-           "SUMMITPULSE_BLUESKY_APP_PASSWORD": "PLANTED-bsky-app-pass-19c0",
-           "SUMMITPULSE_ORGANISER_PASSWORD": "PLANTED-organiser-pw-3b2d"}
+PLANTED = {
+    "SUMMITPULSE_X_BEARER_TOKEN": "PLANTED-x-bearer-5f1e",
+    "SUMMITPULSE_MASTODON_TOKEN": "PLANTED-mastodon-token-77aa",
+    "SUMMITPULSE_BLUESKY_HANDLE": "collector.test",
+    "SUMMITPULSE_BLUESKY_APP_PASSWORD": "PLANTED-bsky-app-pass-19c0",
+    "SUMMITPULSE_ORGANISER_PASSWORD": "PLANTED-organiser-pw-3b2d",
+}
 SECRET_VALUES = [v for k, v in PLANTED.items() if "HANDLE" not in k]
 
 
@@ -59,8 +62,12 @@ def test_no_secret_in_logs_rows_or_reports_even_when_every_call_fails(fakes, tmp
     bluesky.collect(config, sqlite_engine, "somesummit", **run)
     x.collect(config, sqlite_engine, **run)  # and once more, succeeding
     with sqlite_engine.connect() as conn:
-        rows = " ".join(str(v) for t in inspect(conn).get_table_names()
-                        for row in conn.execute(text(f'SELECT * FROM "{t}"')) for v in row)
+        rows = " ".join(
+            str(v)
+            for t in inspect(conn).get_table_names()
+            for row in conn.execute(text(f'SELECT * FROM "{t}"'))
+            for v in row
+        )
         failed = conn.execute(text("SELECT count(*) FROM runs WHERE status = 'failed'")).scalar()
     assert failed >= 1, "the faults were really hit"
     assert _leaks(caplog.text) == []
@@ -72,20 +79,28 @@ def test_no_secret_in_cli_output_at_debug_level(fakes, tmp_path):
     config_path = tmp_path / "config.yaml"
     m, xs, b = fakes
     import yaml
+
     data = _good()
     data["networks"] = {"mastodon": {"instances": [m.url]}, "x": {"base_url": xs.url}, "bluesky": {"base_url": b.url}}
     config_path.write_text(yaml.safe_dump(data))
     xs.inject("500", on="search")
     env = {**os.environ, **PLANTED, "SUMMITPULSE_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
-    done = subprocess.run([sys.executable, "-m", "summitpulse", "--config", str(config_path), "-v", "collect", "--once"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "summitpulse", "--config", str(config_path), "-v", "collect", "--once"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert _leaks(done.stdout + done.stderr) == []
 
 
 def test_a_database_url_with_a_password_is_never_printed(tmp_path):
     env = {**os.environ, "SUMMITPULSE_DATABASE_URL": "postgresql+psycopg://u:PLANTED-db-pw-42@127.0.0.1:9/x"}
-    done = subprocess.run([sys.executable, "-m", "summitpulse", "init"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "summitpulse", "init"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert "PLANTED-db-pw-42" not in done.stdout + done.stderr
     assert done.returncode == 1 and "cannot use the database" in done.stderr and "Traceback" not in done.stderr

@@ -1,5 +1,6 @@
 """Soak: collectors for all three networks against growing loopback fakes with random faults and SIGKILLs,
 while dashboard queries read; at the end the store equals what the fakes served, exactly."""
+
 import copy
 import os
 import random
@@ -9,7 +10,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psutil
 import pytest
@@ -18,8 +19,8 @@ from sqlalchemy import text
 
 from summitpulse.analysis import contributors, metrics
 from summitpulse.analysis.filters import Filters
-from summitpulse.config import parse_config
-from summitpulse.store import open_store
+from summitpulse.settings.config import parse_config
+from summitpulse.store.engine import open_store
 
 from .conftest import ROOT
 from .fakes.bluesky import FakeBluesky
@@ -54,7 +55,7 @@ class Stream:
         self.x.tweets[t["id"]] = t
         p = copy.deepcopy(self.bsky.posts[0])
         p["uri"] = p["uri"].rsplit("/", 1)[0] + f"/soak{self.n:06d}"
-        p["record"]["createdAt"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        p["record"]["createdAt"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
         self.bsky.posts.insert(0, p)
 
     def fault(self) -> None:
@@ -81,9 +82,11 @@ class Stream:
 def _config(mastodons, fake_x, fake_bsky) -> dict:
     data = _good()
     data["event"].update(start="2014-01-01T00:00:00+00:00", end="2030-01-01T00:00:00+00:00")
-    data["networks"] = {"mastodon": {"instances": [m.url for m in mastodons], "poll_seconds": 5},
-                        "x": {"base_url": fake_x.url, "poll_seconds": 5},
-                        "bluesky": {"base_url": fake_bsky.url, "poll_seconds": 5}}
+    data["networks"] = {
+        "mastodon": {"instances": [m.url for m in mastodons], "poll_seconds": 5},
+        "x": {"base_url": fake_x.url, "poll_seconds": 5},
+        "bluesky": {"base_url": fake_bsky.url, "poll_seconds": 5},
+    }
     data["participants"].update(in_room_roster=None, remote_roster=None)
     return data
 
@@ -103,9 +106,11 @@ def _read_continuously(url: str, config, stop: threading.Event, errors: list, re
 
 
 def _served(mastodons, fake_x, fake_bsky) -> Counter:
-    return Counter([("mastodon", s["uri"]) for s in {s["uri"]: s for m in mastodons for s in m.statuses}.values()]
-                   + [("x", i) for i, t in fake_x.tweets.items() if t.get("author_id")]
-                   + [("bluesky", p["uri"]) for p in fake_bsky.posts])
+    return Counter(
+        [("mastodon", s["uri"]) for s in {s["uri"]: s for m in mastodons for s in m.statuses}.values()]
+        + [("x", i) for i, t in fake_x.tweets.items() if t.get("author_id")]
+        + [("bluesky", p["uri"]) for p in fake_bsky.posts]
+    )
 
 
 def _stored(url: str) -> set[tuple[str, str]]:
@@ -122,15 +127,23 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
     data = _config(mastodons, fake_x, fake_bsky)
     config_path = tmp_path / "config.yaml"
     config_path.write_text(yaml.safe_dump(data))
-    env = {**os.environ, "SUMMITPULSE_DATABASE_URL": store_url, "SUMMITPULSE_X_BEARER_TOKEN": "soak-token",
-           "SUMMITPULSE_BLUESKY_HANDLE": "collector.test", "SUMMITPULSE_BLUESKY_APP_PASSWORD": "soak-pass"}
+    env = {
+        **os.environ,
+        "SUMMITPULSE_DATABASE_URL": store_url,
+        "SUMMITPULSE_X_BEARER_TOKEN": "soak-token",
+        "SUMMITPULSE_BLUESKY_HANDLE": "collector.test",
+        "SUMMITPULSE_BLUESKY_APP_PASSWORD": "soak-pass",
+    }
     command = [sys.executable, "-m", "summitpulse", "--config", str(config_path), "collect"]
     open_store(store_url).dispose()
     stream = Stream(mastodons, fake_x, fake_bsky)
     stop_reading, errors, reads = threading.Event(), [], []
-    threads = [threading.Thread(target=stream.run, daemon=True),
-               threading.Thread(target=_read_continuously, args=(store_url, parse_config(data), stop_reading, errors, reads),
-                                daemon=True)]
+    threads = [
+        threading.Thread(target=stream.run, daemon=True),
+        threading.Thread(
+            target=_read_continuously, args=(store_url, parse_config(data), stop_reading, errors, reads), daemon=True
+        ),
+    ]
     for t in threads:
         t.start()
     restarts, rss, me = 0, [], psutil.Process()
@@ -154,8 +167,7 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         # and a late 429 makes a run wait out its reset: a long backlog takes several runs to catch up.
         served = _served(mastodons, fake_x, fake_bsky)
         for _ in range(10):
-            final = subprocess.run(command + ["--once"], cwd=ROOT, env=env, capture_output=True, text=True,
-                                   timeout=300)
+            final = subprocess.run(command + ["--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
             assert final.returncode == 0, final.stdout[-2000:]
             if _stored(store_url) >= set(served):
                 break
@@ -166,10 +178,12 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         with engine.connect() as conn:
             stored = Counter((n, i) for n, i in conn.execute(text("SELECT network, native_id FROM posts")))
         engine.dispose()
-        print(f"\nsoak on {store_url.split(':')[0]}: served {sum(served.values())}, stored {sum(stored.values())}, "
-              f"faults injected {dict(stream.injected)}, restarts (SIGKILL) {restarts}, reads {len(reads)}, "
-              f"reader errors {len(errors)}, collector RSS {min(rss) // 2**20}–{max(rss) // 2**20} MiB, "
-              f"reader RSS {reader_rss[0] // 2**20}→{reader_rss[-1] // 2**20} MiB")
+        print(
+            f"\nsoak on {store_url.split(':')[0]}: served {sum(served.values())}, stored {sum(stored.values())}, "
+            f"faults injected {dict(stream.injected)}, restarts (SIGKILL) {restarts}, reads {len(reads)}, "
+            f"reader errors {len(errors)}, collector RSS {min(rss) // 2**20}–{max(rss) // 2**20} MiB, "
+            f"reader RSS {reader_rss[0] // 2**20}→{reader_rss[-1] // 2**20} MiB"
+        )
         assert set(stored) == set(served), (set(served) - set(stored), set(stored) - set(served))
         assert max(stored.values()) == 1
         assert errors == [], errors[:3]

@@ -1,23 +1,36 @@
 """The live screen's incremental tallies equal the from-scratch analysis, through new posts, deletions,
 spam, un-spam, profile changes and overrides — on SQLite and PostgreSQL, and on the whole demo day."""
+
 import time
 
 from sqlalchemy import update
 
-from summitpulse import moderation, schema
-from summitpulse.analysis import metrics, participation, themes
+from summitpulse.analysis import metrics, moderation, participation, themes
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.tallies import Tallies
-from summitpulse.clock import now_ts
-from summitpulse.config import load_config
-from summitpulse.models import Author, Batch
-from summitpulse.store import ingest, mark_deleted
+from summitpulse.normalise.models import Author, Batch
+from summitpulse.settings.config import load_config
+from summitpulse.store import schema
+from summitpulse.store.clock import now_ts
+from summitpulse.store.engine import ingest, mark_deleted
 
 from .conftest import ROOT
 from .test_analysis import T0, _post, cfg, small  # noqa: F401 (fixtures)
 
-HEADLINE = ("posts", "participants", "originals", "replies", "reposts", "quotes", "potential_impressions",
-            "posts_per_participant", "last_15_min", "previous_15_min", "peak_minute_posts", "per_network")
+HEADLINE = (
+    "posts",
+    "participants",
+    "originals",
+    "replies",
+    "reposts",
+    "quotes",
+    "potential_impressions",
+    "posts_per_participant",
+    "last_15_min",
+    "previous_15_min",
+    "peak_minute_posts",
+    "per_network",
+)
 
 
 def _same(conn, config, tallies: Tallies, now: int) -> None:
@@ -31,8 +44,12 @@ def _same(conn, config, tallies: Tallies, now: int) -> None:
     assert list(kept.reasons) == list(people.reasons)
     assert tallies.split() == participation.split(people)
     over_time = participation.split_over_time(conn, config, people, 900)
-    assert tallies.split_over_time().sort_values(["time", "label"]).reset_index(drop=True).equals(
-        over_time.sort_values(["time", "label"]).reset_index(drop=True))
+    assert (
+        tallies.split_over_time()
+        .sort_values(["time", "label"])
+        .reset_index(drop=True)
+        .equals(over_time.sort_values(["time", "label"]).reset_index(drop=True))
+    )
     window = Filters(now - 3600, now)
     assert tallies.theme_totals(now - 3600, now).equals(themes.totals(conn, config, window))
 
@@ -42,18 +59,27 @@ def test_tallies_follow_every_change(small, cfg):  # noqa: F811
     tallies = Tallies(cfg)
     with small.connect() as conn:
         _same(conn, cfg, tallies, now)
-    ingest(small, Batch(posts=[_post(9, "c", "Following from afar, wish I were there #SoMeSummit", minutes=12),
-                               _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13),
-                               _post(11, "c", "@ana agreed #SoMeSummit", minutes=14, reply_to="1",
-                                     reply_to_author="a")],
-                        authors=[Author("x", "c", "cy", "Cy", followers=7)]))
+    ingest(
+        small,
+        Batch(
+            posts=[
+                _post(9, "c", "Following from afar, wish I were there #SoMeSummit", minutes=12),
+                _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13),
+                _post(11, "c", "@ana agreed #SoMeSummit", minutes=14, reply_to="1", reply_to_author="a"),
+            ],
+            authors=[Author("x", "c", "cy", "Cy", followers=7)],
+        ),
+    )
     with small.begin() as conn:
         mark_deleted(conn, ["x:3"])
         moderation.set_status(conn, "x", "7", "approved", "not spam after all", "tester")
         moderation.set_status(conn, "x", "4", "spam", "test", "tester")
         participation.set_override(conn, "x:c", "in_room", "seen at the desk")
-        conn.execute(update(schema.authors).where(schema.authors.c.author_id == "a")
-                     .values(followers=150, updated_ts=int(time.time())))
+        conn.execute(
+            update(schema.authors)
+            .where(schema.authors.c.author_id == "a")
+            .values(followers=150, updated_ts=int(time.time()))
+        )
     with small.connect() as conn:
         _same(conn, cfg, tallies, now)
         cy = tallies.people().set_index("handle").loc["cy"]
@@ -78,6 +104,7 @@ def test_report_views_of_the_tallies_equal_scratch(small, cfg):  # noqa: F811
 
 def test_stakeholders_per_theme_count_each_participant_once(small, cfg):  # noqa: F811
     from summitpulse.analysis import stakeholders
+
     with small.connect() as conn:
         authors = Tallies(cfg).update(conn).theme_authors()
     groups = authors[["person"]].drop_duplicates().assign(group=lambda f: ["educator"] * len(f))
@@ -90,9 +117,16 @@ def test_stakeholders_per_theme_count_each_participant_once(small, cfg):  # noqa
 
 def _changes(engine) -> None:
     """New posts and a new person, a deletion, a post marked spam."""
-    ingest(engine, Batch(posts=[_post(9, "c", "Following from afar, wish I were there #SoMeSummit", minutes=12),
-                                _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13)],
-                         authors=[Author("x", "c", "cy", "Cy", followers=7)]))
+    ingest(
+        engine,
+        Batch(
+            posts=[
+                _post(9, "c", "Following from afar, wish I were there #SoMeSummit", minutes=12),
+                _post(10, "a", "#PeerReview again #SoMeSummit", minutes=13),
+            ],
+            authors=[Author("x", "c", "cy", "Cy", followers=7)],
+        ),
+    )
     with engine.begin() as conn:
         mark_deleted(conn, ["x:3"])
         moderation.set_status(conn, "x", "4", "spam", "test", "tester")
@@ -113,12 +147,18 @@ def _splits_equal_scratch(engine, config, t0: int) -> None:
     from collections import Counter
 
     from summitpulse.analysis.identity import read_identity
+
     tallies, theme = Tallies.resumed(engine, config), config.themes[0].name
     with engine.connect() as conn:
         people = participation.classify(conn, config)
         labels, identity = dict(zip(people.person, people.label)), read_identity(conn, config)
-        for filters in (Filters(), Filters(None, None, ("x",)), Filters(None, None, (), (theme,)),
-                        Filters(t0, t0 + 3600), Filters(t0, t0 + 3600, ("mastodon",), (theme,))):
+        for filters in (
+            Filters(),
+            Filters(None, None, ("x",)),
+            Filters(None, None, (), (theme,)),
+            Filters(t0, t0 + 3600),
+            Filters(t0, t0 + 3600, ("mastodon",), (theme,)),
+        ):
             posted = set(metrics.authors(conn, config, filters))
             if filters.start_ts is None:  # the whole event is answered from the tallies alone
                 assert tallies.accounts(filters.networks, filters.themes) == posted
@@ -136,6 +176,7 @@ def test_the_split_of_a_selection_counts_its_people_once_with_their_labels(small
 
 def test_the_collectors_keep_the_snapshot_too(small, cfg):  # noqa: F811
     from collectors.scheduler import guarded, tallies_job
+
     guarded(tallies_job(cfg, small))  # what `collect` runs every SNAPSHOT_EVERY_S
     kept = Tallies(cfg)
     with small.connect() as conn:
@@ -147,6 +188,7 @@ def test_a_snapshot_of_other_settings_or_not_plain_data_is_not_used(small, cfg, 
     import os
 
     from summitpulse.analysis import snapshots
+
     Tallies.resumed(small, cfg)
     themes_changed = cfg.model_copy(update={"themes": cfg.themes[:1]})
     with small.connect() as conn:
@@ -156,6 +198,7 @@ def test_a_snapshot_of_other_settings_or_not_plain_data_is_not_used(small, cfg, 
     class Payload:  # unpickling this would run a command
         def __reduce__(self):
             return os.system, (f"touch {marker}",)
+
     fingerprint = Tallies(cfg).fingerprint()
     for data in ({"seen": Payload()}, b"not a pickle"):
         with small.begin() as conn:

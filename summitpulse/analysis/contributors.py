@@ -4,6 +4,7 @@ Reach is *potential* impressions — each post times its author's followers,
 summed — as hashtag-analytics services count it: an upper bound, never
 people who saw it. Influence is PageRank on the conversation graph.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,27 +12,38 @@ import pandas as pd
 from scipy import sparse
 from sqlalchemy import Connection, func, select, tuple_
 
-from .. import schema
-from ..config import Config
-from ..visibility import opted_out_rows
+from ..settings.config import Config
+from ..store import schema
 from .filters import Filters
+from .frames import frame_of
 from .graph import edges_of, ties
 from .identity import read_identity
 from .metrics import ENGAGEMENT, counted
-from ..frames import frame_of
+from .visibility import opted_out_rows
 
 p, a, m = schema.posts, schema.authors, schema.post_mentions
-RANKINGS = {"posts": "posts", "engagement": "engagement", "reach": "potential_impressions",
-            "mentions": "mentions", "influence": "influence"}
+RANKINGS = {
+    "posts": "posts",
+    "engagement": "engagement",
+    "reach": "potential_impressions",
+    "mentions": "mentions",
+    "influence": "influence",
+}
 
 
 def _activity(conn: Connection, config: Config, filters: Filters, limit: int | None = None) -> pd.DataFrame:
     """Posts, originals, reposts and engagement per author; with ``limit``, only the most engaged-with."""
     engagement = func.sum(ENGAGEMENT).label("engagement")
-    q = counted(config, filters, p.c.network, p.c.author_id, func.count().label("posts"),
-                func.sum((p.c.kind != "repost").cast(schema.Integer)).label("originals"),
-                func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"),
-                engagement).group_by(p.c.network, p.c.author_id)
+    q = counted(
+        config,
+        filters,
+        p.c.network,
+        p.c.author_id,
+        func.count().label("posts"),
+        func.sum((p.c.kind != "repost").cast(schema.Integer)).label("originals"),
+        func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"),
+        engagement,
+    ).group_by(p.c.network, p.c.author_id)
     if limit is not None:
         q = q.order_by(engagement.desc(), func.count().desc()).limit(limit)
     return frame_of(conn.execute(q), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
@@ -40,8 +52,11 @@ def _activity(conn: Connection, config: Config, filters: Filters, limit: int | N
 def _mentions(counted_ties: pd.DataFrame) -> pd.DataFrame:
     """Posts mentioning each account (``graph.ties``): columns network, author_id, mentions."""
     mentioned = counted_ties[counted_ties.how == "mention"]
-    return (mentioned.groupby(["network", "target"], as_index=False).weight.sum()
-            .rename(columns={"target": "author_id", "weight": "mentions"}))
+    return (
+        mentioned.groupby(["network", "target"], as_index=False)
+        .weight.sum()
+        .rename(columns={"target": "author_id", "weight": "mentions"})
+    )
 
 
 def _profiles(conn: Connection, only: set[tuple[str, str]] | None = None) -> pd.DataFrame:
@@ -74,16 +89,36 @@ def influence(links: pd.DataFrame) -> dict[str, float]:
     return dict(zip(nodes, (rank * 100).tolist()))
 
 
-def table(conn: Connection, config: Config, filters: Filters, counted_ties: pd.DataFrame | None = None,
-          links: pd.DataFrame | None = None) -> pd.DataFrame:
+def table(
+    conn: Connection,
+    config: Config,
+    filters: Filters,
+    counted_ties: pd.DataFrame | None = None,
+    links: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every named contributor with every measure, one row per person (linked accounts summed); people with an
     opted-out account are left out. ``counted_ties`` (``graph.ties``) and ``links`` (``graph.edges_of`` them) of
     the same filters, when the caller has them."""
     frame = _activity(conn, config, filters)
     if frame.empty:
-        return pd.DataFrame(columns=["person", "network", "handle", "name", "avatar_url", "posts", "originals", "reposts",
-                                     "engagement", "followers", "potential_impressions", "mentions", "influence",
-                                     "accounts"])
+        return pd.DataFrame(
+            columns=[
+                "person",
+                "network",
+                "handle",
+                "name",
+                "avatar_url",
+                "posts",
+                "originals",
+                "reposts",
+                "engagement",
+                "followers",
+                "potential_impressions",
+                "mentions",
+                "influence",
+                "accounts",
+            ]
+        )
     counted_ties = ties(conn, config, filters) if counted_ties is None else counted_ties
     frame = frame.merge(_mentions(counted_ties), how="left", on=["network", "author_id"])
     frame = frame.merge(_profiles(conn), how="left", on=["network", "author_id"])
@@ -108,12 +143,17 @@ def _named(conn: Connection, config: Config, frame: pd.DataFrame) -> pd.DataFram
     hidden = set(frame.person_of[opted_out_rows(config, frame.network, frame.handle, frame.author_id)])
     frame = frame[~frame.person_of.isin(hidden)].assign(
         own=lambda f: [k != person for k, person in zip(zip(f.network, f.author_id), f.person_of)],
-        accounts=lambda f: [[f"{n}:@{h.lstrip('@')}"] for n, h in zip(f.network, f.handle)])
+        accounts=lambda f: [[f"{n}:@{h.lstrip('@')}"] for n, h in zip(f.network, f.handle)],
+    )
     linked = frame.person_of.duplicated(keep=False)
     if linked.any():  # summed only where a person has several accounts: a groupby of every row took seconds
         several = frame[linked].sort_values(["person_of", "own"], kind="stable")
-        rules = {c: "sum" if c in SUMMED else "first" for c in several.columns if c not in ("person_of", "own", "accounts")}
-        several = several.groupby("person_of", sort=False).agg({**rules, "accounts": lambda s: [x for xs in s for x in xs]})
+        rules = {
+            c: "sum" if c in SUMMED else "first" for c in several.columns if c not in ("person_of", "own", "accounts")
+        }
+        several = several.groupby("person_of", sort=False).agg(
+            {**rules, "accounts": lambda s: [x for xs in s for x in xs]}
+        )
         frame = pd.concat([frame[~linked], several], ignore_index=True)
     return frame.drop(columns=["person_of", "own"], errors="ignore").reset_index(drop=True)
 
@@ -125,7 +165,9 @@ def leaders(conn: Connection, config: Config, filters: Filters, limit: int = 3) 
         return frame.assign(handle=[], name=[], avatar_url=[], rank=[])
     profiles = _profiles(conn, set(zip(frame.network, frame.author_id)))
     frame = _named(conn, config, frame.merge(profiles, how="left", on=["network", "author_id"]))
-    frame = frame.sort_values(["engagement", "posts"], ascending=False, kind="stable").head(limit).reset_index(drop=True)
+    frame = (
+        frame.sort_values(["engagement", "posts"], ascending=False, kind="stable").head(limit).reset_index(drop=True)
+    )
     frame["rank"] = frame.index + 1
     return frame
 
@@ -138,20 +180,28 @@ def top(frame: pd.DataFrame, by: str = "posts", limit: int | None = None) -> pd.
     return ordered if limit is None else ordered.head(limit)
 
 
-def rank(conn: Connection, config: Config, filters: Filters, by: str = "posts", limit: int = 10,
-         compare: bool = True) -> pd.DataFrame:
+def rank(
+    conn: Connection, config: Config, filters: Filters, by: str = "posts", limit: int = 10, compare: bool = True
+) -> pd.DataFrame:
     """The top ``limit`` by ``by``, with ``change`` in rank against the previous period of equal length."""
     current = top(table(conn, config, filters), by)
     current["change"] = None
     if compare and filters.start_ts is not None and filters.end_ts is not None and not current.empty:
         before = top(table(conn, config, filters.shifted(filters.end_ts - filters.start_ts)), by)
         previous = dict(zip(before.person, before["rank"]))
-        current["change"] = [previous[p] - r if p in previous else None for p, r in zip(current.person, current["rank"])]
+        current["change"] = [
+            previous[p] - r if p in previous else None for p, r in zip(current.person, current["rank"])
+        ]
     return current.head(limit)
 
 
-def narrow(ranked: pd.DataFrame, people: pd.DataFrame, groups: pd.DataFrame, labels: tuple[str, ...] = (),
-           stakeholders: tuple[str, ...] = ()) -> pd.DataFrame:
+def narrow(
+    ranked: pd.DataFrame,
+    people: pd.DataFrame,
+    groups: pd.DataFrame,
+    labels: tuple[str, ...] = (),
+    stakeholders: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """``ranked`` (from ``rank``) kept to some participation labels and stakeholder groups, ranked again within them."""
     if not labels and not stakeholders:
         return ranked

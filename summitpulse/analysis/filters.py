@@ -1,4 +1,5 @@
 """The global filters every chart honours: time window, networks, themes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,10 +7,10 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, exists, false, or_, select
 
-from .. import schema
-from ..config import Config, Theme, clean_tag
-from ..folding import fold, keyword_stems
-from ..models import NETWORKS
+from ..normalise.folding import fold, keyword_stems
+from ..normalise.models import NETWORKS
+from ..settings.config import Config, Theme, clean_tag
+from ..store import schema
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,17 @@ class Filters:
     networks: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
 
-    def clean(self, config: Config) -> "Filters":
+    def clean(self, config: Config) -> Filters:
         """Unknown networks and themes are dropped: a bad value widens nothing and breaks nothing."""
         names = {t.name for t in config.themes}
-        return Filters(self.start_ts, self.end_ts, tuple(n for n in self.networks if n in NETWORKS),
-                       tuple(t for t in self.themes if t in names))
+        return Filters(
+            self.start_ts,
+            self.end_ts,
+            tuple(n for n in self.networks if n in NETWORKS),
+            tuple(t for t in self.themes if t in names),
+        )
 
-    def shifted(self, seconds: int) -> "Filters":
+    def shifted(self, seconds: int) -> Filters:
         """The same filters over a window moved back by ``seconds``."""
         move = lambda ts: None if ts is None else ts - seconds  # noqa: E731
         return Filters(move(self.start_ts), move(self.end_ts), self.networks, self.themes)
@@ -37,23 +42,34 @@ def theme_condition(theme: Theme):
     joined keyword as a tag."""
     p, t = schema.posts, schema.post_tags
     terms = theme_terms(theme)
-    tagged = exists(select(t.c.tag).where(t.c.network == p.c.network, t.c.native_id == p.c.native_id,
-                                          t.c.tag.in_(sorted(terms.tags))))
-    return or_(tagged, *[p.c.text_folded.like(f"%{_escape_like(w)}%", escape="\\") for w in terms.words],
-               *[p.c.text_stems.like(f"%{_escape_like(s)}%", escape="\\") for s in terms.stems]) if terms.tags else false()
+    tagged = exists(
+        select(t.c.tag).where(
+            t.c.network == p.c.network, t.c.native_id == p.c.native_id, t.c.tag.in_(sorted(terms.tags))
+        )
+    )
+    return (
+        or_(
+            tagged,
+            *[p.c.text_folded.like(f"%{_escape_like(w)}%", escape="\\") for w in terms.words],
+            *[p.c.text_stems.like(f"%{_escape_like(s)}%", escape="\\") for s in terms.stems],
+        )
+        if terms.tags
+        else false()
+    )
 
 
 class Terms(NamedTuple):
     words: list[str]  # folded keywords, found anywhere in the folded text
-    tags: set[str]    # hashtags that mark the theme: its own, and each keyword run together
+    tags: set[str]  # hashtags that mark the theme: its own, and each keyword run together
     stems: list[str]  # keywords' stems, found among the text's stems (see ``folding.keyword_stems``)
 
 
 def theme_terms(theme: Theme) -> Terms:
     """What marks a post as about ``theme``."""
     words = [fold(k) for k in theme.keywords if k.strip()]
-    tags = {clean_tag(h) for h in theme.hashtags} | {k.casefold().replace(" ", "").replace("-", "")
-                                                     for k in theme.keywords if k.strip()}
+    tags = {clean_tag(h) for h in theme.hashtags} | {
+        k.casefold().replace(" ", "").replace("-", "") for k in theme.keywords if k.strip()
+    }
     return Terms(words, tags, sorted({s for s in map(keyword_stems, words) if s}))
 
 

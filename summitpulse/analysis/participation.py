@@ -4,6 +4,7 @@ Each piece of evidence adds its configured weight (``config.participation``;
 positive means in the room). An organiser's override wins outright. A score
 inside ±threshold stays ``unknown``: weak evidence is not a guess.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,13 +18,13 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from .. import schema
-from ..config import Config, clean_tag
-from ..store import dialect_insert, now_ts
-from ..visibility import only_counted
+from ..settings.config import Config, clean_tag
+from ..store import schema
+from ..store.engine import dialect_insert, now_ts
 from .geo import distance_km, geocode
 from .identity import key, read_identity
 from .metrics import with_times
+from .visibility import only_counted
 
 p, a = schema.posts, schema.authors
 NEAR_KM, FAR_KM = 60, 400
@@ -48,8 +49,11 @@ def read_roster(config: Config, path: str | None) -> set[tuple[str, str]]:
         return set()
     try:
         with open(config.path(path), newline="", encoding="utf-8") as f:
-            return {(r["network"].strip(), r["handle"].strip().lstrip("@").casefold()) for r in csv.DictReader(f)
-                    if r.get("network") and r.get("handle")}
+            return {
+                (r["network"].strip(), r["handle"].strip().lstrip("@").casefold())
+                for r in csv.DictReader(f)
+                if r.get("network") and r.get("handle")
+            }
     except (OSError, KeyError, csv.Error):
         return set()
 
@@ -65,7 +69,9 @@ def _greetings(greetings: dict[str, list[str]]) -> tuple[re.Pattern | None, dict
     parts = {g.casefold().strip(): part for part, words in greetings.items() for g in words if g.strip()}
     if not parts:
         return None, parts
-    return re.compile(r"(?:^|[.!?]\s)\s*(" + "|".join(map(re.escape, sorted(parts, key=len, reverse=True))) + r")\b"), parts
+    return re.compile(
+        r"(?:^|[.!?]\s)\s*(" + "|".join(map(re.escape, sorted(parts, key=len, reverse=True))) + r")\b"
+    ), parts
 
 
 def odd_greeting(hour: int, part: str) -> bool:
@@ -83,9 +89,14 @@ def venue_words(config: Config) -> list[str]:
 
 def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
     """One row of facts per author: profile and post counts (the evidence counters start at zero)."""
-    q = only_counted(select(p.c.network, p.c.author_id, func.count().label("posts"),
-                            func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"))
-                     .select_from(p)).group_by(p.c.network, p.c.author_id)
+    q = only_counted(
+        select(
+            p.c.network,
+            p.c.author_id,
+            func.count().label("posts"),
+            func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"),
+        ).select_from(p)
+    ).group_by(p.c.network, p.c.author_id)
     facts = {(r.network, r.author_id): new_facts(r.posts, r.reposts or 0) for r in conn.execute(q)}
     for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location)):
         if (r.network, r.author_id) in facts:
@@ -94,12 +105,31 @@ def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
 
 
 def new_facts(posts: int = 0, reposts: int = 0) -> dict:
-    return {"posts": posts, "reposts": reposts, "checkin": 0, "remote": 0, "geo": [], "night": 0, "photos": 0,
-            "clock": 0, "replies_to": Counter(), "phrases": Counter()}
+    return {
+        "posts": posts,
+        "reposts": reposts,
+        "checkin": 0,
+        "remote": 0,
+        "geo": [],
+        "night": 0,
+        "photos": 0,
+        "clock": 0,
+        "replies_to": Counter(),
+        "phrases": Counter(),
+    }
 
 
-SIGNAL_COLUMNS = (p.c.network, p.c.author_id, p.c.kind, p.c.text, p.c.created_ts, p.c.latitude, p.c.longitude,
-                  p.c.media_count, p.c.reply_to_author)
+SIGNAL_COLUMNS = (
+    p.c.network,
+    p.c.author_id,
+    p.c.kind,
+    p.c.text,
+    p.c.created_ts,
+    p.c.latitude,
+    p.c.longitude,
+    p.c.media_count,
+    p.c.reply_to_author,
+)
 
 
 class Signals:
@@ -111,8 +141,9 @@ class Signals:
         self.checkin, self.remote = _phrases([*w.checkin_phrases, *venue_words(config)]), _phrases(w.remote_phrases)
         self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
         self.greeting, self.parts = _greetings(w.greetings)
-        self.starts, self.ends = _union([(s.start.timestamp(), s.end.timestamp())
-                                         for s in config.programme.sessions if s.kind != "break"])
+        self.starts, self.ends = _union(
+            [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
+        )
         self.tz, self.hours = config.event.tz, {}
 
     def local_hour(self, ts: int) -> int:
@@ -131,12 +162,16 @@ class Signals:
         said, hour = self.said(text), self.local_hour(r.created_ts)
         greeting = self.greeting and self.greeting.search(text)
         odd = bool(greeting) and odd_greeting(hour, self.parts[greeting.group(1)])
-        return {"checkin": int(said[0] == "in"), "remote": int(said[0] == "out"),
-                "night": int(hour < 6), "clock": int(odd),
-                **({"clock_phrase": f'"{greeting.group(1)}" at {hour:02d}h'} if odd else {}),
-                "photos": int(bool(r.media_count) and in_session),
-                **({"phrase": said} if said[0] else {}),
-                **({"reply_to": r.reply_to_author} if r.kind == "reply" and r.reply_to_author and in_session else {})}
+        return {
+            "checkin": int(said[0] == "in"),
+            "remote": int(said[0] == "out"),
+            "night": int(hour < 6),
+            "clock": int(odd),
+            **({"clock_phrase": f'"{greeting.group(1)}" at {hour:02d}h'} if odd else {}),
+            "photos": int(bool(r.media_count) and in_session),
+            **({"phrase": said} if said[0] else {}),
+            **({"reply_to": r.reply_to_author} if r.kind == "reply" and r.reply_to_author and in_session else {}),
+        }
 
     def said(self, text: str) -> tuple[str, str]:
         """("out", phrase) for a remote phrase, else ("in", phrase) for a check-in, else ("", "")."""
@@ -206,8 +241,11 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     if not (f["checkin"] or f["remote"]):
         _profile_evidence(config, f.get("location") or "", ev)
     if f["clock"]:
-        ev.add(w.other_time_zone, f"{f['clock']} greeting{'s' if f['clock'] > 1 else ''} for another time of day "
-                                  f"than the venue's ({_quoted(f, 'clock')} venue time): written from another time zone")
+        ev.add(
+            w.other_time_zone,
+            f"{f['clock']} greeting{'s' if f['clock'] > 1 else ''} for another time of day "
+            f"than the venue's ({_quoted(f, 'clock')} venue time): written from another time zone",
+        )
     if f["night"] >= 2:
         ev.add(w.night_posting, f"{f['night']} posts during the venue's night (00:00–06:00 local)")
     if f["photos"]:
@@ -215,13 +253,16 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     own = {account for account, _ in f["accounts"]}
     replies = sum(n for target, n in f["replies_to"].items() if n > 0 and target not in own and known_in_room(target))
     if replies:
-        ev.add(w.reply_to_in_room, f"{replies} repl{'ies' if replies > 1 else 'y'} during sessions to people known "
-                                   "to be in the room")
+        ev.add(
+            w.reply_to_in_room,
+            f"{replies} repl{'ies' if replies > 1 else 'y'} during sessions to people known to be in the room",
+        )
     if f["posts"] >= 2 and f["reposts"] == f["posts"]:
         ev.add(w.repost_only, f"only reposts ({f['posts']}), as remote followers tend to")
     if len(f["accounts"]) > 1:
-        ev.reasons.append(f"one person on {len(f['accounts'])} accounts: " + ", ".join(
-            f"{n}:@{h}" for (n, _), h in f["accounts"]))
+        ev.reasons.append(
+            f"one person on {len(f['accounts'])} accounts: " + ", ".join(f"{n}:@{h}" for (n, _), h in f["accounts"])
+        )
     return ev
 
 
@@ -246,16 +287,22 @@ def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
 
 def _phrase_evidence(config: Config, f: dict, ev: Evidence) -> None:
     w = config.participation
-    for side, hits, weight, what in (("in", f["checkin"], w.checkin_phrase, "check-in"),
-                                     ("out", f["remote"], w.remote_phrase, "remote")):
+    for side, hits, weight, what in (
+        ("in", f["checkin"], w.checkin_phrase, "check-in"),
+        ("out", f["remote"], w.remote_phrase, "remote"),
+    ):
         if hits:
-            ev.add(weight * (1.5 if hits > 1 else 1), f"{hits} {what} post{'s' if hits > 1 else ''} ({_quoted(f, side)})")
+            ev.add(
+                weight * (1.5 if hits > 1 else 1), f"{hits} {what} post{'s' if hits > 1 else ''} ({_quoted(f, side)})"
+            )
 
 
 def _quoted(f: dict, side: str) -> str:
     """The three phrases of ``side`` ("in", "out"; "clock" comes quoted) said most often, quoted."""
-    words = sorted((phrase for (s, phrase), n in f["phrases"].items() if s == side and n > 0),
-                   key=lambda phrase: -f["phrases"][(side, phrase)])[:3]
+    words = sorted(
+        (phrase for (s, phrase), n in f["phrases"].items() if s == side and n > 0),
+        key=lambda phrase: -f["phrases"][(side, phrase)],
+    )[:3]
     return ", ".join(phrase if side == "clock" else f'"{phrase}"' for phrase in words)
 
 
@@ -284,8 +331,10 @@ COLUMNS = ["person", "network", "handle", "name", "posts", "label", "score", "co
 
 
 def read_rosters(config: Config) -> dict[str, set[tuple[str, str]]]:
-    return {"in_room": read_roster(config, config.participants.in_room_roster),
-            "remote": read_roster(config, config.participants.remote_roster)}
+    return {
+        "in_room": read_roster(config, config.participants.in_room_roster),
+        "remote": read_roster(config, config.participants.remote_roster),
+    }
 
 
 def in_room_by_record(rosters: dict, overrides: dict, account: tuple[str, str], handle: str) -> bool:
@@ -295,8 +344,15 @@ def in_room_by_record(rosters: dict, overrides: dict, account: tuple[str, str], 
     return label == "in_room" or (label != "remote" and bool(names & rosters["in_room"]))
 
 
-def judge_person(config: Config, person: tuple[str, str], accounts: list[tuple[tuple[str, str], dict]],
-                 rosters: dict, overrides: dict, handle_of, accounts_of=lambda account: [account]) -> dict:
+def judge_person(
+    config: Config,
+    person: tuple[str, str],
+    accounts: list[tuple[tuple[str, str], dict]],
+    rosters: dict,
+    overrides: dict,
+    handle_of,
+    accounts_of=lambda account: [account],
+) -> dict:
     """The row of one participant — one person's accounts and their facts, the person's own first — with
     label, score, confidence and the reasons, an organiser's override (on any of the accounts) winning.
 
@@ -304,18 +360,31 @@ def judge_person(config: Config, person: tuple[str, str], accounts: list[tuple[t
     ``accounts_of`` every account of the person behind one: a reply to someone counts when any of their
     accounts is registered in person or overridden to the room."""
     f = merge_facts(accounts)
-    ev = _judge(config, f, rosters, lambda target: any(in_room_by_record(rosters, overrides, account, handle_of(account) or "")
-                                                       for account in accounts_of(target)))
+    ev = _judge(
+        config,
+        f,
+        rosters,
+        lambda target: any(
+            in_room_by_record(rosters, overrides, account, handle_of(account) or "") for account in accounts_of(target)
+        ),
+    )
     label = label_of(ev.score, config.participation.threshold)
     override = next((overrides[key(a)] for a, _ in f["accounts"] if key(a) in overrides), None)
     if override:
         label, reason = override
         ev.reasons.insert(0, f"organiser override: {label}" + (f" — {reason}" if reason else ""))
-    return {"person": key(person), "network": person[0], "handle": f["handle"] or person[1],
-            "name": f["name"], "posts": f["posts"], "label": label, "score": round(ev.score, 2),
-            "confidence": 1.0 if override else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
-            "reasons": ev.reasons or ["no evidence either way"],
-            "accounts": [f"{n}:@{h}" for (n, _), h in f["accounts"]]}
+    return {
+        "person": key(person),
+        "network": person[0],
+        "handle": f["handle"] or person[1],
+        "name": f["name"],
+        "posts": f["posts"],
+        "label": label,
+        "score": round(ev.score, 2),
+        "confidence": 1.0 if override else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
+        "reasons": ev.reasons or ["no evidence either way"],
+        "accounts": [f"{n}:@{h}" for (n, _), h in f["accounts"]],
+    }
 
 
 def classify(conn: Connection, config: Config) -> pd.DataFrame:
@@ -325,9 +394,15 @@ def classify(conn: Connection, config: Config) -> pd.DataFrame:
     rosters, overrides, identity = read_rosters(config), read_overrides(conn), read_identity(conn, config)
     handles = {(r.network, r.author_id): r.handle for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle))}
     accounts_of = lambda account: identity.members(identity.person(account))  # noqa: E731
-    return pd.DataFrame([judge_person(config, person, [(k, facts[k]) for k in accounts], rosters, overrides,
-                                      handles.get, accounts_of)
-                         for person, accounts in identity.groups(facts).items()], columns=COLUMNS)
+    return pd.DataFrame(
+        [
+            judge_person(
+                config, person, [(k, facts[k]) for k in accounts], rosters, overrides, handles.get, accounts_of
+            )
+            for person, accounts in identity.groups(facts).items()
+        ],
+        columns=COLUMNS,
+    )
 
 
 def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -339,17 +414,26 @@ def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
     return {k: {lab: v.get(lab, 0) for lab in ("in_room", "remote", "unknown")} for k, v in out.items()}
 
 
-def split_over_time(conn: Connection, config: Config, people: pd.DataFrame, bucket_s: int = 900,
-                    since: int | None = None) -> pd.DataFrame:
+def split_over_time(
+    conn: Connection, config: Config, people: pd.DataFrame, bucket_s: int = 900, since: int | None = None
+) -> pd.DataFrame:
     """Posts per bucket by participation label: columns time, label, posts."""
     labels, identity = dict(zip(people.person, people.label)), read_identity(conn, config)
-    q = only_counted(select(p.c.network, p.c.author_id, (p.c.created_ts // bucket_s * bucket_s).label("bucket"),
-                            func.count().label("posts")).select_from(p))
+    q = only_counted(
+        select(
+            p.c.network,
+            p.c.author_id,
+            (p.c.created_ts // bucket_s * bucket_s).label("bucket"),
+            func.count().label("posts"),
+        ).select_from(p)
+    )
     if since is not None:
         q = q.where(p.c.created_ts >= since)
     q = q.group_by(p.c.network, p.c.author_id, "bucket")
-    rows = [(r.bucket, labels.get(key(identity.person((r.network, r.author_id))), "unknown"), r.posts)
-            for r in conn.execute(q)]
+    rows = [
+        (r.bucket, labels.get(key(identity.person((r.network, r.author_id))), "unknown"), r.posts)
+        for r in conn.execute(q)
+    ]
     frame = pd.DataFrame(rows, columns=["bucket", "label", "posts"]).groupby(["bucket", "label"], as_index=False).sum()
     return with_times(frame, config)[["time", "label", "posts"]]
 
@@ -358,7 +442,9 @@ def set_override(conn: Connection, person: str, label: str, reason: str = "") ->
     """Store an organiser's decision; it wins over every other piece of evidence."""
     if label not in ("in_room", "remote", "unknown"):
         raise ValueError(f"label must be in_room, remote or unknown, not {label!r}")
-    stmt = dialect_insert(conn, schema.participant_overrides).values(person=person, label=label, reason=reason, ts=now_ts())
-    conn.execute(stmt.on_conflict_do_update(index_elements=["person"],
-                                            set_={"label": label, "reason": reason, "ts": now_ts()}))
-
+    stmt = dialect_insert(conn, schema.participant_overrides).values(
+        person=person, label=label, reason=reason, ts=now_ts()
+    )
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=["person"], set_={"label": label, "reason": reason, "ts": now_ts()})
+    )

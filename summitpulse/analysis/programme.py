@@ -1,11 +1,12 @@
 """The programme: what is on now, and each session's share of the conversation."""
+
 from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import Connection, and_, func
 
-from .. import schema
-from ..config import Config, Session, clean_tag
+from ..settings.config import Config, Session, clean_tag
+from ..store import schema
 from .filters import Filters
 from .metrics import counted
 from .themes import timeline
@@ -21,7 +22,9 @@ def now_on(config: Config, now_ts: int) -> tuple[Session | None, Session | None]
     return current, upcoming
 
 
-def activity(conn: Connection, config: Config, filters: Filters, theme_time: pd.DataFrame | None = None) -> pd.DataFrame:
+def activity(
+    conn: Connection, config: Config, filters: Filters, theme_time: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per session: posts in its slot, posts with its hashtag, mentions of its speakers, the themes its slot raised.
 
     ``theme_time`` is posts per theme per minute (``themes.timeline`` or ``Tallies.theme_timeline`` at 60 s), when
@@ -34,15 +37,30 @@ def activity(conn: Connection, config: Config, filters: Filters, theme_time: pd.
         posts = conn.execute(counted(config, slot, func.count())).scalar() or 0
         tagged = 0
         if s.hashtag:
-            tagged = conn.execute(counted(config, filters, func.count()).join(
-                t, and_(t.c.network == p.c.network, t.c.native_id == p.c.native_id))
-                .where(t.c.tag == clean_tag(s.hashtag))).scalar() or 0
-        rows.append({"title": s.title, "start": s.start.astimezone(config.event.tz), "end": s.end.astimezone(config.event.tz),
-                     "room": s.room, "theme": s.theme or "", "kind": s.kind, "posts": posts,
-                     "per_minute": round(posts / max(1, (s.end - s.start).total_seconds() / 60), 2),
-                     "hashtag": s.hashtag or "", "hashtag_posts": tagged,
-                     "speaker_mentions": _speaker_mentions(conn, config, filters, s),
-                     "themes_raised": _raised(theme_time, s)})
+            tagged = (
+                conn.execute(
+                    counted(config, filters, func.count())
+                    .join(t, and_(t.c.network == p.c.network, t.c.native_id == p.c.native_id))
+                    .where(t.c.tag == clean_tag(s.hashtag))
+                ).scalar()
+                or 0
+            )
+        rows.append(
+            {
+                "title": s.title,
+                "start": s.start.astimezone(config.event.tz),
+                "end": s.end.astimezone(config.event.tz),
+                "room": s.room,
+                "theme": s.theme or "",
+                "kind": s.kind,
+                "posts": posts,
+                "per_minute": round(posts / max(1, (s.end - s.start).total_seconds() / 60), 2),
+                "hashtag": s.hashtag or "",
+                "hashtag_posts": tagged,
+                "speaker_mentions": _speaker_mentions(conn, config, filters, s),
+                "themes_raised": _raised(theme_time, s),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -58,10 +76,21 @@ def _speaker_mentions(conn: Connection, config: Config, filters: Filters, sessio
     for ref in session.speakers:
         network, handle = ref.split(":", 1) if ":" in ref else ("x", ref)
         handle = handle.lstrip("@").casefold()
-        ids = [r[0] for r in conn.execute(a.select().with_only_columns(a.c.author_id).where(
-            a.c.network == network, func.lower(a.c.handle).in_([handle, f"@{handle}"])))]
+        ids = [
+            r[0]
+            for r in conn.execute(
+                a.select()
+                .with_only_columns(a.c.author_id)
+                .where(a.c.network == network, func.lower(a.c.handle).in_([handle, f"@{handle}"]))
+            )
+        ]
         if ids:
-            total += conn.execute(counted(config, filters, func.count()).join(
-                m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
-                .where(m.c.network == network, m.c.mentioned.in_(ids))).scalar() or 0
+            total += (
+                conn.execute(
+                    counted(config, filters, func.count())
+                    .join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
+                    .where(m.c.network == network, m.c.mentioned.in_(ids))
+                ).scalar()
+                or 0
+            )
     return total

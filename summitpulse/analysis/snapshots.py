@@ -5,6 +5,7 @@ The state is pickled (fast, for the counters of a million posts) and read back b
 plain data and the classes in ALLOWED, nothing else: a snapshot row someone else wrote into the store can make
 the snapshot unusable — it is then ignored and the state rebuilt — but cannot run code here.
 """
+
 from __future__ import annotations
 
 import gc
@@ -14,8 +15,8 @@ import pickle
 
 from sqlalchemy import Connection, select
 
-from .. import schema
-from ..store import dialect_insert, now_ts
+from ..store import schema
+from ..store.engine import dialect_insert, now_ts
 
 log = logging.getLogger(__name__)
 s = schema.snapshots
@@ -37,7 +38,9 @@ def dumps(state: dict) -> bytes:
 def save(conn: Connection, name: str, fingerprint: str, data: bytes) -> None:
     """Keep ``data`` (from ``dumps``) as the snapshot ``name``, computed under ``fingerprint``, replacing the last."""
     row = {"fingerprint": fingerprint, "saved_ts": now_ts(), "data": data}
-    conn.execute(dialect_insert(conn, s).values(name=name, **row).on_conflict_do_update(index_elements=["name"], set_=row))
+    conn.execute(
+        dialect_insert(conn, s).values(name=name, **row).on_conflict_do_update(index_elements=["name"], set_=row)
+    )
 
 
 def load(conn: Connection, name: str, fingerprint: str) -> dict | None:

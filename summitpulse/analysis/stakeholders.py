@@ -5,6 +5,7 @@ case- and accent-insensitive); the best-scoring group wins, ties go to the
 group listed first; no match is ``other``. The score says how much the
 profile said, so a reader can tell a clear match from a thin one.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,19 +13,27 @@ import re
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from .. import schema
-from ..config import Config
-from ..folding import fold
+from ..normalise.folding import fold
+from ..settings.config import Config
+from ..store import schema
 
-GROUP_NAMES = {"clinician": "Clinician", "trainee": "Trainee or student", "nurse_allied": "Nurse or allied health",
-               "educator": "Educator or researcher", "patient": "Patient or caregiver",
-               "organisation": "Organisation or journal", "other": "Other"}
+GROUP_NAMES = {
+    "clinician": "Clinician",
+    "trainee": "Trainee or student",
+    "nurse_allied": "Nurse or allied health",
+    "educator": "Educator or researcher",
+    "patient": "Patient or caregiver",
+    "organisation": "Organisation or journal",
+    "other": "Other",
+}
 
 
 def _patterns(config: Config) -> dict[str, list[tuple[str, re.Pattern]]]:
     """Per group: each keyword folded, with the pattern that finds it as whole words."""
-    return {group: [(fold(k), re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)")) for k in keywords]
-            for group, keywords in config.stakeholders.rules.items()}
+    return {
+        group: [(fold(k), re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)")) for k in keywords]
+        for group, keywords in config.stakeholders.rules.items()
+    }
 
 
 def group_of(patterns: dict[str, list[tuple[str, re.Pattern]]], profile: str) -> tuple[str, int]:
@@ -40,8 +49,10 @@ def classify(conn: Connection, config: Config) -> pd.DataFrame:
     """One row per author: person, group, group_score."""
     a = schema.authors
     patterns = _patterns(config)
-    rows = [(f"{r.network}:{r.author_id}", *group_of(patterns, f"{r.display_name} {r.description}"))
-            for r in conn.execute(select(a.c.network, a.c.author_id, a.c.display_name, a.c.description))]
+    rows = [
+        (f"{r.network}:{r.author_id}", *group_of(patterns, f"{r.display_name} {r.description}"))
+        for r in conn.execute(select(a.c.network, a.c.author_id, a.c.display_name, a.c.description))
+    ]
     return pd.DataFrame(rows, columns=["person", "group", "group_score"])
 
 
@@ -54,6 +65,8 @@ def split(groups: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
 def per_theme(groups: pd.DataFrame, theme_authors: pd.DataFrame) -> pd.DataFrame:
     """Who talks about each theme: theme, group (display name), participants, posts — most participants first."""
     merged = theme_authors.merge(groups[["person", "group"]], on="person", how="left").fillna({"group": "other"})
-    out = merged.groupby(["theme", "group"], as_index=False).agg(participants=("person", "nunique"), posts=("posts", "sum"))
+    out = merged.groupby(["theme", "group"], as_index=False).agg(
+        participants=("person", "nunique"), posts=("posts", "sum")
+    )
     out["group"] = out.group.map(GROUP_NAMES).fillna(out.group)
     return out.sort_values(["theme", "participants", "posts"], ascending=[True, False, False]).reset_index(drop=True)

@@ -9,6 +9,7 @@ functions (``metrics.headline``, ``participation.classify``, ``themes.totals``)
 for the unfiltered or network-filtered views, at whole-minute windows; the
 tests hold them to that. Post edits after collection do not re-score text.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,15 +26,24 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import folding, schema
-from ..config import Config
-from ..store import RESET_KEY, get_meta, now_ts
+from ..normalise import folding
+from ..settings.config import Config
+from ..store import schema
+from ..store.engine import RESET_KEY, get_meta, now_ts
 from . import filters, geo, identity, participation, snapshots
 from .filters import theme_terms
-from .metrics import with_times
 from .identity import Identity, read_identity
-from .participation import (COLUMNS, SIGNAL_COLUMNS, Signals, add_signals, judge_person, new_facts,
-                            read_overrides, read_rosters)
+from .metrics import with_times
+from .participation import (
+    COLUMNS,
+    SIGNAL_COLUMNS,
+    Signals,
+    add_signals,
+    judge_person,
+    new_facts,
+    read_overrides,
+    read_rosters,
+)
 
 log = logging.getLogger(__name__)
 p, a, m = schema.posts, schema.authors, schema.moderation
@@ -41,14 +51,24 @@ LAG_S = 60  # a collector's transaction may commit up to a minute after it stamp
 BUCKET_S = 900
 KINDS = {"original": "originals", "reply": "replies", "repost": "reposts", "quote": "quotes"}
 LABELS = ("in_room", "remote", "unknown")
-POST_COLUMNS = (*SIGNAL_COLUMNS, p.c.native_id, p.c.text_folded, p.c.text_stems, p.c.hashtags, p.c.collected_ts,
-                p.c.deleted_ts, m.c.status)
+POST_COLUMNS = (
+    *SIGNAL_COLUMNS,
+    p.c.native_id,
+    p.c.text_folded,
+    p.c.text_stems,
+    p.c.hashtags,
+    p.c.collected_ts,
+    p.c.deleted_ts,
+    m.c.status,
+)
 PostRow = namedtuple("PostRow", [c.key for c in POST_COLUMNS])  # ~40× faster attribute access than a Row
 SNAPSHOT = "tallies"
 SNAPSHOT_EVERY_S = 600  # how often a long-running process (dashboard, collectors) keeps its counts in the store
 # what the counts were computed by and under: a snapshot made by other code or another configuration is not used
-DECIDING_CODE = b"".join(Path(path).read_bytes() for path in (
-    __file__, *(module.__file__ for module in (filters, folding, geo, identity, participation, snapshots))))
+DECIDING_CODE = b"".join(
+    Path(path).read_bytes()
+    for path in (__file__, *(module.__file__ for module in (filters, folding, geo, identity, participation, snapshots)))
+)
 DECIDING_CONFIG = {"event", "hashtags", "themes", "programme", "participants", "participation"}
 
 
@@ -71,9 +91,13 @@ class ThemeMatcher:
     def of(self, folded: str, stems: str, hashtags: list[str]) -> list[str]:
         """Themes of a post from its folded text, its stems and its stored (already clean) hashtags."""
         tags = set(hashtags)
-        return [name for name, pattern, stemmed, wanted_tags in self.themes
-                if not tags.isdisjoint(wanted_tags) or (pattern and pattern.search(folded))
-                or (stemmed and stemmed.search(stems))]
+        return [
+            name
+            for name, pattern, stemmed, wanted_tags in self.themes
+            if not tags.isdisjoint(wanted_tags)
+            or (pattern and pattern.search(folded))
+            or (stemmed and stemmed.search(stems))
+        ]
 
 
 class Tallies:
@@ -89,14 +113,14 @@ class Tallies:
     def _start(self, reset: str | None = None) -> None:
         """Empty counters; ``reset`` is the store's reset mark they start from."""
         self.reset = reset
-        self.minutes: Counter = Counter()        # (minute, network, kind) → posts
+        self.minutes: Counter = Counter()  # (minute, network, kind) → posts
         self.theme_minutes: Counter = Counter()  # (minute, network, theme) → posts
         self.label_buckets: Counter = Counter()  # (quarter hour, label) → posts
-        self.theme_people: Counter = Counter()   # (theme, author) → posts
-        self.people_count: Counter = Counter()   # network → authors with a counted post
-        self.label_people: Counter = Counter()   # label → participants
-        self.label_posts: Counter = Counter()    # label → posts
-        self.reach: Counter = Counter()          # network → Σ posts × followers (potential impressions)
+        self.theme_people: Counter = Counter()  # (theme, author) → posts
+        self.people_count: Counter = Counter()  # network → authors with a counted post
+        self.label_people: Counter = Counter()  # label → participants
+        self.label_posts: Counter = Counter()  # label → posts
+        self.reach: Counter = Counter()  # network → Σ posts × followers (potential impressions)
         self.facts: dict[tuple[str, str], dict] = {}
         self.profiles: dict[tuple[str, str], dict] = {}
         self.repliers: dict[tuple[str, str], set] = {}  # who replied, during sessions, to whom
@@ -109,9 +133,27 @@ class Tallies:
         self.seen: int | None = None
         self.updated = 0.0  # monotonic time of the last update
 
-    STATE = ("reset", "minutes", "theme_minutes", "label_buckets", "theme_people", "people_count", "label_people",
-             "label_posts", "reach", "facts", "profiles", "repliers", "rows", "labels", "identity", "overrides",
-             "excluded", "recent", "seen")  # everything ``_start`` sets but the clock of the last update
+    STATE = (
+        "reset",
+        "minutes",
+        "theme_minutes",
+        "label_buckets",
+        "theme_people",
+        "people_count",
+        "label_people",
+        "label_posts",
+        "reach",
+        "facts",
+        "profiles",
+        "repliers",
+        "rows",
+        "labels",
+        "identity",
+        "overrides",
+        "excluded",
+        "recent",
+        "seen",
+    )  # everything ``_start`` sets but the clock of the last update
 
     def fingerprint(self) -> str:
         """What these counts depend on besides the store: this code, the deciding config, the rosters' contents."""
@@ -138,7 +180,7 @@ class Tallies:
             self.expire()
         return True
 
-    def update(self, conn: Connection, within: float = 0) -> "Tallies":
+    def update(self, conn: Connection, within: float = 0) -> Tallies:
         """Fold in what changed since the last update (everything, the first time); an update less than
         ``within`` seconds old is fresh enough (the several queries of one refresh share one update)."""
         with self.lock:
@@ -168,7 +210,12 @@ class Tallies:
         q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location, a.c.followers)
         for r in conn.execute(q if since is None else q.where(a.c.updated_ts >= since)):
             key = (r.network, r.author_id)
-            profile = {"handle": r.handle, "name": r.display_name, "location": r.location, "followers": r.followers or 0}
+            profile = {
+                "handle": r.handle,
+                "name": r.display_name,
+                "location": r.location,
+                "followers": r.followers or 0,
+            }
             if self.profiles.get(key) == profile:
                 continue
             self.profiles[key] = profile
@@ -180,8 +227,11 @@ class Tallies:
                 dirty.add(key)
 
     def _posts(self, conn: Connection, *where) -> list[PostRow]:
-        q = select(*POST_COLUMNS).select_from(p).join(
-            m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id), isouter=True)
+        q = (
+            select(*POST_COLUMNS)
+            .select_from(p)
+            .join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id), isouter=True)
+        )
         return list(map(PostRow._make, conn.execute(q.where(*where))))
 
     def _read_posts(self, conn: Connection, since: int | None, dirty: set) -> None:
@@ -194,8 +244,12 @@ class Tallies:
             for network, native_id in keys:
                 if (network, native_id) not in self.recent:
                     fresh.setdefault(network, []).append(native_id)
-            rows = [r for network, ids in fresh.items() for i in range(0, len(ids), 500)  # by primary key
-                    for r in self._posts(conn, p.c.network == network, p.c.native_id.in_(ids[i:i + 500]))]
+            rows = [
+                r
+                for network, ids in fresh.items()
+                for i in range(0, len(ids), 500)  # by primary key
+                for r in self._posts(conn, p.c.network == network, p.c.native_id.in_(ids[i : i + 500]))
+            ]
         for r in rows:
             key = (r.network, r.native_id)
             if key in self.recent:
@@ -282,8 +336,12 @@ class Tallies:
             return set()
         old, self.identity = self.identity, identity
         moved = {k for k in set(old.person_of) | set(identity.person_of) if old.person(k) != identity.person(k)}
-        dirty |= {m for k in moved for m in (*old.members(old.person(k)), *identity.members(identity.person(k)))
-                  if m in self.facts}
+        dirty |= {
+            m
+            for k in moved
+            for m in (*old.members(old.person(k)), *identity.members(identity.person(k)))
+            if m in self.facts
+        }
         dirty |= self._repliers(moved, old) | self._repliers(moved)
         return {old.person(k) for k in moved}
 
@@ -294,11 +352,15 @@ class Tallies:
             row = self.rows.pop(person, None)
             if row:
                 self.label_people[row["label"]] -= 1
-            counted = [(k, self.facts[k]) for k in self.identity.members(person)
-                       if k in self.facts and self.facts[k]["posts"] > 0]
+            counted = [
+                (k, self.facts[k])
+                for k in self.identity.members(person)
+                if k in self.facts and self.facts[k]["posts"] > 0
+            ]
             if counted and self.identity.person(person) == person:
-                row = self.rows[person] = judge_person(self.config, person, counted, self.rosters, self.overrides,
-                                                       self._handle, self._accounts_of)
+                row = self.rows[person] = judge_person(
+                    self.config, person, counted, self.rosters, self.overrides, self._handle, self._accounts_of
+                )
                 self.label_people[row["label"]] += 1
         for key in dirty | {k for person in people for k in self.identity.members(person) if k in self.facts}:
             f, before = self.facts[key], self._label(key)
@@ -312,7 +374,7 @@ class Tallies:
                     self.label_buckets[(bucket, after)] += n
 
     @classmethod
-    def resumed(cls, engine: Engine, config: Config) -> "Tallies":
+    def resumed(cls, engine: Engine, config: Config) -> Tallies:
         """Counts gone on from the store's snapshot (or built from scratch), brought up to date, and kept again."""
         tallies = cls(config)
         with engine.connect() as conn:
@@ -340,30 +402,40 @@ class Tallies:
                     per_minute[minute] += n
                     per_network[network] += n
             people = sum(n for network, n in self.people_count.items() if wanted(network)) - self.identity.overlap(
-                lambda k: wanted(k[0]) and self.facts.get(k, {}).get("posts", 0) > 0)
+                lambda k: wanted(k[0]) and self.facts.get(k, {}).get("posts", 0) > 0
+            )
             reach = sum(n for network, n in self.reach.items() if wanted(network))
         posts, minute = sum(kinds.values()), now // 60
         peak = max(per_minute.items(), key=lambda kv: (kv[1], -kv[0]), default=None)
-        return {"posts": posts, "participants": people, **{plural: kinds[k] for k, plural in KINDS.items()},
-                "potential_impressions": reach, "posts_per_participant": round(posts / people, 1) if people else 0.0,
-                "last_15_min": sum(per_minute[minute - i] for i in range(1, 16)),
-                "previous_15_min": sum(per_minute[minute - i] for i in range(16, 31)),
-                "peak_minute": datetime.fromtimestamp(peak[0] * 60, tz=self.config.event.tz) if peak else None,
-                "peak_minute_posts": peak[1] if peak else 0, "per_network": dict(per_network)}
+        return {
+            "posts": posts,
+            "participants": people,
+            **{plural: kinds[k] for k, plural in KINDS.items()},
+            "potential_impressions": reach,
+            "posts_per_participant": round(posts / people, 1) if people else 0.0,
+            "last_15_min": sum(per_minute[minute - i] for i in range(1, 16)),
+            "previous_15_min": sum(per_minute[minute - i] for i in range(16, 31)),
+            "peak_minute": datetime.fromtimestamp(peak[0] * 60, tz=self.config.event.tz) if peak else None,
+            "peak_minute_posts": peak[1] if peak else 0,
+            "per_network": dict(per_network),
+        }
 
     def split(self) -> dict[str, dict[str, int]]:
         """``participation.split`` of every participant."""
         with self.lock:
-            return {"participants": {k: self.label_people[k] for k in LABELS},
-                    "posts": {k: self.label_posts[k] for k in LABELS}}
+            return {
+                "participants": {k: self.label_people[k] for k in LABELS},
+                "posts": {k: self.label_posts[k] for k in LABELS},
+            }
 
     def accounts(self, networks: tuple[str, ...] = (), themes: tuple[str, ...] = ()) -> set[tuple[str, str]]:
         """Accounts with a counted post in any of ``networks`` about any of ``themes`` (each: any when empty)."""
         wanted = _among(networks)
         with self.lock:
             if themes:
-                return {key for (theme, key), n in self.theme_people.items() if n > 0 and theme in themes
-                        and wanted(key[0])}
+                return {
+                    key for (theme, key), n in self.theme_people.items() if n > 0 and theme in themes and wanted(key[0])
+                }
             return {key for key, f in self.facts.items() if f["posts"] > 0 and wanted(key[0])}
 
     def split_among(self, accounts) -> dict[str, int]:
@@ -381,18 +453,21 @@ class Tallies:
     def split_over_time(self, since: int | None = None) -> pd.DataFrame:
         """Posts per quarter hour by label: columns time, label, posts."""
         with self.lock:
-            rows = [(b, label, n) for (b, label), n in self.label_buckets.items() if n and (since is None or b >= since)]
+            rows = [
+                (b, label, n) for (b, label), n in self.label_buckets.items() if n and (since is None or b >= since)
+            ]
         frame = pd.DataFrame(sorted(rows), columns=["bucket", "label", "posts"])
         return with_times(frame, self.config)[["time", "label", "posts"]]
 
     def theme_totals(self, start: int | None, end: int | None, networks: tuple[str, ...] = ()) -> pd.DataFrame:
         """``themes.totals`` over whole minutes from ``start`` to ``end`` (None: open): theme, posts, share."""
-        first = -2**62 if start is None else start // 60
+        first = -(2**62) if start is None else start // 60
         last = 2**62 if end is None else (end - 1) // 60
         wanted = _among(networks)
         with self.lock:
-            everything = sum(n for (minute, network, _), n in self.minutes.items()
-                             if first <= minute <= last and wanted(network))
+            everything = sum(
+                n for (minute, network, _), n in self.minutes.items() if first <= minute <= last and wanted(network)
+            )
             per_theme = Counter()
             for (minute, network, theme), n in self.theme_minutes.items():
                 if first <= minute <= last and wanted(network):

@@ -1,11 +1,12 @@
 """The event's configured themes: volume, share over time, and who drives each."""
+
 from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import Connection, func
 
-from .. import schema
-from ..config import Config
+from ..settings.config import Config
+from ..store import schema
 from .filters import Filters, theme_condition
 from .metrics import counted, with_times
 
@@ -15,8 +16,10 @@ p = schema.posts
 def totals(conn: Connection, config: Config, filters: Filters) -> pd.DataFrame:
     """Posts per theme and its share of all filtered posts (a post may carry several): theme, posts, share."""
     everything = conn.execute(counted(config, filters, func.count())).scalar() or 0
-    rows = [(t.name, conn.execute(counted(config, filters, func.count()).where(theme_condition(t))).scalar() or 0)
-            for t in config.themes]
+    rows = [
+        (t.name, conn.execute(counted(config, filters, func.count()).where(theme_condition(t))).scalar() or 0)
+        for t in config.themes
+    ]
     frame = pd.DataFrame(rows, columns=["theme", "posts"])
     frame["share"] = (frame.posts / everything).round(3) if everything else 0.0
     return frame
@@ -38,8 +41,11 @@ def by_participation(conn: Connection, config: Config, filters: Filters, people:
     labels = dict(zip(people.person, people.label))
     rows = []
     for theme in config.themes:
-        q = counted(config, filters, p.c.network, p.c.author_id, func.count()).where(theme_condition(theme)) \
+        q = (
+            counted(config, filters, p.c.network, p.c.author_id, func.count())
+            .where(theme_condition(theme))
             .group_by(p.c.network, p.c.author_id)
+        )
         rows += [(theme.name, labels.get(f"{n}:{a}", "unknown"), c) for n, a, c in conn.execute(q)]
     frame = pd.DataFrame(rows, columns=["theme", "label", "posts"])
     return frame.groupby(["theme", "label"], as_index=False).posts.sum()
@@ -51,5 +57,3 @@ def theme_posts(conn: Connection, config: Config, filters: Filters, theme_name: 
     if theme is None:
         return None
     return counted(config, filters, p).where(theme_condition(theme)).order_by(p.c.created_ts.desc()).limit(limit)
-
-

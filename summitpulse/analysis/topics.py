@@ -5,6 +5,7 @@ surfaces is what the configuration did not foresee. The factorisation is
 seeded (NNDSVD) and topics are ordered by size then label, so the same
 posts always give the same topics.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sqlalchemy import Connection
 
-from .. import schema
-from ..config import Config
+from ..settings.config import Config
+from ..store import schema
 from .filters import Filters
 from .metrics import counted
 
@@ -28,10 +29,49 @@ warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWa
 
 p = schema.posts
 URL = re.compile(r"https?://\S+|@\S+")
-FILLER = {"key", "point", "true", "important", "discussion", "thinking", "loved", "take", "question", "panel",
-          "hot", "topic", "notes", "great", "agreed", "exactly", "sure", "agree", "today", "summit", "session",
-          "talk", "like", "just", "amp", "rt", "via", "thanks", "des", "les", "sur", "pour", "une", "est", "très",
-          "belle", "présentation", "excellente", "ligne", "suis", "dans"}
+FILLER = {
+    "key",
+    "point",
+    "true",
+    "important",
+    "discussion",
+    "thinking",
+    "loved",
+    "take",
+    "question",
+    "panel",
+    "hot",
+    "topic",
+    "notes",
+    "great",
+    "agreed",
+    "exactly",
+    "sure",
+    "agree",
+    "today",
+    "summit",
+    "session",
+    "talk",
+    "like",
+    "just",
+    "amp",
+    "rt",
+    "via",
+    "thanks",
+    "des",
+    "les",
+    "sur",
+    "pour",
+    "une",
+    "est",
+    "très",
+    "belle",
+    "présentation",
+    "excellente",
+    "ligne",
+    "suis",
+    "dans",
+}
 
 
 def _stop_words(config: Config) -> list[str]:
@@ -40,8 +80,12 @@ def _stop_words(config: Config) -> list[str]:
         for phrase in theme.keywords + theme.hashtags:
             words |= set(re.findall(r"\w+", phrase.casefold()))
     w = config.participation
-    for phrase in [*w.checkin_phrases, *w.remote_phrases, w.in_room_tag or "",
-                   *(f"{s.hashtag or ''} {s.title}" for s in config.programme.sessions)]:
+    for phrase in [
+        *w.checkin_phrases,
+        *w.remote_phrases,
+        w.in_room_tag or "",
+        *(f"{s.hashtag or ''} {s.title}" for s in config.programme.sessions),
+    ]:
         words |= set(re.findall(r"\w+", phrase.casefold()))
     return sorted(words)
 
@@ -52,8 +96,9 @@ def emerging(conn: Connection, config: Config, filters: Filters, topics: int = 4
     texts = [URL.sub(" ", t) for (t,) in conn.execute(q)]
     if len(texts) < 20:
         return []
-    vectoriser = TfidfVectorizer(stop_words=_stop_words(config), ngram_range=(1, 2), min_df=3, max_df=0.5,
-                                 token_pattern=r"(?u)\b[^\W\d_]{3,}\b")
+    vectoriser = TfidfVectorizer(
+        stop_words=_stop_words(config), ngram_range=(1, 2), min_df=3, max_df=0.5, token_pattern=r"(?u)\b[^\W\d_]{3,}\b"
+    )
     try:
         matrix = vectoriser.fit_transform(texts)
     except ValueError:  # nothing left after the stop words

@@ -12,6 +12,7 @@ running keeps moving and its clock never runs past the event.
 The ground truth (who is really in the room, stakeholder group) goes to the
 ``demo_truth`` table only; analysis never reads it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,17 +21,25 @@ import sys
 from sqlalchemy import Engine, delete, select
 from tqdm import tqdm
 
-from .. import schema
-from ..clock import CLOCK_KEY
-from ..config import Config
-from ..store import dialect_insert, get_meta, mark_reset
+from ..settings.config import Config
+from ..store import schema
+from ..store.clock import CLOCK_KEY
+from ..store.engine import dialect_insert, get_meta, mark_reset
 from .personas import Persona, build_cast
 from .player import Player, play
 from .script import day_bounds, live_from, write_script
 
 log = logging.getLogger(__name__)
-EVENT_TABLES = (schema.posts, schema.post_tags, schema.post_mentions, schema.post_links, schema.sightings,
-                schema.moderation, schema.cursors, schema.snapshots)
+EVENT_TABLES = (
+    schema.posts,
+    schema.post_tags,
+    schema.post_mentions,
+    schema.post_links,
+    schema.sightings,
+    schema.moderation,
+    schema.cursors,
+    schema.snapshots,
+)
 
 
 def write_truth(engine: Engine, cast: list[Persona]) -> None:
@@ -56,8 +65,9 @@ def _resume_from(engine: Engine, begin: float, end: float) -> float | None:
     return ts if ts and has_posts and begin < ts < end else None
 
 
-def run_demo(config: Config, engine: Engine, speed: float = 60.0, reset: bool = False,
-             archive: str | None = None) -> int:
+def run_demo(
+    config: Config, engine: Engine, speed: float = 60.0, reset: bool = False, archive: str | None = None
+) -> int:
     """Play the demo day into the store; with a finite speed, replay it for ever."""
     cast = build_cast(config)
     posts = write_script(config, cast)
@@ -69,7 +79,9 @@ def run_demo(config: Config, engine: Engine, speed: float = 60.0, reset: bool = 
     resume = None if speed == float("inf") else _resume_from(engine, begin, end)
     while True:
         player = Player(config, engine, posts, archive)
-        with tqdm(total=len(posts), desc="demo posts", unit="post", disable=speed != float("inf") or not sys.stderr.isatty()) as bar:
+        with tqdm(
+            total=len(posts), desc="demo posts", unit="post", disable=speed != float("inf") or not sys.stderr.isatty()
+        ) as bar:
             play(player, begin, resume or first_keynote, end, speed, progress=bar)
         if speed == float("inf"):
             print(f"demo: {len(posts)} posts from {len(cast)} participants loaded")

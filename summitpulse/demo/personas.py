@@ -3,59 +3,217 @@
 Each persona carries its ground truth (in the room or not, stakeholder group)
 and the behaviours that leave evidence — or none — in what it posts.
 """
+
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
 
-from ..config import Config
-from ..folding import fold
+from ..normalise.folding import fold
+from ..settings.config import Config
 
-FIRST = ["Ana", "Ben", "Chloé", "Dev", "Emma", "Farah", "Gabriel", "Hana", "Ian", "Jade", "Kofi", "Lea",
-         "Marc", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wei", "Yara",
-         "Zoe", "Aisha", "Bruno", "Camille", "Diego", "Elif", "Felix", "Grace", "Hugo", "Ines", "Jonas",
-         "Kiran", "Lucia", "Mateo", "Noor", "Oscar", "Paul", "Rania", "Sofia", "Théo", "Valérie", "Yusuf"]
-LAST = ["Chen", "Singh", "Tremblay", "Roy", "Gagnon", "Martin", "Nguyen", "Patel", "Smith", "Brown", "Kim",
-        "Lee", "Wilson", "Côté", "Bouchard", "Haddad", "Okafor", "Silva", "Kowalski", "Murphy", "Ahmed",
-        "Dubois", "Lam", "Fraser", "Osei", "Rossi", "Schmidt", "Novak", "Park", "Ali", "Morin", "Young"]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloé",
+    "Dev",
+    "Emma",
+    "Farah",
+    "Gabriel",
+    "Hana",
+    "Ian",
+    "Jade",
+    "Kofi",
+    "Lea",
+    "Marc",
+    "Nadia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+    "Uma",
+    "Victor",
+    "Wei",
+    "Yara",
+    "Zoe",
+    "Aisha",
+    "Bruno",
+    "Camille",
+    "Diego",
+    "Elif",
+    "Felix",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kiran",
+    "Lucia",
+    "Mateo",
+    "Noor",
+    "Oscar",
+    "Paul",
+    "Rania",
+    "Sofia",
+    "Théo",
+    "Valérie",
+    "Yusuf",
+]
+LAST = [
+    "Chen",
+    "Singh",
+    "Tremblay",
+    "Roy",
+    "Gagnon",
+    "Martin",
+    "Nguyen",
+    "Patel",
+    "Smith",
+    "Brown",
+    "Kim",
+    "Lee",
+    "Wilson",
+    "Côté",
+    "Bouchard",
+    "Haddad",
+    "Okafor",
+    "Silva",
+    "Kowalski",
+    "Murphy",
+    "Ahmed",
+    "Dubois",
+    "Lam",
+    "Fraser",
+    "Osei",
+    "Rossi",
+    "Schmidt",
+    "Novak",
+    "Park",
+    "Ali",
+    "Morin",
+    "Young",
+]
 
 STAKEHOLDERS = {  # group: (weight, English bios, French bios)
-    "clinician": (25, ["Emergency physician. #FOAMed fan.", "Internist and clinician teacher", "Paediatrician, Toronto. Views my own.",
-                       "Family doctor | rural medicine", "Consultant anaesthetist and simulation lead"],
-                  ["Médecin urgentiste", "Médecin de famille, enseignant clinique"]),
-    "trainee": (20, ["PGY-2 internal medicine resident", "Medical student, class of 2016", "Surgical resident. Coffee-powered.",
-                     "Chief resident, emergency medicine"], ["Résidente en médecine interne", "Étudiant en médecine"]),
-    "nurse_allied": (12, ["Registered nurse, ICU", "Nurse educator", "Pharmacist | interprofessional education",
-                          "Physiotherapist and clinical instructor", "Paramedic and educator"], ["Infirmière clinicienne"]),
-    "educator": (18, ["Medical education researcher", "Professor of medical education", "PhD, health professions education",
-                      "Assistant dean, postgraduate medical education", "Curriculum designer and learning scientist"],
-                 ["Chercheuse en pédagogie médicale", "Professeur, éducation médicale"]),
-    "patient": (8, ["Patient advocate. Living with MS.", "Caregiver to my dad; patient partner", "Patient voice in medical education"],
-                ["Patiente partenaire"]),
-    "organisation": (7, ["Official account of a medical journal", "Residency programme news", "Royal College updates",
-                         "Health professions education journal"], ["Compte officiel, revue médicale"]),
-    "other": (10, ["Tech, music and coffee", "Journalist covering health", "Views my own", "Librarian and open-access nerd"],
-              ["Passionné de technologie"]),
+    "clinician": (
+        25,
+        [
+            "Emergency physician. #FOAMed fan.",
+            "Internist and clinician teacher",
+            "Paediatrician, Toronto. Views my own.",
+            "Family doctor | rural medicine",
+            "Consultant anaesthetist and simulation lead",
+        ],
+        ["Médecin urgentiste", "Médecin de famille, enseignant clinique"],
+    ),
+    "trainee": (
+        20,
+        [
+            "PGY-2 internal medicine resident",
+            "Medical student, class of 2016",
+            "Surgical resident. Coffee-powered.",
+            "Chief resident, emergency medicine",
+        ],
+        ["Résidente en médecine interne", "Étudiant en médecine"],
+    ),
+    "nurse_allied": (
+        12,
+        [
+            "Registered nurse, ICU",
+            "Nurse educator",
+            "Pharmacist | interprofessional education",
+            "Physiotherapist and clinical instructor",
+            "Paramedic and educator",
+        ],
+        ["Infirmière clinicienne"],
+    ),
+    "educator": (
+        18,
+        [
+            "Medical education researcher",
+            "Professor of medical education",
+            "PhD, health professions education",
+            "Assistant dean, postgraduate medical education",
+            "Curriculum designer and learning scientist",
+        ],
+        ["Chercheuse en pédagogie médicale", "Professeur, éducation médicale"],
+    ),
+    "patient": (
+        8,
+        [
+            "Patient advocate. Living with MS.",
+            "Caregiver to my dad; patient partner",
+            "Patient voice in medical education",
+        ],
+        ["Patiente partenaire"],
+    ),
+    "organisation": (
+        7,
+        [
+            "Official account of a medical journal",
+            "Residency programme news",
+            "Royal College updates",
+            "Health professions education journal",
+        ],
+        ["Compte officiel, revue médicale"],
+    ),
+    "other": (
+        10,
+        ["Tech, music and coffee", "Journalist covering health", "Views my own", "Librarian and open-access nerd"],
+        ["Passionné de technologie"],
+    ),
 }
 
 # Fictional organisations, one account each, named in turn (their bios above say what kind they are).
 ORGANISATIONS = {
-    "en": ["Northern Journal of Medical Education", "Lakeshore Residency Programme", "Clinical Teaching Review",
-           "College of Family Practice Updates", "Simulation Education Network", "Residents' Association of Ontario",
-           "MedEd Weekly", "Frontline Teaching Journal", "Society for Health Professions Education",
-           "Patient Partners in Education", "Health Sciences Library", "Emergency Medicine Education Collective",
-           "Global Surgery Education Society", "Nursing Education Today", "Teaching Hospital Network",
-           "Open Access Medical Education", "Medical Learners' Forum", "Association of Clinical Educators",
-           "Journal of Residency Wellness", "Rural Medicine Training Network", "Paediatric Education Group"],
+    "en": [
+        "Northern Journal of Medical Education",
+        "Lakeshore Residency Programme",
+        "Clinical Teaching Review",
+        "College of Family Practice Updates",
+        "Simulation Education Network",
+        "Residents' Association of Ontario",
+        "MedEd Weekly",
+        "Frontline Teaching Journal",
+        "Society for Health Professions Education",
+        "Patient Partners in Education",
+        "Health Sciences Library",
+        "Emergency Medicine Education Collective",
+        "Global Surgery Education Society",
+        "Nursing Education Today",
+        "Teaching Hospital Network",
+        "Open Access Medical Education",
+        "Medical Learners' Forum",
+        "Association of Clinical Educators",
+        "Journal of Residency Wellness",
+        "Rural Medicine Training Network",
+        "Paediatric Education Group",
+    ],
     "fr": ["Revue de pédagogie médicale", "Collège des médecins résidents", "Réseau d'enseignement clinique"],
 }
 
-NEAR = [("Toronto, Ontario", 43.6532, -79.3832), ("Mississauga, ON", 43.589, -79.6441), ("Hamilton, Ontario", 43.2557, -79.8711),
-        ("Toronto", 43.6532, -79.3832), ("Downtown Toronto", 43.6548, -79.3883)]
-FAR = [("Sydney, Australia", -33.8688, 151.2093), ("London, UK", 51.5072, -0.1276), ("Calgary, Alberta", 51.0447, -114.0719),
-       ("Dublin, Ireland", 53.3498, -6.2603), ("Vancouver, BC", 49.2827, -123.1207), ("Melbourne", -37.8136, 144.9631),
-       ("Singapore", 1.3521, 103.8198), ("Boston, MA", 42.3601, -71.0589), ("Halifax, Nova Scotia", 44.6488, -63.5752),
-       ("Auckland, New Zealand", -36.8485, 174.7633), ("Montréal, QC", 45.5019, -73.5674), ("Cape Town", -33.9249, 18.4241)]
+NEAR = [
+    ("Toronto, Ontario", 43.6532, -79.3832),
+    ("Mississauga, ON", 43.589, -79.6441),
+    ("Hamilton, Ontario", 43.2557, -79.8711),
+    ("Toronto", 43.6532, -79.3832),
+    ("Downtown Toronto", 43.6548, -79.3883),
+]
+FAR = [
+    ("Sydney, Australia", -33.8688, 151.2093),
+    ("London, UK", 51.5072, -0.1276),
+    ("Calgary, Alberta", 51.0447, -114.0719),
+    ("Dublin, Ireland", 53.3498, -6.2603),
+    ("Vancouver, BC", 49.2827, -123.1207),
+    ("Melbourne", -37.8136, 144.9631),
+    ("Singapore", 1.3521, 103.8198),
+    ("Boston, MA", 42.3601, -71.0589),
+    ("Halifax, Nova Scotia", 44.6488, -63.5752),
+    ("Auckland, New Zealand", -36.8485, 174.7633),
+    ("Montréal, QC", 45.5019, -73.5674),
+    ("Cape Town", -33.9249, 18.4241),
+]
 NIGHT_ZONES = {"Sydney, Australia", "Melbourne", "Singapore", "Auckland, New Zealand"}
 MASTODON_HOMES = ["mastodon.social", "med-mastodon.com", "scholar.social", "mstdn.ca", "mastodon.online"]
 
@@ -176,15 +334,45 @@ def build_cast(config: Config, seed: int = 2014, size: int = 350) -> list[Person
         handle = handle.split("@", 1)[0]
         taken.add(handle)
         group = rng.choice(["clinician", "educator"])
-        cast.append(Persona(len(cast), network, handle, _speaker_name(handle), rng.choice(STAKEHOLDERS[group][1]),
-                            "Toronto, Ontario", rng.randint(3_000, 40_000), True, group, activity=3.0,
-                            checkin=True, photos=True, speaker=True, home=home or "med-mastodon.com",
-                            rostered="in_room", coords=(43.6532, -79.3832)))
+        cast.append(
+            Persona(
+                len(cast),
+                network,
+                handle,
+                _speaker_name(handle),
+                rng.choice(STAKEHOLDERS[group][1]),
+                "Toronto, Ontario",
+                rng.randint(3_000, 40_000),
+                True,
+                group,
+                activity=3.0,
+                checkin=True,
+                photos=True,
+                speaker=True,
+                home=home or "med-mastodon.com",
+                rostered="in_room",
+                coords=(43.6532, -79.3832),
+            )
+        )
     cast += _other_accounts(config, cast)
     for ref in config.participants.opt_out:  # people who asked not to be shown still post
         network, handle = ref.split(":", 1) if ":" in ref else ("x", ref)
-        cast.append(Persona(len(cast), network, handle.lstrip("@"), "Sam Quiet", "Resident physician", "Toronto",
-                            150, True, "trainee", activity=2.0, checkin=True, home="mastodon.social"))
+        cast.append(
+            Persona(
+                len(cast),
+                network,
+                handle.lstrip("@"),
+                "Sam Quiet",
+                "Resident physician",
+                "Toronto",
+                150,
+                True,
+                "trainee",
+                activity=2.0,
+                checkin=True,
+                home="mastodon.social",
+            )
+        )
     while len(cast) < size:
         network = rng.choices(["x", "mastodon", "bluesky"], weights=[50, 25, 25])[0]
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -194,13 +382,29 @@ def build_cast(config: Config, seed: int = 2014, size: int = 350) -> list[Person
         in_room = rng.random() < 0.3
         location, coords = _location(rng, in_room)
         organisations = sum(p.stakeholder == "organisation" and p.lang == lang for p in cast)
-        name = f"{first} {last}" if group != "organisation" else ORGANISATIONS[lang][organisations % len(ORGANISATIONS[lang])]
+        name = (
+            f"{first} {last}"
+            if group != "organisation"
+            else ORGANISATIONS[lang][organisations % len(ORGANISATIONS[lang])]
+        )
         handle = _handle(network, first, last, rng, taken)
         if group == "organisation":
             handle = _organisation_handle(network, name, taken)
-        p = Persona(len(cast), network, handle, name, bio, location,
-                    int(rng.paretovariate(1.2) * 80), in_room, group, lang=lang,
-                    activity=rng.paretovariate(1.6), home=rng.choice(MASTODON_HOMES), coords=coords)
+        p = Persona(
+            len(cast),
+            network,
+            handle,
+            name,
+            bio,
+            location,
+            int(rng.paretovariate(1.2) * 80),
+            in_room,
+            group,
+            lang=lang,
+            activity=rng.paretovariate(1.6),
+            home=rng.choice(MASTODON_HOMES),
+            coords=coords,
+        )
         _behave(p, rng)
         cast.append(p)
     return cast
@@ -216,10 +420,22 @@ def _other_accounts(config: Config, cast: list[Persona]) -> list[Persona]:
         for ref in group if known else []:
             if ref not in refs:
                 network, handle = ref.split(":", 1)
-                out.append(replace(known, idx=len(cast) + len(out), network=network, handle=handle.split("@")[0],
-                                   home=handle.split("@", 1)[1] if "@" in handle else known.home, location="",
-                                   coords=None, followers=known.followers // 3, activity=1.0, checkin=False,
-                                   photos=False, rostered=""))
+                out.append(
+                    replace(
+                        known,
+                        idx=len(cast) + len(out),
+                        network=network,
+                        handle=handle.split("@")[0],
+                        home=handle.split("@", 1)[1] if "@" in handle else known.home,
+                        location="",
+                        coords=None,
+                        followers=known.followers // 3,
+                        activity=1.0,
+                        checkin=False,
+                        photos=False,
+                        rostered="",
+                    )
+                )
     return out
 
 

@@ -6,22 +6,23 @@ cursor, recording a collector run — exactly what a collector does. Counts of
 the last hour's posts are re-sent every few simulated minutes, as the
 collectors' slower count refresh does.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlparse
 
 from sqlalchemy import Engine
 
-from ..clock import set_clock
-from ..config import Config
 from ..normalise import normalise
-from ..store import finish_run, ingest, start_run
+from ..settings.config import Config
+from ..store.clock import set_clock
+from ..store.engine import finish_run, ingest, start_run
 from .payloads import mastodon_status, search_page, snowflake, x_page
 from .script import SimPost
 
@@ -64,15 +65,17 @@ class Player:
             set_clock(conn, until)
         return len(fresh)
 
-    def _ingest(self, collector: str, kind: str, payload, source: str, cursor: str, archive: str,
-                lines: Iterable | None = None) -> None:
+    def _ingest(
+        self, collector: str, kind: str, payload, source: str, cursor: str, archive: str, lines: Iterable | None = None
+    ) -> None:
         with self.engine.begin() as conn:
             run_id = start_run(conn, collector)
         batch = normalise(kind, payload, self.tags, source=source)
         result = ingest(self.engine, batch, cursor=(collector, cursor))
         with self.engine.begin() as conn:
-            finish_run(conn, run_id, fetched=result.fetched, new=result.new, updated=result.updated,
-                       errors=result.rejected)
+            finish_run(
+                conn, run_id, fetched=result.fetched, new=result.new, updated=result.updated, errors=result.rejected
+            )
         if self.archive:
             with open(self.archive / archive, "a", encoding="utf-8") as out:
                 for line in lines if lines is not None else [payload]:
@@ -88,8 +91,15 @@ class Player:
             seen = [p for p in posts if instance in self.seen_by(p)]
             if seen:
                 statuses = [mastodon_status(p, instance, self.children, now) for p in sorted(seen, key=lambda p: -p.ts)]
-                self._ingest(f"demo:mastodon:{urlparse(instance).hostname}", "mastodon_statuses", statuses, instance,
-                             statuses[0]["id"], "mastodon.jsonl", lines=statuses)
+                self._ingest(
+                    f"demo:mastodon:{urlparse(instance).hostname}",
+                    "mastodon_statuses",
+                    statuses,
+                    instance,
+                    statuses[0]["id"],
+                    "mastodon.jsonl",
+                    lines=statuses,
+                )
 
     def seen_by(self, post: SimPost) -> list[str]:
         """Which configured instances carry a status: its home, and others by federation (stable)."""

@@ -3,6 +3,7 @@
 Intensity follows the programme (bursts at keynotes, lulls at breaks);
 replies, reposts and quotes point at earlier posts on the same network.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -11,28 +12,63 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from ..config import Config, Session, clean_tag
+from ..settings.config import Config, Session, clean_tag
 from .personas import Persona
 
 TOTAL_POSTS = 3600
 EMERGING = {  # unconfigured topics that rise during the day: (from hour, phrases)
-    "burnout": (11, ["Resident burnout and wellness deserve a whole session", "Wellness is not a yoga class: burnout is systemic",
-                     "Burnout talk hits home. Peer support and wellness programmes matter"]),
-    "ai scribes": (13, ["AI scribes in clinic: who checks the note?", "Large language models as AI scribes will change documentation",
-                        "Will AI scribes free residents for teaching? Curious"]),
+    "burnout": (
+        11,
+        [
+            "Resident burnout and wellness deserve a whole session",
+            "Wellness is not a yoga class: burnout is systemic",
+            "Burnout talk hits home. Peer support and wellness programmes matter",
+        ],
+    ),
+    "ai scribes": (
+        13,
+        [
+            "AI scribes in clinic: who checks the note?",
+            "Large language models as AI scribes will change documentation",
+            "Will AI scribes free residents for teaching? Curious",
+        ],
+    ),
 }
-CHECKIN = ["Great to be here at {tag} in Toronto!", "In the room for {session}. Packed! {tag}", "Live from the Grand Ballroom at {tag}",
-           "Just arrived at the Sheraton for {tag}", "Front row for {session} {tag}"]
-REMOTE = ["Watching the livestream of {session} {tag}", "Following from afar, thanks for the webcast! {tag}",
-          "Tuning in from home to {session} {tag}", "Wish I were there. Following along online {tag}"]
-FRENCH = ["Très belle présentation sur {theme_kw} {tag}", "Je suis en ligne pour {session} {tag}", "Excellente discussion : {theme_kw} {tag}"]
-LINKS = ["https://www.aliem.com/2014/10/social-media-scholarship/", "https://icenetblog.royalcollege.ca/2014/10/22/somesummit/",
-         "https://academiclifeinem.com/foam-quality/", "https://www.kevinmd.com/blog/2014/10/physicians-social-media.html",
-         "https://doi.org/10.1097/ACM.0000000000000457", "https://www.mededworld.org/somesummit-notes"]
-MODERATION_CASES = ["This keynote is a load of shit, honestly {tag}", "Buy followers cheap!!! {tag} best prices",
-                    "Crypto giveaway for doctors, DM me {tag}", "Please keep me off the screen {tag} {opt_out}",
-                    "<script>alert('pwned')</script><b>bold</b> {tag}", "\u202eregnad\u202c sdrawkcab txet {tag}",
-                    "What a fucking great session {tag}"]
+CHECKIN = [
+    "Great to be here at {tag} in Toronto!",
+    "In the room for {session}. Packed! {tag}",
+    "Live from the Grand Ballroom at {tag}",
+    "Just arrived at the Sheraton for {tag}",
+    "Front row for {session} {tag}",
+]
+REMOTE = [
+    "Watching the livestream of {session} {tag}",
+    "Following from afar, thanks for the webcast! {tag}",
+    "Tuning in from home to {session} {tag}",
+    "Wish I were there. Following along online {tag}",
+]
+FRENCH = [
+    "Très belle présentation sur {theme_kw} {tag}",
+    "Je suis en ligne pour {session} {tag}",
+    "Excellente discussion : {theme_kw} {tag}",
+]
+LINKS = [
+    "https://www.aliem.com/2014/10/social-media-scholarship/",
+    "https://icenetblog.royalcollege.ca/2014/10/22/somesummit/",
+    "https://academiclifeinem.com/foam-quality/",
+    "https://www.kevinmd.com/blog/2014/10/physicians-social-media.html",
+    "https://doi.org/10.1097/ACM.0000000000000457",
+    "https://www.mededworld.org/somesummit-notes",
+]
+MODERATION_CASES = [
+    "This keynote is a load of shit, honestly {tag}",
+    "Buy followers cheap!!! {tag} best prices",
+    "Crypto giveaway for doctors, DM me {tag}",
+    "Please keep me off the screen {tag} {opt_out}",
+    "<script>alert('pwned')</script><b>bold</b> {tag}",
+    "\u202eregnad\u202c sdrawkcab txet {tag}",
+    "What a fucking great session {tag}",
+]
 
 
 @dataclass
@@ -42,7 +78,7 @@ class SimPost:
     persona: Persona
     kind: str
     text: str
-    parent: "SimPost | None" = None
+    parent: SimPost | None = None
     media: int = 0
     geo: tuple[float, float, str] | None = None
     lang: str = "en"
@@ -78,8 +114,9 @@ def day_bounds(config: Config) -> tuple[float, float]:
 
 def live_from(config: Config) -> float:
     """Where a replay goes live: the first keynote (the morning before it is loaded at once)."""
-    return next((s.start.timestamp() for s in config.programme.sessions if s.kind == "keynote"),
-                config.event.start.timestamp())
+    return next(
+        (s.start.timestamp() for s in config.programme.sessions if s.kind == "keynote"), config.event.start.timestamp()
+    )
 
 
 def _times(config: Config, rng: random.Random, total: int) -> list[float]:
@@ -96,8 +133,9 @@ class _Writer:
     def __init__(self, config: Config, cast: list[Persona], rng: random.Random):
         self.config, self.rng = config, rng
         self.tags = [config.hashtags.primary] + list(config.hashtags.aliases)
-        self.speakers = {f"{p.network}:{p.handle if p.network != 'mastodon' else p.author_id}": p
-                         for p in cast if p.speaker}
+        self.speakers = {
+            f"{p.network}:{p.handle if p.network != 'mastodon' else p.author_id}": p for p in cast if p.speaker
+        }
 
     def tag(self) -> str:
         return self.rng.choices(self.tags, weights=[6] + [1] * (len(self.tags) - 1))[0]
@@ -115,8 +153,18 @@ class _Writer:
             theme = self.rng.choice(themes)
         kw = self.rng.choice(theme.keywords)
         tag = f" #{self.rng.choice(theme.hashtags)}" if theme.hashtags and self.rng.random() < 0.35 else ""
-        opener = self.rng.choice(["Key point:", "So true:", "Important discussion on", "Thinking about", "Loved the take on",
-                                  "Question for the panel about", "Hot topic:", "Notes on"])
+        opener = self.rng.choice(
+            [
+                "Key point:",
+                "So true:",
+                "Important discussion on",
+                "Thinking about",
+                "Loved the take on",
+                "Question for the panel about",
+                "Hot topic:",
+                "Notes on",
+            ]
+        )
         return f"{opener} {kw}{tag}", kw
 
     def speaker_for(self, session: Session | None, network: str) -> Persona | None:
@@ -182,10 +230,18 @@ def _interact(post: SimPost, history: dict[str, list[SimPost]], rng: random.Rand
     if not earlier:
         return
     roll = rng.random()
-    kind = "repost" if post.persona.repost_only or roll < 0.25 else "reply" if roll < 0.42 else "quote" if roll < 0.48 else None
+    kind = (
+        "repost"
+        if post.persona.repost_only or roll < 0.25
+        else "reply"
+        if roll < 0.42
+        else "quote"
+        if roll < 0.48
+        else None
+    )
     if kind is None:
         return
-    weights = [1 + q.persona.followers ** 0.5 / 10 + (5 if q.persona.speaker else 0) for q in earlier]
+    weights = [1 + q.persona.followers**0.5 / 10 + (5 if q.persona.speaker else 0) for q in earlier]
     parent = rng.choices(earlier, weights=weights)[0]
     post.kind, post.parent = kind, parent
     if kind == "repost":
@@ -228,5 +284,5 @@ def _add_engagement(posts: list[SimPost], rng: random.Random) -> None:
     """Final like counts: more for speakers, well-followed authors and quotable originals."""
     for post in posts:
         if post.kind != "repost":
-            base = post.persona.followers ** 0.5 / 8 + (6 if post.persona.speaker else 0) + post.media * 3
+            base = post.persona.followers**0.5 / 8 + (6 if post.persona.speaker else 0) + post.media * 3
             post.likes = int(rng.expovariate(1 / (1 + base)))

@@ -1,17 +1,18 @@
-"""Raw payloads of every network → one normalised :class:`~summitpulse.models.Batch`.
+"""Raw payloads of every network → one normalised :class:`~summitpulse.normalise.models.Batch`.
 
 ``normalise(kind, payload, event_tags, source)`` is the single entry point
 the collectors, the demo and the importers share.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
-from ..models import Batch
 from .bluesky import normalise_jetstream, normalise_search
 from .common import PAYLOAD_ERRORS, NormaliseError, text_tags
 from .mastodon import normalise_statuses
+from .models import Batch
 from .x import normalise_page
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,9 @@ def match_tags(batch: Batch, event_tags: Iterable[str], keep_unmatched: bool = T
     return batch
 
 
-def normalise(kind: str, payload, event_tags: Iterable[str] = (), source: str = "",
-              keep_unmatched: bool = True) -> Batch:
+def normalise(
+    kind: str, payload, event_tags: Iterable[str] = (), source: str = "", keep_unmatched: bool = True
+) -> Batch:
     """Normalise one raw payload of ``kind`` (see PARSERS) and match the event's tags."""
     try:
         parser = PARSERS[kind]

@@ -4,10 +4,11 @@ A post's native id is its at:// URI; authors are keyed by DID. Jetstream
 carries no profile, so its authors are partial and never overwrite a
 profile learned from search.
 """
+
 from __future__ import annotations
 
-from ..models import Author, Batch, Post
 from .common import PAYLOAD_ERRORS, as_int, as_str, parse_time, require, require_id
+from .models import Author, Batch, Post
 
 NETWORK = "bluesky"
 POST = "app.bsky.feed.post"
@@ -16,16 +17,21 @@ POST = "app.bsky.feed.post"
 def _facets(record: dict) -> tuple[list[str], list[str], list[str]]:
     """Tags, mentioned DIDs and links carried in the record's rich-text facets."""
     tags, mentions, links = [], [], []
-    features = [f for facet in record.get("facets") or [] if isinstance(facet, dict)
-                for f in facet.get("features") or [] if isinstance(f, dict)]
+    features = [
+        f
+        for facet in record.get("facets") or []
+        if isinstance(facet, dict)
+        for f in facet.get("features") or []
+        if isinstance(f, dict)
+    ]
     for feature in features:
-            kind = as_str(feature.get("$type") or feature.get("py_type"))
-            if kind.endswith("#tag") and feature.get("tag"):
-                tags.append(as_str(feature["tag"]).lstrip("#").casefold())
-            elif kind.endswith("#mention") and feature.get("did"):
-                mentions.append(as_str(feature["did"]))
-            elif kind.endswith("#link") and feature.get("uri"):
-                links.append(as_str(feature["uri"]))
+        kind = as_str(feature.get("$type") or feature.get("py_type"))
+        if kind.endswith("#tag") and feature.get("tag"):
+            tags.append(as_str(feature["tag"]).lstrip("#").casefold())
+        elif kind.endswith("#mention") and feature.get("did"):
+            mentions.append(as_str(feature["did"]))
+        elif kind.endswith("#link") and feature.get("uri"):
+            links.append(as_str(feature["uri"]))
     return tags, mentions, links
 
 
@@ -65,12 +71,22 @@ def _post(uri: str, did: str, record: dict, source: str, handle: str = "") -> Po
     parent = as_str((reply.get("parent") or {}).get("uri")) if isinstance(reply.get("parent"), dict) else ""
     langs = record.get("langs") or []
     return Post(
-        network=NETWORK, native_id=uri, uri=uri, url=web_url(handle or did, uri), author_id=did,
+        network=NETWORK,
+        native_id=uri,
+        uri=uri,
+        url=web_url(handle or did, uri),
+        author_id=did,
         created_at=parse_time(record.get("createdAt") or record.get("created_at")),
-        text=as_str(record.get("text")), lang=as_str(langs[0]) if isinstance(langs, list) and langs else "",
+        text=as_str(record.get("text")),
+        lang=as_str(langs[0]) if isinstance(langs, list) and langs else "",
         hashtags=tags + [t.casefold() for t in record.get("tags") or [] if isinstance(t, str)],
-        mentions=mentions, links=list(dict.fromkeys(links + external)), media_count=media_count,
-        reply_to=parent or None, reply_to_author=_did_of(parent), quote_of=quoted, source=source,
+        mentions=mentions,
+        links=list(dict.fromkeys(links + external)),
+        media_count=media_count,
+        reply_to=parent or None,
+        reply_to_author=_did_of(parent),
+        quote_of=quoted,
+        source=source,
     )
 
 
@@ -81,18 +97,28 @@ def _did_of(uri: str) -> str | None:
 def author_from_profile(profile: dict) -> Author:
     did = require_id(profile, "did")
     handle = as_str(profile.get("handle")) or did
-    return Author(network=NETWORK, author_id=did, handle=handle,
-                  display_name=as_str(profile.get("displayName") or profile.get("display_name")),
-                  followers=as_int(profile.get("followersCount") or profile.get("followers_count")),
-                  description=as_str(profile.get("description")), avatar_url=as_str(profile.get("avatar")),
-                  url=f"https://bsky.app/profile/{handle}")
+    return Author(
+        network=NETWORK,
+        author_id=did,
+        handle=handle,
+        display_name=as_str(profile.get("displayName") or profile.get("display_name")),
+        followers=as_int(profile.get("followersCount") or profile.get("followers_count")),
+        description=as_str(profile.get("description")),
+        avatar_url=as_str(profile.get("avatar")),
+        url=f"https://bsky.app/profile/{handle}",
+    )
 
 
 def post_from_view(view: dict, source: str = "") -> Post:
     """An ``app.bsky.feed.defs#postView`` → Post, with its counts and thumbnails."""
     author = require(view, "author")
-    post = _post(require_id(view, "uri"), require_id(author, "did"), require(view, "record"),
-                 source, handle=as_str(author.get("handle")))
+    post = _post(
+        require_id(view, "uri"),
+        require_id(author, "did"),
+        require(view, "record"),
+        source,
+        handle=as_str(author.get("handle")),
+    )
     post.like_count = as_int(view.get("likeCount", view.get("like_count")))
     post.repost_count = as_int(view.get("repostCount", view.get("repost_count")))
     post.reply_count = as_int(view.get("replyCount", view.get("reply_count")))
@@ -127,8 +153,9 @@ def normalise_jetstream(event: dict, source: str = "jetstream") -> Batch:
             batch.deleted.append(f"{NETWORK}:{uri}")
         elif commit.get("operation") in ("create", "update"):
             batch.posts.append(_post(uri, did, require(commit, "record"), source))
-            batch.authors.append(Author(network=NETWORK, author_id=did, handle=did, partial=True,
-                                        url=f"https://bsky.app/profile/{did}"))
+            batch.authors.append(
+                Author(network=NETWORK, author_id=did, handle=did, partial=True, url=f"https://bsky.app/profile/{did}")
+            )
     except PAYLOAD_ERRORS as exc:
         batch.rejected.append(f"jetstream event {event.get('time_us', '?')}: {exc}")
     return batch

@@ -1,8 +1,9 @@
 """Small helpers shared by the network normalisers."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import unescape
 
 HASHTAG = re.compile(r"(?<![\w&])#(\w{1,100})", re.UNICODE)
@@ -13,8 +14,16 @@ class NormaliseError(ValueError):
 
 
 # What a malformed payload can raise while it is read; each means "reject it, with this reason".
-PAYLOAD_ERRORS = (NormaliseError, AttributeError, TypeError, KeyError, IndexError, ValueError,
-                  OverflowError, RecursionError)
+PAYLOAD_ERRORS = (
+    NormaliseError,
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+    ValueError,
+    OverflowError,
+    RecursionError,
+)
 
 
 def as_dict(value) -> dict:
@@ -36,7 +45,7 @@ def parse_time(value) -> datetime:
             raise NormaliseError(f"unreadable time {value[:40]!r}") from None
     else:
         raise NormaliseError(f"missing or non-text time {type(value).__name__}")
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def text_tags(text: str) -> list[str]:

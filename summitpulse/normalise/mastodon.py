@@ -4,13 +4,14 @@ A status has a different id on every instance; its ActivityPub ``uri`` is
 the same everywhere, so it is the post's native id. Accounts likewise are
 keyed by ``user@domain``.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
 from urllib.parse import urlparse
 
-from ..models import Author, Batch, Post
 from .common import PAYLOAD_ERRORS, NormaliseError, as_int, as_str, html_to_text, parse_time, require, require_id
+from .models import Author, Batch, Post
 
 NETWORK = "mastodon"
 LOCATION_FIELDS = ("location", "lieu", "based in", "city", "ort", "ubicación", "where")
@@ -43,9 +44,12 @@ def _location(account: dict) -> str:
 def author_from_account(account: dict) -> Author:
     acct = account_id(account)
     return Author(
-        network=NETWORK, author_id=acct, handle=f"@{acct}",
+        network=NETWORK,
+        author_id=acct,
+        handle=f"@{acct}",
         display_name=as_str(account.get("display_name")) or as_str(account.get("username")),
-        followers=as_int(account.get("followers_count")), location=_location(account),
+        followers=as_int(account.get("followers_count")),
+        location=_location(account),
         description=html_to_text(as_str(account.get("note")))[0],
         avatar_url=as_str(account.get("avatar_static") or account.get("avatar")),
         url=as_str(account.get("url")),
@@ -99,19 +103,29 @@ def post_from_status(status: dict, source: str = "") -> Post:
     reply_account = str(body.get("in_reply_to_account_id") or "")
     host = _host(source) or source
     return Post(
-        network=NETWORK, native_id=require_id(status, "uri"), uri=as_str(status.get("uri")),
-        url=as_str(status.get("url") or body.get("url")), author_id=account_id(account),
-        created_at=parse_time(status.get("created_at")), text=text,
+        network=NETWORK,
+        native_id=require_id(status, "uri"),
+        uri=as_str(status.get("uri")),
+        url=as_str(status.get("url") or body.get("url")),
+        author_id=account_id(account),
+        created_at=parse_time(status.get("created_at")),
+        text=text,
         lang=as_str(body.get("language")),
         hashtags=[as_str(t.get("name")).casefold() for t in body.get("tags") or [] if isinstance(t, dict)],
-        mentions=list(mentions.values()), links=list(dict.fromkeys(links)),
-        media_count=len(media), media_urls=[as_str(m.get("preview_url") or m.get("url")) for m in media],
+        mentions=list(mentions.values()),
+        links=list(dict.fromkeys(links)),
+        media_count=len(media),
+        media_urls=[as_str(m.get("preview_url") or m.get("url")) for m in media],
         reply_to=f"{host}/statuses/{body['in_reply_to_id']}" if body.get("in_reply_to_id") else None,
         reply_to_author=_reply_author(reply_account, account, mentions),
-        repost_of=as_str(boosted.get("uri")) if boosted else None, quote_of=_quoted_uri(body),
-        like_count=as_int(status.get("favourites_count")), repost_count=as_int(status.get("reblogs_count")),
-        reply_count=as_int(status.get("replies_count")), quote_count=as_int(status.get("quotes_count")),
-        source=source, local_id=str(status.get("id") or "")[:64],
+        repost_of=as_str(boosted.get("uri")) if boosted else None,
+        quote_of=_quoted_uri(body),
+        like_count=as_int(status.get("favourites_count")),
+        repost_count=as_int(status.get("reblogs_count")),
+        reply_count=as_int(status.get("replies_count")),
+        quote_count=as_int(status.get("quotes_count")),
+        source=source,
+        local_id=str(status.get("id") or "")[:64],
     )
 
 

@@ -3,12 +3,13 @@
 ``flatten`` is pure, as in twarc2: it attaches ``includes`` (users, places,
 media, referenced tweets) to each tweet so the rest reads one object.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from ..models import Author, Batch, Post
-from .common import PAYLOAD_ERRORS, NormaliseError, as_dict, as_list, as_int, as_str, parse_time, require_id
+from .common import PAYLOAD_ERRORS, NormaliseError, as_dict, as_int, as_list, as_str, parse_time, require_id
+from .models import Author, Batch, Post
 
 NETWORK = "x"
 SNOWFLAKE_EPOCH_MS = 1288834974657
@@ -35,8 +36,11 @@ def flatten(page: dict) -> list[dict]:
         t["geo"] = {**geo, "place": places.get(_key(geo.get("place_id")))}
         keys = as_list(as_dict(t.get("attachments")).get("media_keys"))
         t["media"] = [media[k] for k in map(_key, keys) if k in media]
-        t["referenced"] = [{**r, "tweet": tweets.get(_key(r.get("id")))}
-                           for r in as_list(t.get("referenced_tweets")) if isinstance(r, dict)]
+        t["referenced"] = [
+            {**r, "tweet": tweets.get(_key(r.get("id")))}
+            for r in as_list(t.get("referenced_tweets"))
+            if isinstance(r, dict)
+        ]
         out.append(t)
     return out
 
@@ -54,10 +58,15 @@ def author_from_user(user: dict) -> Author:
     metrics = user.get("public_metrics") or {}
     username = require_id(user, "username")
     return Author(
-        network=NETWORK, author_id=require_id(user, "id"), handle=username,
-        display_name=as_str(user.get("name")), followers=as_int(metrics.get("followers_count")),
-        location=as_str(user.get("location")), description=as_str(user.get("description")),
-        avatar_url=as_str(user.get("profile_image_url")), url=f"https://x.com/{username}",
+        network=NETWORK,
+        author_id=require_id(user, "id"),
+        handle=username,
+        display_name=as_str(user.get("name")),
+        followers=as_int(metrics.get("followers_count")),
+        location=as_str(user.get("location")),
+        description=as_str(user.get("description")),
+        avatar_url=as_str(user.get("profile_image_url")),
+        url=f"https://x.com/{username}",
     )
 
 
@@ -89,22 +98,39 @@ def post_from_tweet(tweet: dict, source: str = "") -> Post:
     if retweeted and isinstance(retweeted.get("tweet"), dict):
         text = as_str(retweeted["tweet"].get("text")) or text
     return Post(
-        network=NETWORK, native_id=tweet_id, author_id=require_id(tweet, "author_id"),
-        created_at=_created(tweet, tweet_id), text=text, lang=as_str(tweet.get("lang")),
-        uri=tweet_id, url=f"https://x.com/{author.get('username', 'i')}/status/{tweet_id}",
+        network=NETWORK,
+        native_id=tweet_id,
+        author_id=require_id(tweet, "author_id"),
+        created_at=_created(tweet, tweet_id),
+        text=text,
+        lang=as_str(tweet.get("lang")),
+        uri=tweet_id,
+        url=f"https://x.com/{author.get('username', 'i')}/status/{tweet_id}",
         hashtags=[as_str(h.get("tag")).casefold() for h in entities.get("hashtags") or [] if isinstance(h, dict)],
-        mentions=[str(m.get("id") or m.get("username")) for m in entities.get("mentions") or []
-                  if isinstance(m, dict) and (m.get("id") or m.get("username"))],
-        links=[as_str(u.get("unwound_url") or u.get("expanded_url") or u.get("url"))
-               for u in entities.get("urls") or [] if isinstance(u, dict) and not _is_media_link(u)],
+        mentions=[
+            str(m.get("id") or m.get("username"))
+            for m in entities.get("mentions") or []
+            if isinstance(m, dict) and (m.get("id") or m.get("username"))
+        ],
+        links=[
+            as_str(u.get("unwound_url") or u.get("expanded_url") or u.get("url"))
+            for u in entities.get("urls") or []
+            if isinstance(u, dict) and not _is_media_link(u)
+        ],
         media_count=len(tweet["media"]) or len((tweet.get("attachments") or {}).get("media_keys") or []),
         media_urls=[as_str(m.get("url") or m.get("preview_image_url")) for m in tweet["media"]],
         reply_to=replied and str(replied.get("id")),
         reply_to_author=str(tweet["in_reply_to_user_id"]) if tweet.get("in_reply_to_user_id") else None,
-        repost_of=retweeted and str(retweeted.get("id")), quote_of=quoted and str(quoted.get("id")),
-        like_count=as_int(metrics.get("like_count")), repost_count=as_int(metrics.get("retweet_count")),
-        reply_count=as_int(metrics.get("reply_count")), quote_count=as_int(metrics.get("quote_count")),
-        latitude=lat, longitude=lon, place=place, source=source,
+        repost_of=retweeted and str(retweeted.get("id")),
+        quote_of=quoted and str(quoted.get("id")),
+        like_count=as_int(metrics.get("like_count")),
+        repost_count=as_int(metrics.get("retweet_count")),
+        reply_count=as_int(metrics.get("reply_count")),
+        quote_count=as_int(metrics.get("quote_count")),
+        latitude=lat,
+        longitude=lon,
+        place=place,
+        source=source,
     )
 
 
@@ -114,7 +140,7 @@ def _created(tweet: dict, tweet_id: str):
         return parse_time(tweet["created_at"])
     if not tweet_id.isdigit():
         raise NormaliseError("no created_at and a non-numeric id")
-    return datetime.fromtimestamp(((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000, tz=UTC)
 
 
 def _is_media_link(url: dict) -> bool:

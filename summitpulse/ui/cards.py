@@ -4,11 +4,12 @@ Post text is hostile input: ``html.escape`` on every field, image sources
 limited to https and data:image URIs, and the text isolated for
 bidirectional overrides so a right-to-left trick cannot flip the layout.
 """
+
 from __future__ import annotations
 
 from html import escape
 
-from ..palette import NETWORK_NAMES
+from .palette import NETWORK_NAMES
 
 MAX_TEXT = 600
 
@@ -26,14 +27,18 @@ def _avatar(url: str, name: str, css: str) -> str:
     if src:
         return f'<img class="{css}" src="{src}" alt="" loading="lazy">'
     initial = escape((name or "?").strip()[:1].upper() or "?")
-    return (f'<span class="{css}" style="display:inline-flex;align-items:center;justify-content:center;'
-            f'background:var(--sp-accent);color:white;font-weight:800">{initial}</span>')
+    return (
+        f'<span class="{css}" style="display:inline-flex;align-items:center;justify-content:center;'
+        f'background:var(--sp-accent);color:white;font-weight:800">{initial}</span>'
+    )
 
 
 def tile(label: str, value: str, delta: str = "", trend: int = 0) -> str:
     css = "sp-up" if trend > 0 else "sp-down" if trend < 0 else ""
-    return (f'<div class="sp-tile"><div class="k">{escape(label)}</div><div class="v">{escape(value)}</div>'
-            f'<div class="d {css}">{escape(delta)}</div></div>')
+    return (
+        f'<div class="sp-tile"><div class="k">{escape(label)}</div><div class="v">{escape(value)}</div>'
+        f'<div class="d {css}">{escape(delta)}</div></div>'
+    )
 
 
 def tiles(items: list[str]) -> str:
@@ -46,12 +51,14 @@ def post_card(card: dict) -> str:
     badge = '<span class="sp-badge">highlight</span>' if card.get("highlight") else ""
     media = safe_src(card.get("media_url", ""))
     thumbnail = f'<img class="media" src="{media}" alt="">' if media else ""
-    return (f'<div class="sp-card">{_avatar(card.get("avatar_url", ""), card.get("name", ""), "av")}'
-            f'<div style="min-width:0"><div class="who"><bdi>{escape(card.get("name") or "")}</bdi>{badge}</div>'
-            f'<div class="meta"><bdi>{escape(_handle(card))}</bdi> · {escape(NETWORK_NAMES.get(card["network"], card["network"]))}'
-            f' · {card["time"]:%H:%M}</div>'
-            f'<div class="txt" dir="auto"><bdi>{escape(text)}</bdi></div>'
-            f'{thumbnail}</div></div>')
+    return (
+        f'<div class="sp-card">{_avatar(card.get("avatar_url", ""), card.get("name", ""), "av")}'
+        f'<div style="min-width:0"><div class="who"><bdi>{escape(card.get("name") or "")}</bdi>{badge}</div>'
+        f'<div class="meta"><bdi>{escape(_handle(card))}</bdi> · {escape(NETWORK_NAMES.get(card["network"], card["network"]))}'
+        f" · {card['time']:%H:%M}</div>"
+        f'<div class="txt" dir="auto"><bdi>{escape(text)}</bdi></div>'
+        f"{thumbnail}</div></div>"
+    )
 
 
 def _handle(card: dict) -> str:
@@ -62,10 +69,12 @@ def _handle(card: dict) -> str:
 def rank_row(position: int, name: str, handle: str, avatar_url: str, value: str, note: str = "", unit: str = "") -> str:
     """One ranked person: position, avatar, name and handle (· ``note``), and ``value`` with its ``unit`` below."""
     unit_html = f'<small class="sp-note">{escape(unit)}</small>' if unit else ""
-    return (f'<div class="sp-rank"><b>{position}</b>{_avatar(avatar_url, name, "av")}'
-            f'<div style="min-width:0"><div><bdi>{escape(name or handle)}</bdi></div>'
-            f'<div class="sp-note"><bdi>{escape(handle)}</bdi>{" · " + escape(note) if note else ""}</div></div>'
-            f'<span class="n">{escape(value)}{unit_html}</span></div>')
+    return (
+        f'<div class="sp-rank"><b>{position}</b>{_avatar(avatar_url, name, "av")}'
+        f'<div style="min-width:0"><div><bdi>{escape(name or handle)}</bdi></div>'
+        f'<div class="sp-note"><bdi>{escape(handle)}</bdi>{" · " + escape(note) if note else ""}</div></div>'
+        f'<span class="n">{escape(value)}{unit_html}</span></div>'
+    )
 
 
 def panel_title(text: str) -> str:
@@ -74,11 +83,13 @@ def panel_title(text: str) -> str:
 
 def now_box(current, upcoming, tz) -> str:
     """The session on now (and the next one), from the programme."""
+
     def line(session, label: str) -> str:
         when = f"{session.start.astimezone(tz):%H:%M}–{session.end.astimezone(tz):%H:%M}"
         where = f" · {escape(session.room)}" if session.room else ""
         tag = f" · {escape(session.hashtag)}" if session.hashtag else ""
         return f'<div><span class="sp-note">{label} {when}{where}{tag}</span><div><b>{escape(session.title)}</b></div></div>'
+
     parts = [line(current, "Now")] if current else ['<div class="sp-note">Nothing scheduled right now.</div>']
     if upcoming:
         parts.append(line(upcoming, "Next"))
@@ -86,14 +97,20 @@ def now_box(current, upcoming, tz) -> str:
 
 
 def header(title: str, subtitle: str, middle: str, clock: str) -> str:
-    return (f'<div class="sp-header"><div><div class="sp-title">{escape(title)}</div>'
-            f'<div class="sp-sub">{escape(subtitle)}</div></div>{middle}<div class="sp-clock">{escape(clock)}</div></div>')
+    return (
+        f'<div class="sp-header"><div><div class="sp-title">{escape(title)}</div>'
+        f'<div class="sp-sub">{escape(subtitle)}</div></div>{middle}<div class="sp-clock">{escape(clock)}</div></div>'
+    )
 
 
 def now_line(current, upcoming, tz) -> str:
     """The session on now and the next one, compact, for the live screen's header."""
+
     def part(session, label: str) -> str:
-        return (f'<div><span class="sp-note">{label} · {session.start.astimezone(tz):%H:%M}'
-                f'{" · " + escape(session.room) if session.room else ""}</span><br><b>{escape(session.title)}</b></div>')
+        return (
+            f'<div><span class="sp-note">{label} · {session.start.astimezone(tz):%H:%M}'
+            f"{' · ' + escape(session.room) if session.room else ''}</span><br><b>{escape(session.title)}</b></div>"
+        )
+
     parts = [part(s, label) for s, label in ((current, "Now"), (upcoming, "Next")) if s]
     return f'<div class="sp-nowline">{"".join(parts)}</div>'

@@ -1,4 +1,5 @@
 """The global filters (time window, networks, themes), the page mode and the organiser gate."""
+
 from __future__ import annotations
 
 import runpy
@@ -7,16 +8,22 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ..analysis.filters import Filters
-from ..auth import check_password, password_configured
-from ..models import NETWORKS
+from ..normalise.models import NETWORKS
 from . import data
-from ..palette import NETWORK_NAMES
+from .auth import check_password, password_configured
+from .palette import NETWORK_NAMES
 
 # (file and address, title, Material icon) of each organiser page under pages/
-ORGANISER_PAGES = [("participants", "Participants", "groups"), ("contributors", "Contributors", "leaderboard"),
-                   ("programme", "Programme", "calendar_month"), ("network", "Conversation network", "hub"),
-                   ("health", "Collector health", "monitor_heart"), ("moderation", "Moderation", "shield"),
-                   ("report", "Report", "description"), ("export", "Export", "download")]
+ORGANISER_PAGES = [
+    ("participants", "Participants", "groups"),
+    ("contributors", "Contributors", "leaderboard"),
+    ("programme", "Programme", "calendar_month"),
+    ("network", "Conversation network", "hub"),
+    ("health", "Collector health", "monitor_heart"),
+    ("moderation", "Moderation", "shield"),
+    ("report", "Report", "description"),
+    ("export", "Export", "download"),
+]
 WINDOWS = {"Whole event": None, "Last 15 minutes": 900, "Last hour": 3600, "Last 3 hours": 3 * 3600}
 
 
@@ -37,6 +44,7 @@ def rotation() -> int:
 @dataclass(frozen=True)
 class Selection:
     """What the sidebar asks for; ``at(now)`` turns it into Filters for the moment of a refresh."""
+
     window_s: int | None = None
     networks: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
@@ -80,8 +88,10 @@ def organiser_gate() -> bool:
         st.button("Sign in", on_click=st.login)
         return False
     if not password_configured():
-        st.error("No organiser password is set. Set SUMMITPULSE_ORGANISER_PASSWORD in the environment "
-                 "or in .streamlit/secrets.toml, then reload.")
+        st.error(
+            "No organiser password is set. Set SUMMITPULSE_ORGANISER_PASSWORD in the environment "
+            "or in .streamlit/secrets.toml, then reload."
+        )
         return False
     with st.form("signin"):
         attempt = st.text_input("Organiser password", type="password")
@@ -108,6 +118,7 @@ def through_navigation() -> None:
     which shows this page through the navigation, and stop the lone run."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner import get_script_run_ctx
+
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         runpy.run_path(get_script_run_ctx().pages_manager.main_script_path, run_name="__main__")

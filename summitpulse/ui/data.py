@@ -3,6 +3,7 @@
 Fifty viewers share these caches: the database answers each query once per
 refresh interval, whatever the audience.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,19 +11,18 @@ import os
 import pandas as pd
 import streamlit as st
 
-from .. import charts
-from .. import health as health_mod
-from .. import wall as wall_mod
 from ..analysis import contributors, graph, identity, metrics, participation, programme, stakeholders, themes, topics
+from ..analysis import health as health_mod
+from ..analysis import wall as wall_mod
+from ..analysis.completeness import estimate
 from ..analysis.filters import Filters
 from ..analysis.tallies import BUCKET_S, SNAPSHOT_EVERY_S, Tallies
-from ..clock import now_ts
-from ..completeness import estimate
-from ..periodic import Periodic
-from ..config import Config, load_config
-from ..store import open_store
-from ..visibility import anonymised
-from . import screen_charts
+from ..analysis.visibility import anonymised
+from ..settings.config import Config, load_config
+from ..store.clock import now_ts
+from ..store.engine import open_store
+from . import charts, screen_charts
+from .periodic import Periodic
 
 
 @st.cache_resource

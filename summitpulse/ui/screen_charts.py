@@ -4,6 +4,7 @@ A browser lays these out in a millisecond; plotly re-rendering the screen's two 
 80 % of each viewer's work (0.34 of 0.42 CPU-seconds), which is what kept fifty screens from fitting on one
 machine and a kiosk PC busy. Labels are HTML, so they keep the page's type at any width; only the areas are SVG.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,7 +12,7 @@ from html import escape
 
 import pandas as pd
 
-from ..palette import LABELS, PALETTE, THEME_COLOURS
+from .palette import LABELS, PALETTE, THEME_COLOURS
 
 WIDTH = 1000  # the SVG's own units across; stretched to the panel
 
@@ -34,9 +35,11 @@ def _stacked(frame: pd.DataFrame, bucket_s: int) -> pd.DataFrame:
 def _layer(xs: list[float], lower: list[float], upper: list[float], colour: str) -> str:
     top = " ".join(f"{x:.1f},{y:.2f}" for x, y in zip(xs, upper))
     bottom = " ".join(f"{x:.1f},{y:.2f}" for x, y in zip(reversed(xs), reversed(lower)))
-    return (f'<polygon points="{top} {bottom}" style="fill:{colour};fill-opacity:.82"/>'
-            f'<polyline points="{top}" style="fill:none;stroke:{colour};stroke-width:2.5" '
-            f'vector-effect="non-scaling-stroke"/>')
+    return (
+        f'<polygon points="{top} {bottom}" style="fill:{colour};fill-opacity:.82"/>'
+        f'<polyline points="{top}" style="fill:none;stroke:{colour};stroke-width:2.5" '
+        f'vector-effect="non-scaling-stroke"/>'
+    )
 
 
 def _hour_ticks(start: pd.Timestamp, end: pd.Timestamp, most: int = 7) -> list[pd.Timestamp]:
@@ -67,33 +70,45 @@ def split_area(frame: pd.DataFrame, height: int, bucket_s: int = 900) -> str:
     tops = ([100 - 100 * v / top for v in stacked[key]] for key in LABELS)
     levels = [[100.0] * len(xs)] + [[h[0], *h, h[-1]] for h in tops]
     layers = "".join(_layer(xs, levels[i], levels[i + 1], PALETTE[key]) for i, key in enumerate(LABELS))
-    grid = "".join(f'<line x1="0" x2="{WIDTH}" y1="{100 - 100 * v / top:.2f}" y2="{100 - 100 * v / top:.2f}" '
-                   f'style="stroke:var(--sp-line);stroke-width:1" vector-effect="non-scaling-stroke"/>'
-                   for v in range(tick, top + 1, tick))
-    y_labels = "".join(f'<span class="y" style="bottom:{100 * v / top:.2f}%">{v:,}</span>'
-                       for v in range(0, top + 1, tick))
-    x_labels = "".join(f'<span style="left:{(t - start).total_seconds() / span * 100:.2f}%">{t:%H:%M}</span>'
-                       for t in _hour_ticks(start, axis_end))
+    grid = "".join(
+        f'<line x1="0" x2="{WIDTH}" y1="{100 - 100 * v / top:.2f}" y2="{100 - 100 * v / top:.2f}" '
+        f'style="stroke:var(--sp-line);stroke-width:1" vector-effect="non-scaling-stroke"/>'
+        for v in range(tick, top + 1, tick)
+    )
+    y_labels = "".join(
+        f'<span class="y" style="bottom:{100 * v / top:.2f}%">{v:,}</span>' for v in range(0, top + 1, tick)
+    )
+    x_labels = "".join(
+        f'<span style="left:{(t - start).total_seconds() / span * 100:.2f}%">{t:%H:%M}</span>'
+        for t in _hour_ticks(start, axis_end)
+    )
     latest = stacked.iloc[-1].diff().fillna(stacked.iloc[-1]).astype(int)
-    legend = "".join(f'<span><i style="background:{PALETTE[k]}"></i>{escape(LABELS[k])} <b>{latest[k]:,}</b></span>'
-                     for k in LABELS)
+    legend = "".join(
+        f'<span><i style="background:{PALETTE[k]}"></i>{escape(LABELS[k])} <b>{latest[k]:,}</b></span>' for k in LABELS
+    )
     last = f"{stacked.index[-1]:%H:%M}–{end:%H:%M}"  # the last whole bucket, not the counters' rolling window
-    summary = (f"Posts every {bucket_s // 60} minutes from {start:%H:%M} to {end:%H:%M}, by where the people are; "
-               f"{last}: " + ", ".join(f"{LABELS[k]} {latest[k]}" for k in LABELS))
-    return (f'<div class="sp-chart" role="img" aria-label="{escape(summary)}">'
-            f'<div class="sp-legend">{legend}<span class="sp-note">{last}</span></div>'
-            f'<div class="sp-plot" style="height:{height}px">{y_labels}'
-            f'<svg viewBox="0 0 {WIDTH} 100" preserveAspectRatio="none" aria-hidden="true">{grid}{layers}</svg></div>'
-            f'<div class="sp-xaxis">{x_labels}</div></div>')
+    summary = (
+        f"Posts every {bucket_s // 60} minutes from {start:%H:%M} to {end:%H:%M}, by where the people are; "
+        f"{last}: " + ", ".join(f"{LABELS[k]} {latest[k]}" for k in LABELS)
+    )
+    return (
+        f'<div class="sp-chart" role="img" aria-label="{escape(summary)}">'
+        f'<div class="sp-legend">{legend}<span class="sp-note">{last}</span></div>'
+        f'<div class="sp-plot" style="height:{height}px">{y_labels}'
+        f'<svg viewBox="0 0 {WIDTH} 100" preserveAspectRatio="none" aria-hidden="true">{grid}{layers}</svg></div>'
+        f'<div class="sp-xaxis">{x_labels}</div></div>'
+    )
 
 
 def theme_bars(frame: pd.DataFrame) -> str:
     """Posts per configured theme as labelled bars, largest first; each theme keeps its colour (config order)."""
     colours = {theme: THEME_COLOURS[i % len(THEME_COLOURS)] for i, theme in enumerate(frame.theme)}
     most = max(int(frame.posts.max()), 1)
-    rows = "".join(f'<div class="name"><bdi>{escape(str(r.theme))}</bdi></div><div class="track"><div class="fill" '
-                   f'style="width:{100 * r.posts / most:.1f}%;{"min-width:3px;" if r.posts else ""}'
-                   f'background:{colours[r.theme]}"></div></div>'
-                   f'<div class="n">{int(r.posts):,}</div>'
-                   for r in frame.sort_values("posts", ascending=False, kind="stable").itertuples())
+    rows = "".join(
+        f'<div class="name"><bdi>{escape(str(r.theme))}</bdi></div><div class="track"><div class="fill" '
+        f'style="width:{100 * r.posts / most:.1f}%;{"min-width:3px;" if r.posts else ""}'
+        f'background:{colours[r.theme]}"></div></div>'
+        f'<div class="n">{int(r.posts):,}</div>'
+        for r in frame.sort_values("posts", ascending=False, kind="stable").itertuples()
+    )
     return f'<div class="sp-bars">{rows}</div>'

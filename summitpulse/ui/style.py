@@ -1,4 +1,5 @@
 """The look: high-contrast light and dark themes and large type for a projector."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -13,15 +14,20 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
     """Inject the CSS once per run; kiosk mode hides Streamlit's chrome and scales the type up."""
     v = _VARS.get(mode, _VARS["light"])
     scale = 1.25 if kiosk else 1.0
-    chrome = """
+    chrome = (
+        """
       header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"],
       [data-testid="stSidebarCollapsedControl"], footer {display: none !important;}
       .block-container {padding: .8rem 2.2rem 0 2.2rem !important; max-width: 100% !important;}
       [data-testid="stVerticalBlock"] {gap: .5rem;}
-    """ if kiosk else ""
-    st.markdown(f"""<style>
-      :root {{--sp-bg:{v['bg']}; --sp-panel:{v['panel']}; --sp-ink:{v['ink']}; --sp-muted:{v['muted']};
-              --sp-line:{v['line']}; --sp-accent:{accent}; --sp-scale:{scale};}}
+    """
+        if kiosk
+        else ""
+    )
+    st.markdown(
+        f"""<style>
+      :root {{--sp-bg:{v["bg"]}; --sp-panel:{v["panel"]}; --sp-ink:{v["ink"]}; --sp-muted:{v["muted"]};
+              --sp-line:{v["line"]}; --sp-accent:{accent}; --sp-scale:{scale};}}
       .stApp {{background: var(--sp-bg); color: var(--sp-ink);}}
       .stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp label, .stApp li {{color: var(--sp-ink);}}
       .sp-header {{display:flex; justify-content:space-between; align-items:baseline; gap:1rem;
@@ -85,4 +91,6 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
         .sp-tiles {{grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem;}}
         .sp-tile .v {{font-size: 1.8rem;}}
       }}
-    </style>""", unsafe_allow_html=True)
+    </style>""",
+        unsafe_allow_html=True,
+    )

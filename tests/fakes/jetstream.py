@@ -1,4 +1,5 @@
 """A fake Jetstream v1 replaying the shared production events, honouring ``cursor``."""
+
 from __future__ import annotations
 
 import json

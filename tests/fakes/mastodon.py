@@ -1,4 +1,5 @@
 """A fake Mastodon instance serving the real recorded statuses of the shared cassettes."""
+
 from __future__ import annotations
 
 import copy
@@ -29,9 +30,15 @@ class FakeMastodon(FakeServer):
     def __init__(self, fixtures: Path, statuses: list[dict] | None = None):
         recorded_statuses, self.instance = recorded(fixtures)
         self.statuses = statuses if statuses is not None else recorded_statuses
-        super().__init__({("GET", "/api/v2/instance"): self._instance, ("GET", "/api/v1/instance"): self._instance,
-                          ("GET", "/api/v1/timelines/tag/"): self._timeline,
-                          ("GET", "/api/v1/statuses/"): self._status}, timeout_s=3)
+        super().__init__(
+            {
+                ("GET", "/api/v2/instance"): self._instance,
+                ("GET", "/api/v1/instance"): self._instance,
+                ("GET", "/api/v1/timelines/tag/"): self._timeline,
+                ("GET", "/api/v1/statuses/"): self._status,
+            },
+            timeout_s=3,
+        )
 
     def _status(self, path, params, body):
         wanted = path.rstrip("/").rsplit("/", 1)[-1]

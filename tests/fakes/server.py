@@ -4,6 +4,7 @@ Faults are consumed one per matching request: '500', '429', 'timeout',
 'truncated' (half a JSON body), '401', 'down' (connection dropped),
 'reorder' (the page's items reversed), 'duplicate' (an item twice on the page).
 """
+
 from __future__ import annotations
 
 import json
@@ -64,14 +65,23 @@ class FakeServer:
                 if fault == "timeout":
                     time.sleep(server.timeout_s)
                 time.sleep(server.delay_s)
-                route = next((fn for (m, prefix), fn in server.routes.items()
-                              if m == method and url.path.startswith(prefix)), None)
+                route = next(
+                    (fn for (m, prefix), fn in server.routes.items() if m == method and url.path.startswith(prefix)),
+                    None,
+                )
                 reply = route(url.path, parse_qs(url.query), body) if route else Reply({"error": "not found"}, 404)
                 if fault in ("500", "429", "401"):
-                    reply = Reply({"error": f"injected {fault}"}, int(fault),
-                                  {"x-rate-limit-reset": str(int(time.time()) + 1),
-                                   "X-RateLimit-Reset": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 1)),
-                                   "RateLimit-Reset": str(int(time.time()) + 1)} if fault == "429" else {})
+                    reply = Reply(
+                        {"error": f"injected {fault}"},
+                        int(fault),
+                        {
+                            "x-rate-limit-reset": str(int(time.time()) + 1),
+                            "X-RateLimit-Reset": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 1)),
+                            "RateLimit-Reset": str(int(time.time()) + 1),
+                        }
+                        if fault == "429"
+                        else {},
+                    )
                 if fault in ("reorder", "duplicate"):
                     reply.body = _reshape(reply.body, fault)
                 data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
@@ -99,8 +109,13 @@ class FakeServer:
 
 def _reshape(body, fault: str):
     """The page's items reversed, or with the first one repeated at the end."""
-    items = body if isinstance(body, list) else next((body[k] for k in ("data", "posts") if isinstance(body, dict)
-                                                     and isinstance(body.get(k), list)), None)
+    items = (
+        body
+        if isinstance(body, list)
+        else next(
+            (body[k] for k in ("data", "posts") if isinstance(body, dict) and isinstance(body.get(k), list)), None
+        )
+    )
     if items:
         items[:] = list(reversed(items)) if fault == "reorder" else items + items[:1]
     return body

@@ -1,0 +1,90 @@
+"""Collector health: per collector, its last run, errors by kind, cursor and whether it stalled."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from ..store import schema
+from .frames import frame_of
+
+r, e, c = schema.runs, schema.collector_events, schema.cursors
+
+
+def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -> pd.DataFrame:
+    """One row per collector: state (ok/stalled/failing/running), last run and totals, cursor, errors."""
+    now = now or time.time()
+    last_ids = select(func.max(r.c.id)).group_by(r.c.collector).scalar_subquery()
+    last = {row.collector: row for row in conn.execute(select(r).where(r.c.id.in_(last_ids)))}
+    totals = {
+        row.collector: row
+        for row in conn.execute(
+            select(
+                r.c.collector,
+                func.count().label("runs"),
+                func.sum(r.c.fetched).label("fetched"),
+                func.sum(r.c.new).label("new"),
+                func.sum(r.c.errors).label("errors"),
+                func.sum(r.c.rate_limit_waits).label("waits"),
+                func.min(r.c.reached_back_ts).label("reached_back"),
+            ).group_by(r.c.collector)
+        )
+    }
+    cursors = {row.collector: row for row in conn.execute(select(c))}
+    errors = errors_by_kind(conn)
+    rows = []
+    for name in sorted(set(last) | set(cursors) | set(errors)):
+        run, total, cur = last.get(name), totals.get(name), cursors.get(name)
+        rows.append(
+            {
+                "collector": name,
+                "state": _state(run, now, poll_seconds),
+                "last_run": pd.to_datetime(run.ended_ts or run.started_ts, unit="s", utc=True) if run else pd.NaT,
+                "last_fetched": run.fetched if run else 0,
+                "last_new": run.new if run else 0,
+                "last_message": run.message if run else "",
+                "runs": total.runs if total else 0,
+                "fetched": int(total.fetched or 0) if total else 0,
+                "new": int(total.new or 0) if total else 0,
+                "errors": int(total.errors or 0) if total else 0,
+                "rate_limit_waits": int(total.waits or 0) if total else 0,
+                "reached_back": pd.to_datetime(total.reached_back, unit="s", utc=True)
+                if total and total.reached_back
+                else pd.NaT,
+                "cursor": (cur.value[:40] if cur else ""),
+                "cursor_lag_s": int(now - cur.updated_ts) if cur else None,
+                "faults": ", ".join(f"{k}: {v}" for k, v in errors.get(name, {}).items()),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for column in ("last_run", "reached_back"):  # UTC times, also when every value is missing
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+    return frame
+
+
+def _state(run, now: float, poll_seconds: int) -> str:
+    if run is None:
+        return "never ran"
+    if run.status == "running" and now - run.started_ts < 5 * poll_seconds:
+        return "running"
+    if run.status not in ("ok", "running"):
+        return "failing"
+    return "stalled" if now - (run.ended_ts or run.started_ts) > 3 * poll_seconds else "ok"
+
+
+def errors_by_kind(conn: Connection, since: float = 0) -> dict[str, dict[str, int]]:
+    q = select(e.c.collector, e.c.kind, func.count()).where(e.c.ts >= since).group_by(e.c.collector, e.c.kind)
+    out: dict[str, dict[str, int]] = {}
+    for name, kind, n in conn.execute(q):
+        out.setdefault(name, {})[kind] = n
+    return out
+
+
+def recent_events(conn: Connection, limit: int = 50) -> pd.DataFrame:
+    q = select(e.c.collector, e.c.ts, e.c.kind, e.c.message).order_by(e.c.id.desc()).limit(limit)
+    frame = frame_of(conn.execute(q), columns=["collector", "ts", "kind", "message"])
+    frame["time"] = pd.to_datetime(frame.ts, unit="s", utc=True)
+    return frame[["time", "collector", "kind", "message"]]

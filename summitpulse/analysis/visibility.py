@@ -1,0 +1,90 @@
+"""Which posts count and who may be named — the one place that decides.
+
+- deleted upstream: gone everywhere;
+- moderation 'spam': never counted; 'hidden': counted, never shown;
+- opted-out accounts (config.participants.opt_out) and posts with the opt-out
+  tag: counted in totals, never shown or named.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import orjson
+import pandas as pd
+from sqlalchemy import and_, or_
+
+from ..settings.config import Config, clean_tag
+from ..store import schema
+
+ANONYMOUS = "(opted out)"
+
+
+def opted_out(config: Config) -> frozenset[tuple[str, str]]:
+    """(network or '*', handle) pairs of the opt-out list, casefolded, without '@'."""
+    return _opt_out_keys(tuple(config.participants.opt_out))
+
+
+@lru_cache(maxsize=8)
+def _opt_out_keys(refs: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """Built once per list: a report asks about every account and every edge, 1.7 million times at 1M posts."""
+    pairs = (ref.split(":", 1) if ":" in ref else ("*", ref) for ref in refs)
+    return frozenset((network, handle.lstrip("@").casefold()) for network, handle in pairs)
+
+
+def is_opted_out(config: Config, network: str, handle: str, author_id: str = "") -> bool:
+    keys = opted_out(config)
+    if not keys:
+        return False
+    names = {(handle or "").lstrip("@").casefold(), (author_id or "").casefold()} - {""}
+    return any((network, n) in keys or ("*", n) in keys for n in names)
+
+
+def opted_out_rows(config: Config, network: pd.Series, handle: pd.Series, author_id: pd.Series) -> pd.Series:
+    """``is_opted_out`` of every row of three aligned Series, by set membership over whole columns (a million
+    posts' authors in a fraction of a second; a call per author took five)."""
+    names = [column.fillna("").astype(str).str.lstrip("@").str.casefold() for column in (handle, author_id)]
+    hit = pd.Series(False, index=network.index)
+    for where in {n for n, _ in opted_out(config)}:
+        wanted = {name for n, name in opted_out(config) if n == where} - {""}
+        rows = names[0].isin(wanted) | names[1].isin(wanted)
+        hit |= rows if where == "*" else rows & (network == where)
+    return hit
+
+
+def anonymised(config: Config, people):
+    """``people`` (participant rows) with every person who has an opted-out account made anonymous."""
+    people = people.copy()
+    hidden = [
+        is_opted_out(config, n, h, person.split(":", 1)[1])
+        or any(is_opted_out(config, *account.split(":@", 1)) for account in accounts)
+        for n, h, person, accounts in zip(people.network, people.handle, people.person, people.accounts)
+    ]
+    people.loc[hidden, ["person", "handle", "name", "reasons", "accounts"]] = ANONYMOUS
+    return people
+
+
+def carries_opt_out_tag(config: Config, hashtags: str | list) -> bool:
+    tag = clean_tag(config.participants.opt_out_tag or "")
+    tags = json.loads(hashtags) if isinstance(hashtags, str) else hashtags
+    return bool(tag) and tag in tags
+
+
+def carry_opt_out_tag(config: Config, hashtags: pd.Series) -> pd.Series:
+    """Which posts of ``hashtags`` (a Series of the stored JSON lists) carry the opt-out tag: a substring test
+    first, read as JSON only where it may (a million posts in a second, not ten)."""
+    tag = clean_tag(config.participants.opt_out_tag or "")
+    if not tag:
+        return pd.Series(False, index=hashtags.index)
+    maybe = hashtags.str.contains(orjson.dumps(tag).decode(), regex=False)
+    carrying = [i for i, tags in hashtags[maybe].items() if carries_opt_out_tag(config, tags)]
+    return pd.Series(hashtags.index.isin(carrying), index=hashtags.index)
+
+
+def only_counted(query):
+    """``query`` (a SELECT from posts) without deleted posts and spam."""
+    p, m = schema.posts, schema.moderation
+    return query.join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id), isouter=True).where(
+        p.c.deleted_ts.is_(None), or_(m.c.status.is_(None), m.c.status != "spam")
+    )

@@ -1,0 +1,118 @@
+"""The wall: the latest posts moderation lets through, never from people who opted out.
+
+When the stream goes quiet the wall re-shows the most engaging approved
+posts of the last hours, marked as highlights, instead of going stale.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import Connection, and_
+
+from ..settings.config import Config
+from ..store import schema
+from .filters import Filters
+from .metrics import ENGAGEMENT, counted
+from .moderation import blocked, decisions, screen
+from .visibility import carries_opt_out_tag, is_opted_out
+
+p, a = schema.posts, schema.authors
+QUIET_S = 600
+HIGHLIGHT_WINDOW_S = 3 * 3600
+
+
+def _candidates(conn: Connection, config: Config, filters: Filters, order, limit: int) -> list[dict]:
+    q = counted(
+        config,
+        filters,
+        p.c.network,
+        p.c.native_id,
+        p.c.url,
+        p.c.text,
+        p.c.created_ts,
+        p.c.hashtags,
+        p.c.media_urls,
+        p.c.kind,
+        p.c.author_id,
+        ENGAGEMENT.label("engagement"),
+        a.c.handle,
+        a.c.display_name,
+        a.c.avatar_url,
+    )
+    q = q.join(a, and_(a.c.network == p.c.network, a.c.author_id == p.c.author_id), isouter=True)
+    q = q.where(p.c.kind != "repost").order_by(order).limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def _shown(conn: Connection, config: Config, rows: list[dict]) -> list[dict]:
+    """Rows moderation approves, with opted-out people and opt-out-tagged posts removed."""
+    stored = decisions(conn, [(r["network"], r["native_id"]) for r in rows])
+    extra = blocked(conn)
+    out = []
+    for r in rows:
+        if is_opted_out(config, r["network"], r["handle"] or "", r["author_id"]) or carries_opt_out_tag(
+            config, r["hashtags"]
+        ):
+            continue
+        status, _ = stored.get((r["network"], r["native_id"])) or screen(
+            config, r["text"], r["network"], r["handle"] or "", extra
+        )
+        if status == "approved":
+            out.append(_card(config, r))
+    return out
+
+
+def _card(config: Config, r: dict) -> dict:
+    media = json.loads(r["media_urls"] or "[]")
+    return {
+        "network": r["network"],
+        "native_id": r["native_id"],
+        "url": r["url"],
+        "text": r["text"],
+        "handle": r["handle"] or r["author_id"],
+        "name": r["display_name"] or r["handle"] or "",
+        "avatar_url": r["avatar_url"] or "",
+        "media_url": media[0] if media else "",
+        "time": datetime.fromtimestamp(r["created_ts"], config.event.tz),
+        "engagement": r["engagement"] or 0,
+        "highlight": False,
+    }
+
+
+def wall(conn: Connection, config: Config, filters: Filters, now_ts: int, limit: int = 6) -> list[dict]:
+    """Up to ``limit`` approved posts, newest first; highlights when nothing new for 10 minutes."""
+    window = Filters(filters.start_ts, min(filters.end_ts or now_ts + 1, now_ts + 1), filters.networks, filters.themes)
+    latest = _shown(conn, config, _candidates(conn, config, window, p.c.created_ts.desc(), limit * 4))[:limit]
+    if latest and now_ts - latest[0]["time"].timestamp() < QUIET_S:
+        return latest
+    recent = Filters(now_ts - HIGHLIGHT_WINDOW_S, now_ts + 1, filters.networks, filters.themes)
+    highlights = _shown(conn, config, _candidates(conn, config, recent, ENGAGEMENT.desc(), limit * 4))[:limit]
+    for card in highlights:
+        card["highlight"] = True
+    return highlights or latest
+
+
+def queue(conn: Connection, config: Config, filters: Filters, limit: int = 50) -> list[dict]:
+    """Recent posts with their decision (stored or automatic), for the moderation page."""
+    rows = _candidates(conn, config, filters, p.c.created_ts.desc(), limit)
+    stored = decisions(conn, [(r["network"], r["native_id"]) for r in rows])
+    extra = blocked(conn)
+    out = []
+    for r in rows:
+        card = _card(config, r)
+        card["status"], card["reason"] = stored.get((r["network"], r["native_id"])) or screen(
+            config, r["text"], r["network"], r["handle"] or "", extra
+        )
+        card["stored"] = (r["network"], r["native_id"]) in stored
+        card["opted_out"] = is_opted_out(
+            config, r["network"], r["handle"] or "", r["author_id"]
+        ) or carries_opt_out_tag(config, r["hashtags"])
+        out.append(card)
+    return out
+
+
+def top_posts(conn: Connection, config: Config, filters: Filters, limit: int = 10) -> list[dict]:
+    """The most engaging posts moderation lets through (hidden, spam and opted-out left out)."""
+    return _shown(conn, config, _candidates(conn, config, filters, ENGAGEMENT.desc(), limit * 4))[:limit]

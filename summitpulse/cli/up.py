@@ -1,0 +1,73 @@
+"""``up``: the demo (or the collectors) and the dashboard together, as child processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..settings.config import Config
+from ..settings.secrets import get_secret
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: dashboard.py and pages/ live there
+DEMO_PASSWORD = "demo"  # only for the bundled demo, when no password is configured
+
+
+def _children(config_path: str, port: int, live: bool, speed: float) -> list[list[str]]:
+    py = [sys.executable, "-m", "summitpulse", "--config", config_path]
+    feeder = py + ["collect"] if live else py + ["demo", "--speed", "max" if speed == float("inf") else str(speed)]
+    dashboard = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    return [feeder, dashboard]
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
+def run_up(config: Config, config_path: str, port: int = 8501, live: bool = False, speed: float = 60.0) -> int:
+    """Start both, print the URL, stop both on Ctrl-C/SIGTERM; non-zero if a child dies."""
+    env = {**os.environ, "SUMMITPULSE_CONFIG": str(Path(config_path).resolve())}
+    demo_password = not live and not get_secret("organiser_password")
+    if demo_password:
+        env["SUMMITPULSE_ORGANISER_PASSWORD"] = DEMO_PASSWORD
+    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in _children(config_path, port, live, speed)]
+    print(
+        f"Summit Pulse: {config.event.name} — {'live collectors' if live else 'demo'} running.\n"
+        f"  Dashboard:   http://localhost:{port}\n  Live screen: http://localhost:{port}/?kiosk=1\n"
+        + (f"  Organiser pages password (demo only): {DEMO_PASSWORD}\n" if demo_password else "")
+        + "Ctrl-C stops both.",
+        flush=True,
+    )
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        name, dead = next((n, p) for n, p in zip(("feeder", "dashboard"), procs) if p.poll() is not None)
+        print(f"error: the {name} stopped with status {dead.returncode}", file=sys.stderr)
+        return dead.returncode or 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()

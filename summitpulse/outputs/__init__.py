@@ -1,0 +1,1 @@
+"""What leaves the product: the post-event report and exports."""

@@ -1,0 +1,98 @@
+"""What the report says, gathered from the analysis: figures as HTML fragments, tables as records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from plotly.graph_objects import Figure
+from sqlalchemy import Connection
+
+from ...analysis import contributors, graph, metrics, programme, stakeholders, topics
+from ...analysis.completeness import estimate
+from ...analysis.filters import Filters
+from ...analysis.health import health
+from ...analysis.tallies import Tallies
+from ...analysis.wall import top_posts
+from ...settings.config import Config
+from ...ui import charts
+
+RANKINGS = {
+    "posts": "Most active (posts)",
+    "engagement": "Most engaging (likes, reposts, replies, quotes received)",
+    "reach": "Widest potential reach (posts × followers — an upper bound)",
+    "mentions": "Most mentioned",
+    "influence": "Most influential (PageRank on the conversation graph)",
+}
+
+
+def _fig(figure: Figure) -> str:
+    return figure.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False, "responsive": True})
+
+
+def step(progress) -> None:
+    if progress is not None:
+        progress.update()
+
+
+def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, shared: dict | None = None) -> dict:
+    """Every section's content but ``collection``'s, in reading order; the tallies (one pass over the posts) feed most.
+
+    ``shared`` receives the tallies, the contributor table and the stakeholder groups, for the appendix's data files."""
+    everything = Filters()
+    people = tallies.people()
+    head = tallies.headline((), int(config.event.end.timestamp()))
+    step(progress)
+    out = {
+        "config": config,
+        "title": config.dashboard.title,
+        "accent": config.dashboard.accent_color,
+        "generated": datetime.now(UTC).astimezone(config.event.tz),
+        "headline": head,
+        "split": tallies.split() if not people.empty else None,
+        "timeline": _fig(charts.network_timeline(metrics.timeline(conn, config, everything, 900), "light", 340)),
+        "participation_time": _fig(charts.participation_area(tallies.split_over_time(), "light", 340))
+        if not people.empty
+        else "",
+    }
+    step(progress)
+    by_theme, groups = tallies.theme_participation(), stakeholders.classify(conn, config)
+    out |= {
+        "theme_totals": tallies.theme_totals(None, None).to_dict("records"),
+        "theme_time": _fig(charts.theme_lines(tallies.theme_timeline(1800), "light", 340)),
+        "theme_split": _fig(charts.split_bars(by_theme, "light", "theme", 300)) if not by_theme.empty else "",
+        "emerging": topics.emerging(conn, config, everything),
+        "theme_stakeholders": stakeholders.per_theme(groups, tallies.theme_authors()).to_dict("records"),
+    }
+    step(progress)
+    counted_ties = graph.ties(conn, config, everything)  # one read for mentions, influence and the network drawing
+    links = graph.edges_of(counted_ties)
+    table = contributors.table(conn, config, everything, counted_ties, links)
+    if shared is not None:
+        shared.update(tallies=tallies, contributors=table, groups=groups)
+    out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}
+    step(progress)
+    out["sessions"] = programme.activity(conn, config, everything, tallies.theme_timeline(60)).to_dict("records")
+    step(progress)
+    handles = dict(zip(table.person, table.handle))
+    nodes, lines = graph.conversation(conn, config, everything, handles, 40, links)
+    out["network"] = _fig(charts.network_graph(nodes, lines, "light", 560)) if not nodes.empty else ""
+    step(progress)
+    out["top_posts"] = top_posts(conn, config, everything, 10)
+    step(progress)
+    out |= {
+        "health": health(conn, config.networks.x.poll_seconds).to_dict("records"),
+        "weights": config.participation,
+        "linked": int((people.accounts.map(len) > 1).sum()) if not people.empty else 0,
+    }
+    return out
+
+
+def collection(conn: Connection, config: Config) -> dict:
+    """The sections about what was collected, which need no tallies: coverage, languages, hashtags, links."""
+    everything = Filters()
+    return {
+        "coverage": estimate(conn),
+        "languages": metrics.languages(conn, config, everything).to_dict("records"),
+        "tags": metrics.top_tags(conn, config, everything).to_dict("records"),
+        "links": metrics.top_links(conn, config, everything).to_dict("records"),
+    }

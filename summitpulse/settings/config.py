@@ -1,0 +1,409 @@
+"""The event's configuration: one validated ``config.yaml`` per event.
+
+Secrets never live here; ``secrets.py`` reads them from the environment.
+A malformed file raises :class:`ConfigError` whose message names the field
+path, what was found and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_DATABASE_URL = "sqlite:///data/summitpulse.db"
+DATABASE_URL_ENV = "SUMMITPULSE_DATABASE_URL"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message says what to fix."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Venue(_Model):
+    name: str
+    city: str = ""
+    country: str = ""
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    radius_km: float = Field(default=1.0, gt=0)
+
+
+class Event(_Model):
+    name: str
+    timezone: str = "UTC"
+    start: datetime
+    end: datetime
+    venue: Venue
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as 'America/Toronto'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("start and end need a UTC offset, e.g. 2014-10-22T08:00:00-04:00")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def clean_tag(tag: str) -> str:
+    """``#ICRE2014`` and ``icre2014`` are the same tag: strip ``#``, casefold."""
+    return tag.strip().lstrip("#").casefold()
+
+
+class Hashtags(_Model):
+    primary: str
+    aliases: list[str] = []
+
+    @field_validator("primary")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not clean_tag(value):
+            raise ValueError("the primary hashtag is empty; write it like '#SoMeSummit'")
+        return value
+
+    @property
+    def all(self) -> list[str]:
+        """Every event tag, cleaned, primary first, without repeats."""
+        return list(dict.fromkeys(clean_tag(t) for t in [self.primary, *self.aliases] if clean_tag(t)))
+
+
+class NetworkBase(_Model):
+    enabled: bool = True
+    poll_seconds: int = Field(default=60, ge=5)
+    base_url: str | None = None
+
+
+class MastodonNetwork(NetworkBase):
+    instances: list[str] = ["https://mastodon.social"]
+
+
+class BlueskyNetwork(NetworkBase):
+    jetstream: bool = False
+    jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
+
+
+class Networks(_Model):
+    x: NetworkBase = NetworkBase(enabled=False)
+    mastodon: MastodonNetwork = MastodonNetwork(enabled=False)
+    bluesky: BlueskyNetwork = BlueskyNetwork(enabled=False)
+
+
+class Theme(_Model):
+    name: str
+    description: str = ""
+    keywords: list[str] = []
+    hashtags: list[str] = []
+
+
+class Session(_Model):
+    title: str
+    start: datetime
+    end: datetime
+    room: str = ""
+    theme: str | None = None
+    hashtag: str | None = None
+    speakers: list[str] = []
+    kind: str = "session"
+
+
+class Programme(_Model):
+    sessions: list[Session] = []
+    ics: str | None = None
+    sessionize: str | None = None
+
+
+class Participants(_Model):
+    in_room_roster: str | None = None
+    remote_roster: str | None = None
+    identity_links: list[list[str]] = []
+    opt_out: list[str] = []
+    opt_out_tag: str | None = None
+
+
+class Moderation(_Model):
+    mode: Literal["post", "pre"] = "post"
+    profanity_filter: bool = True
+    blocked_terms: list[str] = []
+    blocked_accounts: list[str] = []
+    trusted_accounts: list[str] = []
+
+
+class Evidence(_Model):
+    """Weights of the in-room/remote evidence; positive means in the room."""
+
+    override: float = 10.0
+    roster: float = 4.0
+    geotag_in_venue: float = 3.0
+    geotag_far: float = -2.0
+    checkin_phrase: float = 2.0
+    remote_phrase: float = -2.5
+    profile_near: float = 0.7
+    profile_far: float = -0.9
+    night_posting: float = -1.0
+    session_photo: float = 1.0
+    reply_to_in_room: float = 0.5
+    repost_only: float = -0.8
+    other_time_zone: float = -1.5
+    threshold: float = 1.5
+    # Phrases match at the start of a word, case aside; a post with a remote phrase is not a check-in
+    # ("sad I couldn't be here at..."). The venue's name and the programme's rooms are check-in words too.
+    checkin_phrases: list[str] = [
+        "here at",
+        "in the room",
+        "great to be at",
+        "live from",
+        "just arrived",
+        "made it to",
+        "packed room",
+        "full house",
+        "standing room",
+        "front row",
+        "back row",
+        "on stage",
+        "at the mic",
+        "mic check",
+        "in person",
+        "the whole room",
+        "in the audience",
+        # meeting people face to face
+        "sitting next to",
+        "sat next to",
+        "next to me",
+        "ran into",
+        "bumped into",
+        "great to meet",
+        "nice to meet",
+        "lovely to meet",
+        "finally met",
+        "met in person",
+        "ici à",
+        "en direct de",
+        "dans la salle",
+        "salle comble",
+        "sur place",
+        "à côté de",
+        "assis à côté",
+        "assise à côté",
+        "enfin rencontré",
+    ]
+    remote_phrases: list[str] = [
+        "stream",
+        "watching",
+        "following",
+        "tuning in",
+        "webcast",
+        "replay",
+        "recording",
+        "virtually",
+        "catching up",
+        "from afar",
+        "from home",
+        "wish i were there",
+        "wish i was there",
+        "wish i could",
+        "fomo",
+        "couldn't",
+        "could not",
+        "can't make it",
+        "not there",
+        "en ligne",
+        "à distance",
+        "de chez moi",
+        "en différé",
+    ]
+    # Greeting a part of the day the venue is not in ("Good evening from Athens" at 13:50 there) is written from
+    # another time zone. Only greetings: "this morning in the keynote", said in the afternoon, is no evidence.
+    greetings: dict[Literal["morning", "afternoon", "evening", "night"], list[str]] = {
+        "morning": [
+            "good morning",
+            "morning from",
+            "morning here",
+            "bon matin",
+            "buenos días",
+            "guten morgen",
+            "bom dia",
+        ],
+        "afternoon": ["good afternoon", "afternoon from", "afternoon here", "buenas tardes", "boa tarde"],
+        "evening": ["good evening", "evening from", "evening in", "evening here", "bonsoir", "guten abend"],
+        "night": ["good night", "night from", "night here", "bonne nuit", "buenas noches", "boa noite"],
+    }
+    in_room_tag: str | None = None
+
+
+class Stakeholders(_Model):
+    """Keyword rules per stakeholder group, matched in profile descriptions and names (any language)."""
+
+    rules: dict[str, list[str]] = {
+        "clinician": [
+            "physician",
+            "doctor",
+            "md",
+            "consultant",
+            "internist",
+            "paediatrician",
+            "pediatrician",
+            "surgeon",
+            "anaesthetist",
+            "anesthesiologist",
+            "family doctor",
+            "emergency physician",
+            "médecin",
+        ],
+        "trainee": [
+            "resident",
+            "pgy",
+            "medical student",
+            "trainee",
+            "fellow",
+            "registrar",
+            "intern",
+            "étudiant",
+            "étudiante",
+            "résident",
+            "résidente",
+            "chief resident",
+        ],
+        "nurse_allied": [
+            "nurse",
+            "nursing",
+            "rn",
+            "pharmacist",
+            "physiotherapist",
+            "paramedic",
+            "midwife",
+            "occupational therapist",
+            "infirmière",
+            "infirmier",
+            "allied health",
+        ],
+        "educator": [
+            "education",
+            "educator",
+            "professor",
+            "researcher",
+            "phd",
+            "dean",
+            "curriculum",
+            "learning scientist",
+            "pédagogie",
+            "chercheur",
+            "chercheuse",
+        ],
+        "patient": ["patient", "caregiver", "carer", "advocate", "living with", "patiente", "proche aidant"],
+        "organisation": [
+            "official account",
+            "journal",
+            "college",
+            "association",
+            "society",
+            "programme news",
+            "university",
+            "compte officiel",
+            "revue",
+        ],
+    }
+
+
+class Dashboard(_Model):
+    refresh_seconds: int = Field(default=5, ge=1, le=3600)
+    title: str = "Summit Pulse"
+    accent_color: str = "#0f766e"
+    logo: str | None = None
+
+
+class Config(_Model):
+    event: Event
+    hashtags: Hashtags
+    networks: Networks = Networks()
+    themes: list[Theme] = []
+    programme: Programme = Programme()
+    participants: Participants = Participants()
+    moderation: Moderation = Moderation()
+    participation: Evidence = Evidence()
+    stakeholders: Stakeholders = Stakeholders()
+    database_url: str = DEFAULT_DATABASE_URL
+    dashboard: Dashboard = Dashboard()
+    base_dir: str = Field(default=".", exclude=True)
+
+    @field_validator("database_url")
+    @classmethod
+    def _no_password(cls, value: str) -> str:
+        if "@" in value and ":" in value.split("@", 1)[0].split("//", 1)[-1]:
+            raise ValueError(f"a password in the URL is a secret; put the URL in ${DATABASE_URL_ENV} instead")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The environment wins over the file, so secrets stay out of it."""
+        return os.environ.get(DATABASE_URL_ENV) or self.database_url
+
+    def path(self, relative: str) -> Path:
+        """A path named in the config, relative to the config file's folder."""
+        p = Path(relative)
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+
+def _describe(error: dict) -> str:
+    where = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    found = error.get("input")
+    if error["type"] == "missing":
+        return f"{where}: missing; this field is required"
+    if error["type"] == "extra_forbidden":
+        return f"{where}: unknown field; check its spelling against the README's configuration reference"
+    shown = repr(found) if not isinstance(found, dict) else "a mapping"
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"{where}: found {shown}; expected {error['msg'].removeprefix('Value error, ')}"
+
+
+def parse_config(data: object, base_dir: str = ".") -> Config:
+    """Validate an already-parsed mapping."""
+    if not isinstance(data, dict):
+        raise ConfigError("the config file must be a mapping with 'event:' and 'hashtags:' at the top level")
+    try:
+        return Config.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as exc:
+        lines = [_describe(e) for e in exc.errors()]
+        raise ConfigError("invalid config:\n  " + "\n  ".join(lines)) from None
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    """Read and validate ``path``; raise ConfigError naming what is wrong."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such config file; run `python -m summitpulse init` to write one") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: cannot read it ({exc.__class__.__name__})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{p}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    try:
+        return parse_config(data, base_dir=str(p.parent))
+    except ConfigError as exc:
+        raise ConfigError(f"{p}: {exc}") from None

@@ -1,0 +1,89 @@
+"""Secrets: from the environment or Streamlit's ``.streamlit/secrets.toml``, never the config.
+
+``install_redaction`` keeps every known secret value out of log output.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+# Every secret Summit Pulse reads; the README lists them.
+NAMES = {
+    "x_bearer_token": "SUMMITPULSE_X_BEARER_TOKEN",
+    "mastodon_token": "SUMMITPULSE_MASTODON_TOKEN",
+    "bluesky_handle": "SUMMITPULSE_BLUESKY_HANDLE",
+    "bluesky_app_password": "SUMMITPULSE_BLUESKY_APP_PASSWORD",
+    "organiser_password": "SUMMITPULSE_ORGANISER_PASSWORD",
+    "database_url": "SUMMITPULSE_DATABASE_URL",
+}
+SECRETS_FILE = Path(".streamlit/secrets.toml")
+
+
+@lru_cache(maxsize=1)
+def _secrets_file() -> dict:
+    try:
+        return tomllib.loads(SECRETS_FILE.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def get_secret(name: str, instance: str | None = None) -> str | None:
+    """The secret ``name`` (a key of NAMES), per Mastodon instance where given.
+
+    For an instance, ``SUMMITPULSE_MASTODON_TOKEN_MED_MASTODON_COM`` wins over
+    the shared ``SUMMITPULSE_MASTODON_TOKEN``.
+    """
+    env = NAMES[name]
+    candidates = [env]
+    if instance:
+        host = re.sub(r"^https?://", "", instance).strip("/")
+        candidates.insert(0, f"{env}_{re.sub(r'[^A-Za-z0-9]', '_', host).upper()}")
+    for var in candidates:
+        if os.environ.get(var):
+            return os.environ[var]
+        if _secrets_file().get(var):
+            return str(_secrets_file()[var])
+    return None
+
+
+def known_values() -> list[str]:
+    """Every secret value currently set (longer than 3 characters, to redact)."""
+    values = [
+        v
+        for k, v in os.environ.items()
+        if k.startswith("SUMMITPULSE_") and any(k.startswith(n) for n in NAMES.values()) and v and len(v) > 3
+    ]
+    values += [str(v) for k, v in _secrets_file().items() if k.startswith("SUMMITPULSE_") and len(str(v)) > 3]
+    return sorted(set(values), key=len, reverse=True)
+
+
+def redact(text: str) -> str:
+    for value in known_values():
+        text = text.replace(value, "[redacted]")
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces secret values in every log record's rendered message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message or record.exc_info:
+            record.msg, record.args = cleaned, ()
+            if record.exc_info:
+                record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+                record.exc_info = None
+        return True
+
+
+def install_redaction() -> None:
+    """Attach the redacting filter to every root handler."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())

@@ -1,0 +1,237 @@
+"""Table definitions (SQLAlchemy Core), the same for SQLite and PostgreSQL.
+
+Times are stored twice where they are grouped on: ``*_ts`` integer epoch
+seconds (dialect-neutral bucketing in SQL) beside a readable DateTime.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+Id = String(512)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("native_id", Id, primary_key=True),
+    Column("uri", Text, nullable=False, default=""),
+    Column("url", Text, nullable=False, default=""),
+    Column("author_id", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_ts", BigInteger, nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("text_folded", Text, nullable=False, default=""),  # casefolded, accents removed: theme matching
+    Column("text_stems", Text, nullable=False, default=""),  # the folded words' stems, " a b c ": theme matching
+    Column("lang", String(16), nullable=False, default=""),
+    Column("kind", String(10), nullable=False),
+    Column("hashtags", Text, nullable=False, default="[]"),
+    Column("mentions", Text, nullable=False, default="[]"),
+    Column("links", Text, nullable=False, default="[]"),
+    Column("media_count", Integer, nullable=False, default=0),
+    Column("media_urls", Text, nullable=False, default="[]"),
+    Column("reply_to", Id),
+    Column("reply_to_author", String(128)),
+    Column("repost_of", Id),
+    Column("quote_of", Id),
+    Column("like_count", Integer),
+    Column("repost_count", Integer),
+    Column("reply_count", Integer),
+    Column("quote_count", Integer),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("place", Text, nullable=False, default=""),
+    Column("matched_tags", Text, nullable=False, default="[]"),
+    Column("source", String(255), nullable=False, default=""),
+    Column("collected_ts", BigInteger, nullable=False),
+    Column("updated_ts", BigInteger, nullable=False),
+    Column("deleted_ts", BigInteger),
+)
+Index("ix_posts_created", posts.c.created_ts)
+Index("ix_posts_author", posts.c.network, posts.c.author_id)
+# What the live screen's incremental tallies read on each refresh: what arrived, left or changed since the last.
+CHANGE_INDEXES = [
+    Index("ix_posts_collected", posts.c.collected_ts, posts.c.network, posts.c.native_id),
+    Index(
+        "ix_posts_deleted",
+        posts.c.deleted_ts,
+        sqlite_where=posts.c.deleted_ts.isnot(None),
+        postgresql_where=posts.c.deleted_ts.isnot(None),
+    ),
+]  # partial: "IS NULL" must not pick it
+
+authors = Table(
+    "authors",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("author_id", String(128), primary_key=True),
+    Column("handle", String(255), nullable=False),
+    Column("display_name", Text, nullable=False, default=""),
+    Column("followers", Integer),
+    Column("location", Text, nullable=False, default=""),
+    Column("description", Text, nullable=False, default=""),
+    Column("avatar_url", Text, nullable=False, default=""),
+    Column("url", Text, nullable=False, default=""),
+    Column("updated_ts", BigInteger, nullable=False),
+)
+Index("ix_authors_handle", authors.c.handle)
+CHANGE_INDEXES.append(Index("ix_authors_updated", authors.c.updated_ts))
+
+
+def _post_child(name: str, value: str, length: int = 255) -> Table:
+    """A (post, value) link table: tags, mentions and links of each post."""
+    table = Table(
+        name,
+        metadata,
+        Column("network", String(16), primary_key=True),
+        Column("native_id", Id, primary_key=True),
+        Column(value, String(length), primary_key=True),
+    )
+    Index(f"ix_{name}_{value}", table.c[value])
+    return table
+
+
+post_tags = _post_child("post_tags", "tag")
+post_mentions = _post_child("post_mentions", "mentioned")
+post_links = _post_child("post_links", "link", 1024)
+
+sightings = Table(
+    "sightings",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("native_id", Id, primary_key=True),
+    Column("source", String(255), primary_key=True),
+    Column("seen_ts", BigInteger, nullable=False),
+    Column("local_id", String(64)),  # the id this source gives the post (Mastodon ids differ per instance)
+)
+
+cursors = Table(
+    "cursors",
+    metadata,
+    Column("collector", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_ts", BigInteger, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("collector", String(255), nullable=False),
+    Column("started_ts", BigInteger, nullable=False),
+    Column("ended_ts", BigInteger),
+    Column("fetched", Integer, nullable=False, default=0),
+    Column("new", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),
+    Column("rate_limit_waits", Integer, nullable=False, default=0),
+    Column("reached_back_ts", BigInteger),
+    Column("status", String(16), nullable=False, default="running"),
+    Column("message", Text, nullable=False, default=""),
+)
+Index("ix_runs_collector", runs.c.collector, runs.c.started_ts)
+
+collector_events = Table(
+    "collector_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("collector", String(255), nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("message", Text, nullable=False, default=""),
+)
+Index("ix_collector_events", collector_events.c.collector, collector_events.c.ts)
+
+moderation = Table(
+    "moderation",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("native_id", Id, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("updated_ts", BigInteger, nullable=False),
+)
+Index("ix_moderation_status", moderation.c.status)
+CHANGE_INDEXES.append(Index("ix_moderation_updated", moderation.c.updated_ts))
+
+moderation_actions = Table(
+    "moderation_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", BigInteger, nullable=False),
+    Column("actor", String(255), nullable=False, default=""),
+    Column("action", String(32), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+)
+
+blocklist = Table(
+    "blocklist",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("value", String(255), primary_key=True),
+    Column("ts", BigInteger, nullable=False),
+)
+
+participant_overrides = Table(
+    "participant_overrides",
+    metadata,
+    Column("person", String(255), primary_key=True),
+    Column("label", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("ts", BigInteger, nullable=False),
+)
+
+identity_links = Table(
+    "identity_links",
+    metadata,
+    Column("author_key", String(160), primary_key=True),
+    Column("person", String(255), nullable=False),
+    Column("confirmed", Boolean, nullable=False, default=True),
+    Column("ts", BigInteger, nullable=False),
+)
+
+identity_rejections = Table(  # suggested links an organiser said are two people: "a b", sorted
+    "identity_rejections",
+    metadata,
+    Column("pair", String(400), primary_key=True),
+    Column("ts", BigInteger, nullable=False),
+)
+
+demo_truth = Table(
+    "demo_truth",
+    metadata,
+    Column("author_key", String(160), primary_key=True),
+    Column("person", String(255), nullable=False),
+    Column("in_room", Boolean, nullable=False),
+    Column("stakeholder", String(32), nullable=False, default=""),
+)
+
+snapshots = Table(  # an analysis's running state, so a new process need not read every post again
+    "snapshots",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # what the state was computed under: code, config
+    Column("saved_ts", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
