@@ -17,7 +17,6 @@ from functools import partial
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
-from summitpulse.analysis.tallies import SNAPSHOT_EVERY_S, Tallies
 from summitpulse.settings.config import Config
 
 from . import bluesky, jetstream, mastodon, refresh, x
@@ -67,12 +66,6 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
     return out
 
 
-def tallies_job(config: Config, engine: Engine) -> Job:
-    """Keeps the store's tallies snapshot current while collecting (as the dashboard does), so a report after an
-    event collected without a dashboard still goes on from it instead of reading every post."""
-    return Job("tallies", partial(Tallies.resumed, engine, config), SNAPSHOT_EVERY_S)
-
-
 def guarded(job: Job) -> None:
     """Run a job; whatever it raises is logged (its run is already recorded), never propagated."""
     try:
@@ -102,8 +95,6 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             name=job.name,
             next_run_time=_now(),
         )
-    keeping = tallies_job(config, engine)
-    scheduler.add_job(guarded, "interval", args=[keeping], seconds=keeping.interval, id=keeping.name, name=keeping.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
     try:
         scheduler.start()

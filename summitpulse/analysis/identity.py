@@ -21,7 +21,7 @@ from sqlalchemy import Connection, delete, select, update
 from ..normalise.folding import fold
 from ..settings.config import Config
 from ..store import schema
-from ..store.engine import dialect_insert, now_ts
+from ..store.engine import dialect_insert, wall_clock
 from .frames import frame_of
 from .visibility import is_opted_out, only_counted
 
@@ -128,8 +128,9 @@ def link(conn: Connection, first: str, second: str) -> None:
         conn.execute(update(links).where(links.c.person == old).values(person=person))
     for account in (first, second):
         conn.execute(delete(links).where(links.c.author_key == account))
-        conn.execute(links.insert().values(author_key=account, person=person, confirmed=True, ts=now_ts()))
+        conn.execute(links.insert().values(author_key=account, person=person, confirmed=True, ts=wall_clock()))
     conn.execute(delete(rejections).where(rejections.c.pair == _pair(first, second)))
+    _rejudge(conn)
 
 
 def confirmed(conn: Connection) -> pd.DataFrame:
@@ -147,13 +148,21 @@ def confirmed(conn: Connection) -> pd.DataFrame:
 def unlink(conn: Connection, account: str) -> None:
     """Take one account out of its person."""
     conn.execute(delete(links).where(links.c.author_key == account))
+    _rejudge(conn)
+
+
+def _rejudge(conn: Connection) -> None:
+    """The people whose accounts a link changed, judged again in the same transaction."""
+    from ..figures import upkeep
+
+    upkeep.judge_stale(conn)
 
 
 def reject(conn: Connection, first: str, second: str) -> None:
     """An organiser's word that a suggested pair are different people: never suggested again."""
     conn.execute(
         dialect_insert(conn, rejections)
-        .values(pair=_pair(first, second), ts=now_ts())
+        .values(pair=_pair(first, second), ts=wall_clock())
         .on_conflict_do_nothing(index_elements=["pair"])
     )
 

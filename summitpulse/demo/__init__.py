@@ -21,10 +21,11 @@ import sys
 from sqlalchemy import Engine, delete, select
 from tqdm import tqdm
 
+from ..figures.rebuild import FIGURE_TABLES
 from ..settings.config import Config
 from ..store import schema
 from ..store.clock import CLOCK_KEY
-from ..store.engine import dialect_insert, get_meta, mark_reset
+from ..store.engine import dialect_insert, get_meta
 from .personas import Persona, build_cast
 from .player import Player, play
 from .script import day_bounds, live_from, write_script
@@ -38,7 +39,7 @@ EVENT_TABLES = (
     schema.sightings,
     schema.moderation,
     schema.cursors,
-    schema.snapshots,
+    *(schema.metadata.tables[name] for name in FIGURE_TABLES),  # the figures of those posts
 )
 
 
@@ -54,7 +55,6 @@ def reset_store(engine: Engine) -> None:
         for table in EVENT_TABLES:
             conn.execute(delete(table))
         conn.execute(delete(schema.meta).where(schema.meta.c.key == CLOCK_KEY))
-        mark_reset(conn)
 
 
 def _resume_from(engine: Engine, begin: float, end: float) -> float | None:

@@ -104,10 +104,8 @@ def organiser_gate() -> bool:
 
 
 def change_identity(action, *accounts: str) -> None:
-    """Store an organiser's link, rejection or unlink (``identity.link`` etc.) and show its effect at once."""
-    with data.engine().begin() as conn:
-        action(conn, *accounts)
-    data.forget_people()
+    """An organiser's link, rejection or unlink (``actions.link`` etc.), its effect shown at once."""
+    action(*accounts)
     st.rerun()
 
 

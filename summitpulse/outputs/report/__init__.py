@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ...analysis.frames import write_csv
-from ...analysis.tallies import Tallies
 from ...settings.config import Config
 from ...ui.palette import NETWORK_NAMES, short_number
 from ..export import EXPORTS
@@ -38,16 +37,13 @@ def build_report_html(
     data_dir: str = "",
     progress=None,
     shared: dict | None = None,
-    tallies: Tallies | None = None,
     collected: Callable[[], dict] | None = None,
 ) -> str:
-    """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked. ``tallies``: the
-    caller's own, up to date (the dashboard's); otherwise they go on from the store's snapshot, if there is one.
-    ``collected``: waits for ``sections.collection`` computed elsewhere (otherwise it is computed here)."""
-    tallies = tallies or Tallies.resumed(engine, config)
+    """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked. ``collected``: waits
+    for ``sections.collection`` computed elsewhere (otherwise it is computed here)."""
     step(progress)
     with engine.connect() as conn:
-        context = gather(conn, config, tallies, progress, shared)
+        context = gather(conn, config, progress, shared)
         context |= collected() if collected else collection(conn, config)
     step(progress)
     return TEMPLATES.get_template("report.html.j2").render(
