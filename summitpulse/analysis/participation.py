@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select
 
 from ..settings.config import Config, clean_tag
 from ..store import schema
-from ..store.engine import dialect_insert, wall_clock
+from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode
 from .identity import key, parse_key
 
@@ -357,6 +357,20 @@ def judge_person(
         "reasons": ev.reasons or ["no evidence either way"],
         "accounts": [f"{n}:@{h}" for (n, _), h in f["accounts"]],
     }
+
+
+def classify(conn: Connection, config: Config) -> pd.DataFrame:
+    """One row per participant (COLUMNS) under ``config``'s settings: the store's judgements (``people``) when they
+    were made under them, otherwise judged from the posts now (``figures.rebuild.compute``; nothing is written)."""
+    from ..figures.counting import Counting  # the figures build on these rules
+    from ..figures.rebuild import compute
+    from ..figures.upkeep import FINGERPRINT_KEY
+    from .people import stored
+
+    counting = Counting(config)
+    if get_meta(conn, FINGERPRINT_KEY) == counting.fingerprint:
+        return stored(conn)
+    return pd.DataFrame([row for _, row in sorted(compute(conn, counting).people.items()) if row], columns=COLUMNS)
 
 
 def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:

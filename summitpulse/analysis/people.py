@@ -9,7 +9,6 @@ from sqlalchemy import Connection, func, literal_column, select
 
 from ..settings.config import Config
 from ..store import schema
-from ..store.engine import get_meta
 from .filters import Filters
 from .metrics import activity, with_times
 from .participation import COLUMNS
@@ -25,20 +24,6 @@ def stored(conn: Connection) -> pd.DataFrame:
     for column in ("reasons", "accounts"):
         frame[column] = frame[column].map(orjson.loads)
     return frame.astype({"posts": "int64"})
-
-
-def classify(conn: Connection, config: Config) -> pd.DataFrame:
-    """Every participant under ``config``'s settings: the store's judgements when they were made under them,
-    otherwise judged from the posts now (``figures.rebuild.compute``, nothing written)."""
-    from ..figures.counting import Counting
-    from ..figures.rebuild import compute
-    from ..figures.upkeep import FINGERPRINT_KEY
-
-    counting = Counting(config)
-    if get_meta(conn, FINGERPRINT_KEY) == counting.fingerprint:
-        return stored(conn)
-    rows = [row for _, row in sorted(compute(conn, counting).people.items()) if row]
-    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def split(conn: Connection, config: Config, filters: Filters = Filters()) -> dict[str, int]:

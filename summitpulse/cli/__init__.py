@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(handler=cmd_import)
 
+    p = sub.add_parser(
+        "rebuild",
+        help="recompute every figure from the posts, after a change of themes, programme, participation or rosters",
+    )
+    p.set_defaults(handler=cmd_rebuild)
+
     p = sub.add_parser("export", help="export a table as CSV, JSON or Parquet")
     p.add_argument("what", choices=EXPORTS)
     p.add_argument("--format", choices=FORMATS, default="csv")
@@ -85,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_init(config: Config, args) -> int:
-    engine = open_store(config.effective_database_url)
+    engine = open_store(config.effective_database_url, config)
     print(f"config OK: {config.event.name}; database ready at {engine.url.render_as_string(hide_password=True)}")
     return 0
 
@@ -94,32 +101,50 @@ def cmd_demo(config: Config, args) -> int:
     from ..demo import run_demo
 
     return run_demo(
-        config, open_store(config.effective_database_url), speed=args.speed, reset=args.reset, archive=args.archive
+        config,
+        open_store(config.effective_database_url, config),
+        speed=args.speed,
+        reset=args.reset,
+        archive=args.archive,
     )
 
 
 def cmd_collect(config: Config, args) -> int:
     from collectors.scheduler import run_collectors
 
-    return run_collectors(config, open_store(config.effective_database_url), once=args.once, network=args.network)
+    return run_collectors(
+        config, open_store(config.effective_database_url, config), once=args.once, network=args.network
+    )
 
 
 def cmd_import(config: Config, args) -> int:
     from ..ingest import import_files
 
-    return import_files(config, open_store(config.effective_database_url), [Path(f) for f in args.files])
+    return import_files(config, open_store(config.effective_database_url, config), [Path(f) for f in args.files])
+
+
+def cmd_rebuild(config: Config, args) -> int:
+    from ..figures import rebuild_store
+
+    engine = open_store(config.effective_database_url)
+    started = time.perf_counter()
+    posts = rebuild_store(engine, config)
+    print(
+        f"rebuild: the figures of {posts:,} posts recomputed under {args.config} ({time.perf_counter() - started:.1f} s)"
+    )
+    return 0
 
 
 def cmd_export(config: Config, args) -> int:
     from ..outputs.export import export
 
-    return export(config, open_store(config.effective_database_url), args.what, args.format, args.out)
+    return export(config, open_store(config.effective_database_url, config), args.what, args.format, args.out)
 
 
 def cmd_report(config: Config, args) -> int:
     from ..outputs.report import write_report
 
-    return write_report(config, open_store(config.effective_database_url), Path(args.out), pdf=args.pdf)
+    return write_report(config, open_store(config.effective_database_url, config), Path(args.out), pdf=args.pdf)
 
 
 def cmd_up(config: Config, args) -> int:

@@ -39,7 +39,7 @@ def compute(conn: Connection, counting: Counting, progress=None) -> Figures:
         p.outerjoin(m, (m.c.network == p.c.network) & (m.c.native_id == p.c.native_id))
     )
     width = len(PostRow._fields)
-    for r in conn.execution_options(yield_per=READ_BATCH).execute(query):
+    for r in conn.execute(query.execution_options(yield_per=READ_BATCH)):
         row = PostRow._make(r[:width])
         themes = counting.add(delta, row) if _counted(r) else counting.themes_of(row)
         links += [(row.network, row.native_id, theme) for theme in themes]
