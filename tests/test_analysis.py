@@ -335,6 +335,7 @@ def test_each_session_counts_its_slot_its_tag_its_speakers_and_the_themes_it_rai
         _post(2, "b", "@kdesai_md the ethics of it #SoMeSummit", mentions=["k"]),
         _post(3, "b", "Coffee, then more on ethics #SoMeSummit", minutes=20),
     ]
+    counting_under(engine, cfg)
     ingest(engine, Batch(posts=posts, authors=[Author("x", "k", "kdesai_md"), Author("x", "b", "bo")]))
     with engine.connect() as conn:
         sessions = programme.activity(conn, cfg, Filters()).set_index("title")

@@ -43,11 +43,11 @@ class Delta:
                 self.add(name, key, *(sign * v for v in values))
         return self
 
-    def rows(self, table: str) -> list[tuple]:
-        """The table's non-zero increments as (*key, *values), sorted by key; every account touched, even by
-        nothing (it is still due for judgement: what its post says may have changed)."""
-        every = table == "accounts"
-        return [(*k, *v) for k, v in sorted(self.tables[table].items()) if every or any(v)]
+    def rows(self, table: str, ordered: bool = True) -> list[tuple]:
+        """The table's non-zero increments as (*key, *values), sorted by key when ``ordered``; every account
+        touched, even by nothing (it is still due for judgement: what its post says may have changed)."""
+        every, items = table == "accounts", self.tables[table].items()
+        return [(*k, *v) for k, v in (sorted(items) if ordered else items) if every or any(v)]
 
     def __bool__(self) -> bool:
         return any(self.tables.values())
@@ -70,7 +70,7 @@ def apply(conn: Connection, delta: Delta, tables=TABLES) -> None:
     """Write ``delta``'s increments (inside the caller's transaction)."""
     dialect = conn.dialect.name
     for table in tables:
-        rows = delta.rows(table)
+        rows = delta.rows(table, ordered=dialect != "sqlite")  # SQLite has one writer at a time: no lock order
         if table == "accounts":  # a new account is its own person until identity links say otherwise
             rows = [(*row, f"{row[0]}:{row[1]}") for row in rows]
         if rows:

@@ -25,7 +25,7 @@ from ..analysis.identity import Identity, key, parse_key, read_identity
 from ..analysis.participation import COLUMNS, judge_person, read_overrides
 from ..settings.config import parse_config
 from ..store import schema
-from ..store.engine import POST_COLUMNS, get_meta, set_meta
+from ..store.engine import POST_COLUMNS, executemany, existing, get_meta, set_meta
 from .counting import Counting, PostRow
 from .delta import TABLES, Delta, apply
 
@@ -91,7 +91,7 @@ def stored_posts(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tupl
     spam."""
     out = {}
     by_network: dict[str, list[str]] = defaultdict(list)
-    for network, native_id in keys:
+    for network, native_id in existing(conn, keys):  # a cheap look-up first: most posts of a batch are new
         by_network[network].append(native_id)
     q = select(*OLD_COLUMNS).select_from(
         p.outerjoin(m, (m.c.network == p.c.network) & (m.c.native_id == p.c.native_id))
@@ -119,8 +119,7 @@ def after_write(conn: Connection, counting: Counting, rows, old: dict) -> None:
         for post_key, (before, counted) in old.items():
             counting.add(delta, before if counted else PostRow._make(fresh[post_key]), -1)
         _unlink_themes(conn, list(old))
-    if links:
-        conn.execute(schema.post_themes.insert(), [dict(zip(("network", "native_id", "theme"), t)) for t in links])
+    executemany(conn, "ignore:post_themes", ("network", "native_id", "theme"), links)
     write(conn, delta)
 
 
@@ -203,8 +202,11 @@ def judge_stale(conn: Connection, counting: Counting | None = None) -> int:
     if counting is None:
         return 0
     identity = read_identity(conn, counting.config)
-    persons = _relink(conn, identity)
-    persons |= set(conn.execute(select(acc.c.person).where(acc.c.stale == 1).distinct()).scalars())
+    relinked = _relink(conn, identity)
+    if relinked:  # whether a reply to them counts may depend on every account of their person
+        members = select(acc.c.network, acc.c.author_id).where(acc.c.person.in_(sorted(relinked)))
+        mark_stale(conn, [tuple(r) for r in conn.execute(members)], dependents=True)
+    persons = relinked | set(conn.execute(select(acc.c.person).where(acc.c.stale == 1).distinct()).scalars())
     ordered = sorted(persons)
     overrides = read_overrides(conn)
     for i in range(0, len(ordered), CHUNK):
@@ -243,18 +245,13 @@ def _judge_chunk(conn: Connection, counting: Counting, identity: Identity, overr
     }  # whether a reply counts depends on the handles of every account of the person it went to
     profiles = _profiles(conn, set(members) | targets)
     judged = judge_people(counting, identity, overrides, persons, members, evidence, profiles)
-    moves = Delta()
-    for person in persons:
-        row = judged.get(person)
-        label = row["label"] if row else "unknown"
-        _keep_person(conn, person, row)
-        for account, r in members.items():
-            if r.person == person and r.label != label:
-                _move(conn, moves, account, r.label, label)
-                conn.execute(
-                    update(acc).where(acc.c.network == account[0], acc.c.author_id == account[1]).values(label=label)
-                )
-    apply(conn, moves, ("label_quarters",))
+    _keep_people(conn, persons, judged)
+    relabelled = {}
+    for account, r in members.items():
+        label = (judged.get(r.person) or {}).get("label", "unknown")
+        if r.label != label:
+            relabelled[account] = (r.label, label)
+    _relabel(conn, relabelled)
     conn.execute(update(acc).where(acc.c.person.in_(persons)).values(stale=0))
 
 
@@ -321,22 +318,38 @@ def person_values(row: dict) -> dict:
     return {**row, "reasons": orjson.dumps(row["reasons"]).decode(), "accounts": orjson.dumps(row["accounts"]).decode()}
 
 
-def _keep_person(conn: Connection, person: str, row: dict | None) -> None:
+def _keep_people(conn: Connection, persons: list[str], judged: dict[str, dict | None]) -> None:
+    """Rewrite the rows of the people whose judgement changed (a person with no counted post has none)."""
     t = schema.people
-    conn.execute(delete(t).where(t.c.person == person))
-    if row is not None:
-        conn.execute(t.insert().values(**person_values(row)))
+    before = {r["person"]: r for r in conn.execute(select(t).where(t.c.person.in_(persons))).mappings()}
+    after = {person: person_values(row) for person, row in judged.items() if row}
+    changed = sorted(p for p in persons if (dict(before[p]) if p in before else None) != after.get(p))
+    if changed:
+        conn.execute(delete(t).where(t.c.person.in_(changed)))
+        rows = [after[p] for p in changed if p in after]
+        if rows:
+            conn.execute(t.insert(), rows)
 
 
-def _move(conn: Connection, moves: Delta, account: tuple[str, str], before: str, after: str) -> None:
-    """An account's posts per quarter hour, counted under ``before``, now under ``after``."""
-    aq = schema.author_quarters
-    q = select(aq.c.quarter, aq.c.posts).where(
-        aq.c.network == account[0], aq.c.author_id == account[1], aq.c.posts != 0
+def _relabel(conn: Connection, relabelled: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """Accounts now counted under another label: their posts per quarter hour move from the old to the new."""
+    if not relabelled:
+        return
+    aq, moves, accounts = schema.author_quarters, Delta(), sorted(relabelled)
+    for i in range(0, len(accounts), CHUNK):
+        q = select(aq.c.network, aq.c.author_id, aq.c.quarter, aq.c.posts).where(
+            tuple_(aq.c.network, aq.c.author_id).in_(accounts[i : i + CHUNK]), aq.c.posts != 0
+        )
+        for network, author_id, quarter, posts in conn.execute(q):
+            before, after = relabelled[(network, author_id)]
+            moves.add("label_quarters", (quarter, before), -posts)
+            moves.add("label_quarters", (quarter, after), posts)
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    conn.exec_driver_sql(
+        f"UPDATE accounts SET label = {mark} WHERE network = {mark} AND author_id = {mark}",
+        [(after, network, author_id) for (network, author_id), (_, after) in sorted(relabelled.items())],
     )
-    for quarter, posts in conn.execute(q):
-        moves.add("label_quarters", (quarter, before), -posts)
-        moves.add("label_quarters", (quarter, after), posts)
+    apply(conn, moves, ("label_quarters",))
 
 
 def store_empty(conn: Connection) -> bool:

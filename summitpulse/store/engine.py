@@ -131,7 +131,7 @@ def _driver_sql(dialect_name: str, name: str, columns: tuple[str, ...]) -> str:
     return str(compiled)
 
 
-def _executemany(conn: Connection, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def executemany(conn: Connection, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """executemany of plain tuples straight to the driver: SQLAlchemy's per-row parameter work, then the dicts,
     were the ingest's largest costs."""
     if rows:
@@ -282,7 +282,7 @@ def prepare(batch: Batch, dialect_name: str, now: int | None = None, counting=No
     )
 
 
-def _existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+def existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of ``keys`` (network, native_id) are stored already."""
     found: set[tuple[str, str]] = set()
     by_network: dict[str, list[str]] = {}
@@ -320,21 +320,21 @@ def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult
     keys = [(row[0], row[1]) for row in rows.posts]  # (network, native_id): POST_COLUMNS starts so
     counting = upkeep.counting_of(conn)
     old = upkeep.stored_posts(conn, keys) if counting else {}
-    existing = set(old) if counting else _existing(conn, keys)
-    _executemany(conn, "ignore:authors", AUTHOR_COLUMNS, rows.partial_authors)
-    _executemany(conn, "authors", AUTHOR_COLUMNS, rows.authors)
+    stored = set(old) if counting else existing(conn, keys)
+    executemany(conn, "ignore:authors", AUTHOR_COLUMNS, rows.partial_authors)
+    executemany(conn, "authors", AUTHOR_COLUMNS, rows.authors)
     for i in range(0, len(rows.posts), CHUNK * 4):
-        _executemany(conn, "posts", POST_COLUMNS, rows.posts[i : i + CHUNK * 4])
+        executemany(conn, "posts", POST_COLUMNS, rows.posts[i : i + CHUNK * 4])
     for table, (column, _, _) in CHILDREN.items():
-        _executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
-    _executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
+        executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
+    executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
     if counting:
         upkeep.after_write(conn, counting, rows, old)
         upkeep.profiles_written(conn, counting, rows.authors)
     deleted = mark_deleted(conn, rows.deleted)
     if counting and judge:
         upkeep.judge_stale(conn, counting)
-    new = sum(1 for key in keys if key not in existing)
+    new = sum(1 for key in keys if key not in stored)
     return IngestResult(
         fetched=rows.fetched, new=new, updated=len(keys) - new, deleted=deleted, rejected=len(rows.rejected)
     )
