@@ -25,7 +25,7 @@ from ..store.engine import IngestResult
 from .detect import records
 from .pipeline import ingest_stream
 
-CHUNK = 5000  # posts per transaction: fewer commits write fewer index pages again (1,000: 34 µs a post, 5,000: 26)
+CHUNK = 5000  # posts per transaction: fewer commits write fewer index pages again (bench/ingest.py)
 
 
 @dataclass

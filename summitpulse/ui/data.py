@@ -54,8 +54,8 @@ def _run(fn, *args):
 @st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
 def figure(name: str, frame: pd.DataFrame, *args, **kwargs):
     """``charts.<name>(frame, ...)`` — or the live screen's own HTML for "screen_charts.<name>" — built once per
-    data snapshot and shared by every viewer: plotly's builders cost ~30 ms a chart, the screen's ~6 ms, per
-    viewer per refresh. What it returns is only read afterwards."""
+    data snapshot and shared by every viewer, not built per viewer per refresh. What it returns is only read
+    afterwards."""
     module, _, function = name.rpartition(".")
     return getattr(screen_charts if module == "screen_charts" else charts, function)(frame, *args, **kwargs)
 

@@ -65,8 +65,7 @@ def write_data_files(
 
 class Aside:
     """A forked process doing the report's work that needs nothing the report computes, on the second core:
-    the collection sections (``collected``), then the posts data file (``finish`` waits for it) — about a third
-    of the work at a million posts. Where fork is not available both are done at once, here."""
+    the collection sections (``collected``), then the posts data file (``finish`` waits for it). Where fork is not available both are done at once, here."""
 
     def __init__(self, config: Config, engine: Engine, folder: Path):
         if "fork" not in multiprocessing.get_all_start_methods():
