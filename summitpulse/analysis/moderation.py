@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, select
 
 from ..settings.config import Config
 from ..store import schema
-from ..store.engine import dialect_insert, wall_clock
+from ..store.engine import dialect_insert, lock_posts, wall_clock
 
 STATUSES = ("approved", "pending", "hidden", "spam")
 
@@ -95,6 +95,7 @@ def set_status(conn: Connection, network: str, native_id: str, status: str, reas
         raise ValueError(f"status must be one of {STATUSES}")
     from ..figures import upkeep
 
+    lock_posts(conn, [(network, native_id)])
     before = decisions(conn, [(network, native_id)]).get((network, native_id), ("",))[0]
     if (before == "spam") != (status == "spam"):
         if _live(conn, network, native_id):

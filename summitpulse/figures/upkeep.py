@@ -111,7 +111,7 @@ def after_write(conn: Connection, counting: Counting, rows, old: dict) -> None:
     """The figures of a written batch (``store.engine.Rows``): its delta — from the worker that prepared it when
     made under the same settings — less what its posts already stored had added; their theme links replaced."""
     if rows.fingerprint == counting.fingerprint:
-        delta, links = rows.delta, rows.themes
+        delta, links = Delta().merge(rows.delta), rows.themes  # a copy: a transaction run again starts from it
     else:
         delta, links = counting.contribution(PostRow._make(r) for r in rows.posts)
     if old:

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from ..figures import upkeep
 from ..normalise.models import Batch
-from ..store.engine import IngestResult, Rows, prepare, write_rows
+from ..store.engine import IngestResult, Rows, prepare, transaction, write_rows
 
 Source = Callable[[], Iterable[Batch]]  # called in a worker; yields batches, one transaction each
 Done = Callable[[IngestResult, list[str]], None]  # after each committed batch: its result, its rejection reasons
@@ -90,8 +90,7 @@ def _receive(reader) -> Rows | str | None:
 
 
 def _write(engine: Engine, rows: Rows, done: Done) -> None:
-    with engine.begin() as conn:
-        result = write_rows(conn, rows, judge=False)
+    result = transaction(engine, lambda conn: write_rows(conn, rows, judge=False))
     done(result, rows.rejected)
 
 

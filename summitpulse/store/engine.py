@@ -7,6 +7,7 @@ collector cursor that covers it: a cursor never runs ahead of its posts.
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import psycopg  # noqa: F401 (postgresql.psycopg)
 from sqlalchemy.dialects.sqlite import pysqlite  # noqa: F401 (sqlite.pysqlite)
+from sqlalchemy.exc import OperationalError
 
 from ..normalise.folding import fold, stems
 from ..normalise.models import Author, Batch, Post
@@ -312,12 +314,39 @@ class IngestResult:
     rejected: int = 0
 
 
+POST_LOCKS = 7351002  # PostgreSQL advisory locks on post keys (the first key: this use; migrations take 7351001)
+DEADLOCK = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+
+
+def lock_posts(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    """On PostgreSQL, hold a lock on each post key (network, native_id) until the transaction ends, taken in
+    ascending order so writers never wait on each other in a circle: what a writer then reads of those posts —
+    stored or new, counted or not — stays true until it commits, and no post is counted twice by two writers."""
+    if conn.dialect.name == "postgresql" and keys:
+        hashes = sorted({zlib.crc32(f"{n}:{i}".encode()) - 2**31 for n, i in keys})
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int4[]) AS k", (POST_LOCKS, hashes))
+
+
+def transaction(engine: Engine, work):
+    """``work(conn)`` in one transaction, run again (up to three times) when PostgreSQL ends it to break a deadlock
+    between writers; returns what ``work`` returns."""
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except OperationalError as exc:
+            if attempt == 2 or getattr(exc.orig, "sqlstate", None) not in DEADLOCK:
+                raise
+    raise AssertionError("unreachable")
+
+
 def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult:
     """Upsert prepared rows inside the caller's transaction, with the figures they change; idempotent. ``judge``:
     the people whose posts these are are judged again now (an import does it once, at its end)."""
     from ..figures import upkeep  # the figures build on the store; the write path keeps them
 
     keys = [(row[0], row[1]) for row in rows.posts]  # (network, native_id): POST_COLUMNS starts so
+    lock_posts(conn, keys + [tuple(k.split(":", 1)) for k in rows.deleted])
     counting = upkeep.counting_of(conn)
     old = upkeep.stored_posts(conn, keys) if counting else {}
     stored = set(old) if counting else existing(conn, keys)
@@ -352,6 +381,7 @@ def mark_deleted(conn: Connection, keys: Sequence[str]) -> int:
     if not keys:
         return 0
     pairs = [tuple(k.split(":", 1)) for k in keys]
+    lock_posts(conn, pairs)
     upkeep.count_posts(conn, [k for k, (_, counted) in upkeep.stored_posts(conn, pairs).items() if counted], -1)
     count = 0
     t = schema.posts
@@ -366,11 +396,14 @@ def mark_deleted(conn: Connection, keys: Sequence[str]) -> int:
 
 def ingest(engine: Engine, batch: Batch, cursor: tuple[str, str] | None = None) -> IngestResult:
     """Write ``batch`` and advance ``cursor`` (collector, value) in one transaction."""
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> IngestResult:
         result = write_batch(conn, batch)
         if cursor is not None:
             set_cursor(conn, *cursor)
-    return result
+        return result
+
+    return transaction(engine, work)
 
 
 def get_cursor(conn: Connection, collector: str) -> str | None:
