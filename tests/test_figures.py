@@ -256,3 +256,19 @@ def test_the_rebuild_command_recomputes_after_a_theme_change(tmp_path, capsys):
     with engine.connect() as conn:
         assert not figures.status(conn, changed).due
     engine.dispose()
+
+
+def test_an_account_linked_in_the_config_joins_its_person_when_it_first_posts(engine, cfg):  # noqa: F811
+    from summitpulse.normalise.models import Post
+
+    links = [["x:ana", "mastodon:ana@med.social"]]
+    linked = cfg.model_copy(update={"participants": cfg.participants.model_copy(update={"identity_links": links})})
+    counting_under(engine, linked)
+    profiles = [Author("x", "a", "ana", "Ana"), Author("mastodon", "ana@med.social", "ana@med.social", "Ana")]
+    ingest(engine, Batch(posts=[_post(1, "a", "Great to be here #SoMeSummit")], authors=profiles))
+    toot = Post("mastodon", "m1", "ana@med.social", T0, "Back row of the plenary #SoMeSummit", source="m")
+    ingest(engine, Batch(posts=[toot]))
+    with engine.connect() as conn:
+        assert_exact(conn, linked)
+        ana = people.stored(conn).set_index("person").loc["mastodon:ana@med.social"]
+    assert ana.posts == 2 and len(ana.accounts) == 2

@@ -22,6 +22,7 @@ from sqlalchemy import Engine, delete, select
 from tqdm import tqdm
 
 from ..figures.rebuild import FIGURE_TABLES
+from ..figures.upkeep import IDENTITY_KEY
 from ..settings.config import Config
 from ..store import schema
 from ..store.clock import CLOCK_KEY
@@ -54,7 +55,7 @@ def reset_store(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in EVENT_TABLES:
             conn.execute(delete(table))
-        conn.execute(delete(schema.meta).where(schema.meta.c.key == CLOCK_KEY))
+        conn.execute(delete(schema.meta).where(schema.meta.c.key.in_([CLOCK_KEY, IDENTITY_KEY])))
 
 
 def _resume_from(engine: Engine, begin: float, end: float) -> float | None:

@@ -20,7 +20,7 @@ from ..analysis.filters import theme_terms
 from ..analysis.participation import Signals, add_signals, new_facts, read_rosters
 from ..settings.config import Config
 from ..store.engine import POST_COLUMNS
-from .delta import Delta
+from .delta import Delta, bump
 
 QUARTER_S = 900
 PostRow = namedtuple("PostRow", POST_COLUMNS)  # a post as the store's row (``store.engine.POST_COLUMNS``)
@@ -139,18 +139,20 @@ class Counting:
 
     def add(self, delta: Delta, r, sign: int = 1) -> list[str]:
         """Add (or with ``sign=-1`` take back) post row ``r`` to ``delta``; returns its themes."""
-        net, author, kind, eng = r.network, r.author_id, r.kind, engagement(r)
-        minute, quarter, repost = r.created_ts // 60, r.created_ts // QUARTER_S * QUARTER_S, int(kind == "repost")
-        delta.add("minute_counts", (minute, net, kind), sign, sign * eng)
-        delta.add("author_quarters", (net, author, quarter), sign, sign * repost, sign * eng)
-        delta.add("accounts", (net, author), sign, sign * repost, sign * eng)
+        t, net, author, kind = delta.tables, r.network, r.author_id, r.kind
+        eng, repost, created = sign * engagement(r), sign * (kind == "repost"), r.created_ts
+        minute, quarter = created // 60, created // QUARTER_S * QUARTER_S
+        bump(t["minute_counts"], (minute, net, kind), (sign, eng))
+        bump(t["author_quarters"], (net, author, quarter), (sign, repost, eng))
+        bump(t["accounts"], (net, author), (sign, repost, eng))
+        evidence = t["evidence"]
         for fact, n in self.facts(r):
-            delta.add("evidence", (net, author, fact), sign * n)
+            bump(evidence, (net, author, fact), (sign * n,))
         themes = self.themes_of(r)
         if themes:
             combo = orjson.dumps(sorted(themes)).decode()
-            delta.add("theme_minutes", (combo, minute, net, kind), sign, sign * eng)
-            delta.add("theme_authors", (combo, net, author, quarter), sign, sign * repost, sign * eng)
+            bump(t["theme_minutes"], (combo, minute, net, kind), (sign, eng))
+            bump(t["theme_authors"], (combo, net, author, quarter), (sign, repost, eng))
         return themes
 
     def contribution(self, rows, sign: int = 1) -> tuple[Delta, list[tuple[str, str, str]]]:

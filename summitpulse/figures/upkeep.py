@@ -111,10 +111,11 @@ def after_write(conn: Connection, counting: Counting, rows, old: dict) -> None:
     """The figures of a written batch (``store.engine.Rows``): its delta — from the worker that prepared it when
     made under the same settings — less what its posts already stored had added; their theme links replaced."""
     if rows.fingerprint == counting.fingerprint:
-        delta, links = Delta().merge(rows.delta), rows.themes  # a copy: a transaction run again starts from it
+        delta, links = rows.delta, rows.themes
     else:
         delta, links = counting.contribution(PostRow._make(r) for r in rows.posts)
     if old:
+        delta = Delta().merge(delta)  # a copy: a transaction run again must start from the worker's delta
         fresh = {(r[0], r[1]): r for r in rows.posts}
         for post_key, (before, counted) in old.items():
             counting.add(delta, before if counted else PostRow._make(fresh[post_key]), -1)
@@ -139,13 +140,16 @@ def count_posts(conn: Connection, keys: Iterable[tuple[str, str]], sign: int) ->
 
 
 def write(conn: Connection, delta: Delta) -> None:
-    """Write ``delta``, each account's posts per quarter hour also counted under the label it has now."""
+    """Write ``delta``, each account's posts per quarter hour also counted under the label it has now (``delta``
+    itself is left as it was)."""
     apply(conn, delta, ("accounts",))
-    quarters = delta.tables["author_quarters"]
+    quarters, labelled = delta.tables["author_quarters"], Delta()
     labels = _labels(conn, {(n, a) for n, a, _ in quarters})
     for (network, author_id, quarter), (posts, _, _) in quarters.items():
-        delta.add("label_quarters", (quarter, labels.get((network, author_id), "unknown")), posts)
-    apply(conn, delta, [t for t in TABLES if t != "accounts"])
+        labelled.add("label_quarters", (quarter, labels.get((network, author_id), "unknown")), posts)
+    apply(conn, delta, ("author_quarters",))
+    apply(conn, labelled, ("label_quarters",))
+    apply(conn, delta, [t for t in TABLES if t not in ("accounts", "author_quarters", "label_quarters")])
 
 
 def _labels(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -215,20 +219,23 @@ def judge_stale(conn: Connection, counting: Counting | None = None) -> int:
 
 
 def _relink(conn: Connection, identity: Identity) -> set[str]:
-    """Give every account the person its links now make it part of; the people whose accounts changed."""
+    """Give every account the person its links now make it part of — every account when the links changed since
+    the last time, otherwise the accounts just written — and return the people whose accounts changed."""
     marker = orjson.dumps(sorted((key(k), key(v)) for k, v in identity.person_of.items())).decode()
-    if get_meta(conn, IDENTITY_KEY) == marker:
+    q = select(acc.c.network, acc.c.author_id, acc.c.person)
+    unchanged = get_meta(conn, IDENTITY_KEY) == marker
+    if unchanged and not identity.person_of:
         return set()
     changed = set()
-    rows = conn.execute(select(acc.c.network, acc.c.author_id, acc.c.person)).all()
-    for network, author_id, person in rows:
+    for network, author_id, person in conn.execute(q.where(acc.c.stale == 1) if unchanged else q):
         wanted = key(identity.person((network, author_id)))
         if person != wanted:
             conn.execute(
                 update(acc).where(acc.c.network == network, acc.c.author_id == author_id).values(person=wanted, stale=1)
             )
             changed |= {person, wanted}
-    set_meta(conn, IDENTITY_KEY, marker)
+    if not unchanged:
+        set_meta(conn, IDENTITY_KEY, marker)
     return changed
 
 
