@@ -316,3 +316,9 @@ def test_every_other_command_without_a_config_says_how_to_write_one(tmp_path):
     done = _cli("--config", "nowhere.yaml", "report", cwd=tmp_path)
     assert done.returncode == 2 and "run `python -m summitpulse --config nowhere.yaml init`" in done.stderr
     assert not (tmp_path / "nowhere.yaml").exists()
+
+
+def test_a_config_path_that_is_a_device_or_a_folder_is_refused_without_reading_it(tmp_path):
+    for path in ("/dev/zero", str(tmp_path)):
+        with pytest.raises(ConfigError, match="not a config file"):
+            load_config(path)

@@ -2,6 +2,7 @@
 where each comes from), merged into the programme; hostile files refused with the field and the fix."""
 
 import json
+import os
 import subprocess
 import sys
 from datetime import datetime
@@ -257,11 +258,15 @@ def test_a_malformed_file_is_refused_naming_the_field_and_what_was_expected(tmp_
     assert str(err.value).startswith(f"programme.{field}: {path}") and message in str(err.value)
 
 
-def test_a_missing_a_folder_and_a_huge_file_are_refused_without_reading_them(tmp_path):
+def test_a_missing_a_folder_a_pipe_a_device_and_a_huge_file_are_refused_without_reading_them(tmp_path):
     with pytest.raises(ConfigError, match=r"programme.pretalx: no file at .*nowhere.json; check the path"):
         _config(tmp_path, "pretalx", tmp_path / "nowhere.json", *DAY)
     with pytest.raises(ConfigError, match=r"programme.ics: .* is a folder"):
         _config(tmp_path, "ics", tmp_path, *DAY)
+    os.mkfifo(tmp_path / "pipe.ics")  # reading it would wait for a writer for ever
+    for device in (tmp_path / "pipe.ics", "/dev/zero"):
+        with pytest.raises(ConfigError, match=r"programme.ics: .* is not a file \(a pipe or a device\?\)"):
+            _config(tmp_path, "ics", device, *DAY)
     huge = tmp_path / "huge.ics"
     with open(huge, "wb") as f:
         f.truncate(2 * 2**30)  # 2 GB, sparse: refused from its size, never read

@@ -5,11 +5,15 @@ import csv
 import pytest
 from openpyxl import Workbook
 
+from summitpulse.analysis import participation
 from summitpulse.analysis.participation import read_rosters
+from summitpulse.normalise.models import Author, Batch
 from summitpulse.settings.config import ConfigError, parse_config
 from summitpulse.settings.social import accounts
+from summitpulse.store.engine import ingest
 
 from .conftest import ROOT
+from .test_analysis import _post
 from .test_config import _good
 
 # Eventbrite's Attendee Summary report: the columns as exported, in order, up to the first custom question
@@ -85,6 +89,25 @@ def test_an_eventbrite_report_checked_in_is_in_the_room_online_tickets_remote(tm
     rosters = read_rosters(_config(tmp_path, {"file": path.name, "format": "eventbrite"}))
     assert rosters["in_room"] == {("x", "ana_md"), ("bluesky", "finn.example.org")}
     assert rosters["remote"] == {("bluesky", "cleo.bsky.social"), ("x", "devrn")}
+
+
+def test_a_checked_in_attendee_is_labelled_in_the_room_and_an_online_ticket_remote(engine, tmp_path):
+    rows = [
+        _eventbrite_row(1, "Ana", "In-person pass", "Checked In", "@ana"),
+        _eventbrite_row(2, "Bo", "Virtual pass", "Attending", "https://x.com/bo"),
+    ]
+    _csv(tmp_path / "attendees.csv", EVENTBRITE, rows)
+    config = _config(tmp_path, {"file": "attendees.csv", "format": "eventbrite"})
+    authors = [Author("x", "a", "ana", "Ana"), Author("x", "b", "bo", "Bo")]
+    ingest(
+        engine, Batch(posts=[_post(1, "a", "Morning #SoMeSummit"), _post(2, "b", "Hi #SoMeSummit")], authors=authors)
+    )
+    with engine.connect() as conn:
+        people = participation.classify(conn, config).set_index("handle")
+    assert people.loc["ana", "label"] == "in_room"
+    assert any("registered to attend in person" in r for r in people.loc["ana", "reasons"])
+    assert people.loc["bo", "label"] == "remote"
+    assert any("registered as a remote attendee" in r for r in people.loc["bo", "reasons"])
 
 
 def test_a_whova_export_in_excel_with_a_title_row_above_the_header(tmp_path):

@@ -450,8 +450,10 @@ def load_config(path: str | os.PathLike) -> Config:
     """Read and validate ``path``; raise ConfigError naming what is wrong."""
     p = Path(path)
     try:
-        if p.stat().st_size > CONFIG_LIMIT_BYTES:
-            raise ConfigError(f"{p}: {p.stat().st_size:,} bytes is not a config file; check the path")
+        if p.stat().st_size > CONFIG_LIMIT_BYTES or not p.is_file():
+            raise ConfigError(
+                f"{p}: not a config file (a folder, a device, or {p.stat().st_size:,} bytes); check the path"
+            )
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(

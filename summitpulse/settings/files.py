@@ -13,6 +13,8 @@ def read_named_file(path: Path, field: str, limit_mb: int) -> bytes:
         size = path.stat().st_size
         if path.is_dir():
             raise ConfigError(f"{field}: {path} is a folder; name the file in it")
+        if not path.is_file():
+            raise ConfigError(f"{field}: {path} is not a file (a pipe or a device?); name an exported file")
         if size > limit_mb * 2**20:
             raise ConfigError(
                 f"{field}: {path} is {size / 2**20:,.0f} MB, more than the {limit_mb} MB such a file should be; "
