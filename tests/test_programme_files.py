@@ -345,3 +345,11 @@ def test_the_cli_refuses_a_missing_programme_file_with_exit_2_and_no_traceback(t
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"programme.ics: no file at {tmp_path / 'missing.ics'}" in done.stderr
+
+
+def test_a_url_instead_of_a_file_says_to_download_it(tmp_path):
+    url = "https://pretalx.com/pyconau-2023/schedule/export/schedule.ics"
+    with pytest.raises(
+        ConfigError, match=rf"programme.ics: found '{url}'; expected the path of a file on this machine"
+    ):
+        _config(tmp_path, "ics", url, *DAY)

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from ..settings.config import Config, ConfigError, load_config
+from ..settings.database import redact_url
 from ..settings.secrets import install_redaction, redact
 from ..settings.starter import write_starter_config
 from ..store.engine import open_store
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OperationalError as exc:
-        reason = redact(str(getattr(exc, "orig", exc)).splitlines()[0])
+        reason = redact(redact_url(str(getattr(exc, "orig", exc)).splitlines()[0]))
         print(
             f"error: cannot use the database ({reason}); check SUMMITPULSE_DATABASE_URL or database_url",
             file=sys.stderr,

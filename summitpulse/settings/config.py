@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import database
 from .database import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, redact_url
@@ -29,6 +29,15 @@ CONFIG_LIMIT_BYTES = 2**20  # a config is a few kilobytes; anything near this is
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _local(path: str) -> str:
+    if "://" in path:
+        raise ValueError("the path of a file on this machine (download it first: files are read, not URLs)")
+    return path
+
+
+FilePath = Annotated[str, AfterValidator(_local)]  # a file the config names, relative to the config's folder
 
 
 class Venue(_Model):
@@ -141,15 +150,15 @@ class Session(_Model):
 
 class Programme(_Model):
     sessions: list[Session] = []
-    ics: str | None = None
-    sessionize: str | None = None
-    pretalx: str | None = None
+    ics: FilePath | None = None
+    sessionize: FilePath | None = None
+    pretalx: FilePath | None = None
 
 
 class Registration(_Model):
     """A registration system's export of attendees (see ``rosters.py``)."""
 
-    file: str
+    file: FilePath
     format: Literal["csv", "eventbrite", "whova"] = "csv"
     handle_columns: list[str] = []
     checked_in_column: str | None = None
@@ -158,8 +167,8 @@ class Registration(_Model):
 
 
 class Participants(_Model):
-    in_room_roster: str | None = None
-    remote_roster: str | None = None
+    in_room_roster: FilePath | None = None
+    remote_roster: FilePath | None = None
     registrations: list[Registration] = []
     identity_links: list[list[str]] = []
     opt_out: list[str] = []
