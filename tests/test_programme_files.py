@@ -353,3 +353,29 @@ def test_a_url_instead_of_a_file_says_to_download_it(tmp_path):
         ConfigError, match=rf"programme.ics: found '{url}'; expected the path of a file on this machine"
     ):
         _config(tmp_path, "ics", url, *DAY)
+
+
+def test_the_programme_page_shows_an_imported_programme(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    data = _good()
+    data["event"].update(
+        timezone="Australia/Melbourne", start="2025-02-22T08:00:00+11:00", end="2025-02-22T19:00:00+11:00"
+    )
+    data["programme"] = {"sessionize": str(DATA / "sessionize-dddmelbourne-2025.json")}
+    (tmp_path / "config.yaml").write_text(json.dumps(data, default=str))
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(tmp_path / "config.yaml"))
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("SUMMITPULSE_ORGANISER_PASSWORD", "correct horse")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["organiser"] = True
+    at.switch_page("pages/programme.py")
+    at.run()
+    assert not at.exception, at.exception
+    (table,) = at.dataframe
+    assert len(table.value) == 28 and "Emerging trends in robotics" in set(table.value.title)
+    st.cache_resource.clear()
+    st.cache_data.clear()
