@@ -29,7 +29,7 @@ from .social import NETWORKS, accounts, network_of_label
 
 LIMIT_MB = 100
 REMOTE_TICKETS = ["online", "virtual", "remote", "livestream", "live stream", "streaming", "webinar", "digital"]
-CHECKED_IN_HEADER = re.compile(r"check(ed)?[\s_-]*in([\s_-]*(status|time|date|at))?|attended|attendance[\s_-]*status")
+CHECKED_IN_HEADER = re.compile(r"check(ed)?[\s_-]*ins?([\s_-]*(status|time|date|at))?|attended|attendance[\s_-]*status")
 TICKET_HEADER = re.compile(
     r"ticket([\s_-]*(type|name|class|category))?|(attendee|attendance|registration|participation)"
     r"[\s_-]*(type|mode|category)|participation"
