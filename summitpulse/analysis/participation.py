@@ -18,7 +18,6 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from ..settings.config import Config, clean_tag
-from ..settings.rosters import read_rosters  # the roster files and registration exports, read by settings
 from ..store import schema
 from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode

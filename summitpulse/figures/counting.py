@@ -17,8 +17,9 @@ from types import SimpleNamespace
 import orjson
 
 from ..analysis.filters import theme_terms
-from ..analysis.participation import Signals, add_signals, new_facts, read_rosters
+from ..analysis.participation import Signals, add_signals, new_facts
 from ..settings.config import Config
+from ..settings.rosters import read_rosters
 from ..store.engine import POST_COLUMNS
 from .delta import Delta, bump
 

@@ -41,7 +41,7 @@ _countings: dict[str, Counting] = {}
 
 def from_settings(settings: dict) -> Counting:
     """The counting of stored deciding settings (``counting.deciding``)."""
-    sessions = settings.get("programme", {}).get("sessions", [])
+    sessions = [{**s, "theme": None} for s in settings.get("programme", {}).get("sessions", [])]  # uncounted
     config = parse_config(
         {
             "event": settings["event"],
