@@ -53,12 +53,13 @@ def pandas_read(engine) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--keep", metavar="DIR", help="reuse the stores built into DIR before (or keep them there)")
     args = parser.parse_args()
     config = load_config(ROOT / "config.yaml")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            engine, _ = build(f"{tmp}/report-{size}.db", config, size)
+            engine, _ = build(f"{tmp}/report-{size}.db", config, size, args.keep)
             engine.dispose()
             engine = open_store(f"sqlite:///{tmp}/report-{size}.db", config)
             stored = stored_posts(engine)

@@ -57,11 +57,13 @@ def minutes(conn: Connection, f: Filters):
 
 
 def activity(conn: Connection, config: Config, filters: Filters):
-    """SELECT network, author_id, posts, reposts, engagement per account with a counted post in ``filters``: the
-    whole event from ``accounts``; a window (whole quarter hours) from ``author_quarters``, or ``theme_authors``."""
+    """SELECT network, author_id, person, posts, reposts, engagement per account with a counted post in
+    ``filters``: the whole event from ``accounts``; a window (whole quarter hours) from ``author_quarters``, or with
+    themes from ``theme_authors`` (the account's person from ``accounts``)."""
     f = filters.clean(config)
     if f.start_ts is None and f.end_ts is None and not f.themes:
-        q = select(acc.c.network, acc.c.author_id, acc.c.posts, acc.c.reposts, acc.c.engagement).where(acc.c.posts > 0)
+        q = select(acc.c.network, acc.c.author_id, acc.c.person, acc.c.posts, acc.c.reposts, acc.c.engagement)
+        q = q.where(acc.c.posts > 0)
         return q.where(acc.c.network.in_(f.networks)) if f.networks else q
     table = ta if f.themes else aq
     where = since(table.c.quarter, QUARTER_S, f)
@@ -74,12 +76,14 @@ def activity(conn: Connection, config: Config, filters: Filters):
         select(
             table.c.network,
             table.c.author_id,
+            acc.c.person,
             posts.label("posts"),
             func.sum(table.c.reposts).label("reposts"),
             func.sum(table.c.engagement).label("engagement"),
         )
+        .join(acc, and_(acc.c.network == table.c.network, acc.c.author_id == table.c.author_id))
         .where(*where)
-        .group_by(table.c.network, table.c.author_id)
+        .group_by(table.c.network, table.c.author_id, acc.c.person)
         .having(posts > 0)
     )
 
@@ -94,12 +98,8 @@ def _people(conn: Connection, config: Config, filters: Filters) -> tuple[int, in
     """(participants: distinct people, potential impressions: Σ posts × followers) among those who posted."""
     q = activity(conn, config, filters).subquery()
     people = select(
-        func.count(distinct(acc.c.person)), func.sum(q.c.posts * func.coalesce(a.c.followers, 0))
-    ).select_from(
-        q.join(acc, and_(acc.c.network == q.c.network, acc.c.author_id == q.c.author_id)).outerjoin(
-            a, and_(a.c.network == q.c.network, a.c.author_id == q.c.author_id)
-        )
-    )
+        func.count(distinct(q.c.person)), func.sum(q.c.posts * func.coalesce(a.c.followers, 0))
+    ).select_from(q.outerjoin(a, and_(a.c.network == q.c.network, a.c.author_id == q.c.author_id)))
     participants, reach = conn.execute(people).one()
     return participants or 0, int(reach or 0)
 

@@ -34,12 +34,7 @@ def split(conn: Connection, config: Config, filters: Filters = Filters()) -> dic
         q = select(pe.c.label, func.count()).group_by(pe.c.label)
     else:
         posted = activity(conn, config, f).subquery()
-        persons = (
-            select(acc.c.person)
-            .join(posted, (posted.c.network == acc.c.network) & (posted.c.author_id == acc.c.author_id))
-            .distinct()
-            .subquery()
-        )
+        persons = select(posted.c.person).distinct().subquery()
         q = (
             select(label, func.count())
             .select_from(persons.outerjoin(pe, pe.c.person == persons.c.person))
