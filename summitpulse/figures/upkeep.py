@@ -122,6 +122,7 @@ def after_write(conn: Connection, counting: Counting, rows, old: dict) -> None:
         _unlink_themes(conn, list(old))
     executemany(conn, "ignore:post_themes", ("network", "native_id", "theme"), links)
     write(conn, delta)
+    profiles_written(conn, counting, rows.authors, delta.tables["accounts"])
 
 
 def _unlink_themes(conn: Connection, keys: list[tuple[str, str]]) -> None:
@@ -179,10 +180,11 @@ def mark_stale(conn: Connection, accounts: Iterable[tuple[str, str]], dependents
             conn.execute(update(acc).where(tuple_(acc.c.network, acc.c.author_id).in_(repliers)).values(stale=1))
 
 
-def profiles_written(conn: Connection, counting: Counting, authors: list[tuple]) -> None:
+def profiles_written(conn: Connection, counting: Counting, authors: list[tuple], posted: dict) -> None:
     """Accounts whose profile was written (``store.engine.AUTHOR_COLUMNS`` rows): judged again, as a profile may say
-    more now; where the handle is on the in-room roster, so is whoever replied to them during sessions."""
-    keys = [(r[0], r[1]) for r in authors]
+    more now (those with posts in the batch, ``posted``, are already due); where the handle is on the in-room
+    roster, so is whoever replied to them during sessions."""
+    keys = [(r[0], r[1]) for r in authors if (r[0], r[1]) not in posted]
     registered = [(r[0], r[1]) for r in authors if (r[0], r[2].lstrip("@").casefold()) in counting.rosters["in_room"]]
     mark_stale(conn, keys)
     if registered:

@@ -359,7 +359,6 @@ def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult
     executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
     if counting:
         upkeep.after_write(conn, counting, rows, old)
-        upkeep.profiles_written(conn, counting, rows.authors)
     deleted = mark_deleted(conn, rows.deleted)
     if counting and judge:
         upkeep.judge_stale(conn, counting)
