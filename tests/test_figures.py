@@ -6,7 +6,7 @@ import time
 from collections import Counter
 
 import pandas as pd
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from summitpulse import figures
 from summitpulse.analysis import identity, metrics, moderation, participation, people, themes
@@ -45,10 +45,12 @@ def assert_exact(conn, config) -> None:
     assert links == set(fresh.links)
     kept = people.stored(conn)
     assert kept.to_dict("records") == [row for _, row in sorted(fresh.people.items()) if row]
-    a = schema.accounts
-    accounts = {(r.network, r.author_id): (r.person, r.label) for r in conn.execute(select(a)) if r.posts}
+    a, au = schema.accounts, schema.authors
+    accounts = {(r.network, r.author_id): (r.followers, r.person, r.label) for r in conn.execute(select(a)) if r.posts}
     assert accounts == {k: v for k, v in fresh.accounts.items() if fresh.delta.tables["accounts"][k][0]}
     assert conn.execute(select(a).where(a.c.stale == 1)).first() is None
+    profiles = dict(conn.execute(select(au.c.network + ":" + au.c.author_id, au.c.followers)).all())
+    assert {k: f for k, (f, _, _) in accounts.items()} == {k: profiles.get(":".join(k)) or 0 for k in accounts}
 
 
 def scratch_headline(conn, config, filters: Filters, now: int) -> dict:
@@ -129,7 +131,7 @@ def test_figures_follow_every_change(small, cfg):  # noqa: F811
         moderation.set_status(conn, "x", "4", "spam", "test", "tester")
         moderation.set_status(conn, "x", "8", "spam", "deleted already", "tester")
         participation.set_override(conn, "x:c", "in_room", "seen at the desk")
-        conn.execute(update(schema.authors).where(schema.authors.c.author_id == "a").values(followers=150))
+    ingest(small, Batch(authors=[Author("x", "a", "ana", "Ana", followers=150)]))  # her profile, fetched again
     with small.connect() as conn:
         assert_exact(conn, cfg)
         assert_headlines(conn, cfg, NOW)

@@ -105,11 +105,10 @@ def _config_groups(conn: Connection, config: Config) -> list[list[Account]]:
         return []
     found: dict[tuple[str, str], Account] = {}
     wanted = sorted({name for _, name in names})
-    q = select(a.c.network, a.c.author_id, a.c.handle).where(
-        a.c.network.in_(sorted({n for n, _ in names})),
-        (a.c.handle.in_(wanted + [f"@{w}" for w in wanted])) | a.c.author_id.in_(wanted),
-    )
-    for r in conn.execute(q):
+    networks = sorted({n for n, _ in names})
+    by_handle = select(a.c.network, a.c.author_id, a.c.handle).where(a.c.handle.in_(wanted + [f"@{w}" for w in wanted]))
+    by_id = select(a.c.network, a.c.author_id, a.c.handle).where(a.c.network.in_(networks), a.c.author_id.in_(wanted))
+    for r in conn.execute(by_handle.union(by_id)):  # two indexed look-ups (by handle: any network, sorted below)
         found[(r.network, r.handle.lstrip("@").casefold())] = found[(r.network, r.author_id.casefold())] = (
             r.network,
             r.author_id,

@@ -56,13 +56,14 @@ def minutes(conn: Connection, f: Filters):
     return table, where
 
 
-def activity(conn: Connection, config: Config, filters: Filters):
-    """SELECT network, author_id, person, posts, reposts, engagement per account with a counted post in
-    ``filters``: the whole event from ``accounts``; a window (whole quarter hours) from ``author_quarters``, or with
-    themes from ``theme_authors`` (the account's person from ``accounts``)."""
+def activity(conn: Connection, config: Config, filters: Filters, people: bool = False):
+    """SELECT network, author_id, posts, reposts, engagement per account with a counted post in ``filters`` (with
+    ``people``, also its person and followers): the whole event from ``accounts``; a window (whole quarter hours)
+    from ``author_quarters``, or with themes from ``theme_authors``."""
     f = filters.clean(config)
+    extra = (acc.c.person, acc.c.followers) if people else ()
     if f.start_ts is None and f.end_ts is None and not f.themes:
-        q = select(acc.c.network, acc.c.author_id, acc.c.person, acc.c.posts, acc.c.reposts, acc.c.engagement)
+        q = select(acc.c.network, acc.c.author_id, *extra, acc.c.posts, acc.c.reposts, acc.c.engagement)
         q = q.where(acc.c.posts > 0)
         return q.where(acc.c.network.in_(f.networks)) if f.networks else q
     table = ta if f.themes else aq
@@ -72,20 +73,17 @@ def activity(conn: Connection, config: Config, filters: Filters):
     if f.themes:
         where.append(table.c.themes.in_(theme_combos(conn, f.themes)))
     posts = func.sum(table.c.posts)
-    return (
-        select(
-            table.c.network,
-            table.c.author_id,
-            acc.c.person,
-            posts.label("posts"),
-            func.sum(table.c.reposts).label("reposts"),
-            func.sum(table.c.engagement).label("engagement"),
-        )
-        .join(acc, and_(acc.c.network == table.c.network, acc.c.author_id == table.c.author_id))
-        .where(*where)
-        .group_by(table.c.network, table.c.author_id, acc.c.person)
-        .having(posts > 0)
+    q = select(
+        table.c.network,
+        table.c.author_id,
+        *extra,
+        posts.label("posts"),
+        func.sum(table.c.reposts).label("reposts"),
+        func.sum(table.c.engagement).label("engagement"),
     )
+    if people:
+        q = q.join(acc, and_(acc.c.network == table.c.network, acc.c.author_id == table.c.author_id))
+    return q.where(*where).group_by(table.c.network, table.c.author_id, *extra).having(posts > 0)
 
 
 def authors(conn: Connection, config: Config, filters: Filters) -> list[tuple[str, str]]:
@@ -96,11 +94,10 @@ def authors(conn: Connection, config: Config, filters: Filters) -> list[tuple[st
 
 def _people(conn: Connection, config: Config, filters: Filters) -> tuple[int, int]:
     """(participants: distinct people, potential impressions: Σ posts × followers) among those who posted."""
-    q = activity(conn, config, filters).subquery()
-    people = select(
-        func.count(distinct(q.c.person)), func.sum(q.c.posts * func.coalesce(a.c.followers, 0))
-    ).select_from(q.outerjoin(a, and_(a.c.network == q.c.network, a.c.author_id == q.c.author_id)))
-    participants, reach = conn.execute(people).one()
+    q = activity(conn, config, filters, people=True).subquery()
+    participants, reach = conn.execute(
+        select(func.count(distinct(q.c.person)), func.sum(q.c.posts * q.c.followers))
+    ).one()
     return participants or 0, int(reach or 0)
 
 

@@ -33,7 +33,7 @@ def split(conn: Connection, config: Config, filters: Filters = Filters()) -> dic
     if f == Filters():
         q = select(pe.c.label, func.count()).group_by(pe.c.label)
     else:
-        posted = activity(conn, config, f).subquery()
+        posted = activity(conn, config, f, people=True).subquery()
         persons = select(posted.c.person).distinct().subquery()
         q = (
             select(label, func.count())

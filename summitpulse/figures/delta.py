@@ -64,9 +64,11 @@ def upsert_sql(dialect: str, table: str) -> str:
     keys, values = TABLES[table]
     mark = "?" if dialect == "sqlite" else "%s"
     columns, extra = [*keys, *values], []
-    if table == "accounts":
-        columns, extra = [*columns, "person"], ["stale = 1"]
     marks = ", ".join([mark] * len(columns))
+    if table == "accounts":  # a new account: its own person, its profile's followers
+        columns, extra = [*columns, "person", "followers"], ["stale = 1"]
+        followers = f"(SELECT coalesce(max(followers), 0) FROM authors WHERE network = {mark} AND author_id = {mark})"
+        marks = f"{marks}, {mark}, {followers}"
     sets = ", ".join([f"{v} = {table}.{v} + excluded.{v}" for v in values] + extra)
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}"
 
@@ -77,6 +79,6 @@ def apply(conn: Connection, delta: Delta, tables=TABLES) -> None:
     for table in tables:
         rows = delta.rows(table, ordered=dialect != "sqlite")  # SQLite has one writer at a time: no lock order
         if table == "accounts":  # a new account is its own person until identity links say otherwise
-            rows = [(*row, f"{row[0]}:{row[1]}") for row in rows]
+            rows = [(*row, f"{row[0]}:{row[1]}", row[0], row[1]) for row in rows]
         if rows:
             conn.exec_driver_sql(upsert_sql(dialect, table), rows)

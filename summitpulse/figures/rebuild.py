@@ -17,7 +17,7 @@ from ..analysis.participation import read_overrides
 from ..store import schema
 from .counting import Counting, PostRow
 from .delta import TABLES, Delta
-from .upkeep import OLD_COLUMNS, _counted, judge_people, keep_settings, person_values, profile
+from .upkeep import OLD_COLUMNS, _counted, followers_of, judge_people, keep_settings, person_values, profile
 
 READ_BATCH = 20_000
 FIGURE_TABLES = (*TABLES, "post_themes", "people")
@@ -28,7 +28,7 @@ class Figures:
     delta: Delta  # every aggregate table's rows
     links: list[tuple[str, str, str]]  # post_themes
     people: dict[str, dict | None]  # person → participant row
-    accounts: dict[tuple[str, str], tuple[str, str]]  # account → (person, label)
+    accounts: dict[tuple[str, str], tuple[int, str, str]]  # account → (followers, person, label)
 
 
 def compute(conn: Connection, counting: Counting, progress=None) -> Figures:
@@ -51,18 +51,19 @@ def compute(conn: Connection, counting: Counting, progress=None) -> Figures:
     for (network, author_id, fact), (n,) in delta.tables["evidence"].items():
         evidence.setdefault((network, author_id), []).append((fact, n))
     a = schema.authors
-    profiles = {
-        (r.network, r.author_id): profile(r)
-        for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location))
-    }
+    authors = conn.execute(
+        select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location, a.c.followers)
+    ).all()
+    profiles = {(r.network, r.author_id): profile(r) for r in authors}
+    followers = {(r.network, r.author_id): followers_of(r) for r in authors}
     persons = {key(identity.person(k)) for k in members}
     people = judge_people(counting, identity, read_overrides(conn), sorted(persons), members, evidence, profiles)
     accounts = {}
     for k in members:
         person = key(identity.person(k))
-        accounts[k] = (person, (people.get(person) or {}).get("label", "unknown"))
+        accounts[k] = (followers.get(k, 0), person, (people.get(person) or {}).get("label", "unknown"))
     for (network, author_id, quarter), (posts, _, _) in delta.tables["author_quarters"].items():
-        delta.add("label_quarters", (quarter, accounts[(network, author_id)][1]), posts)
+        delta.add("label_quarters", (quarter, accounts[(network, author_id)][2]), posts)
     return Figures(delta, links, people, accounts)
 
 
@@ -75,7 +76,7 @@ def rebuild(conn: Connection, counting: Counting, progress=None) -> Figures:
         rows = figures.delta.rows(name)
         if name == "accounts":
             rows = [(*row, *figures.accounts[tuple(row[:2])], 0) for row in rows]
-            keys = (*keys, "person", "label", "stale")
+            keys = (*keys, "followers", "person", "label", "stale")
         _insert(conn, name, (*keys[:2], *values, *keys[2:]) if name == "accounts" else (*keys, *values), rows)
     _insert(conn, "post_themes", ("network", "native_id", "theme"), sorted(set(figures.links)))
     _insert(conn, "people", None, [person_values(row) for row in figures.people.values() if row])

@@ -182,8 +182,16 @@ def mark_stale(conn: Connection, accounts: Iterable[tuple[str, str]], dependents
 
 def profiles_written(conn: Connection, counting: Counting, authors: list[tuple], posted: dict) -> None:
     """Accounts whose profile was written (``store.engine.AUTHOR_COLUMNS`` rows): judged again, as a profile may say
-    more now (those with posts in the batch, ``posted``, are already due); where the handle is on the in-room
-    roster, so is whoever replied to them during sessions."""
+    more now (those with posts in the batch, ``posted``, are already due), and their followers kept with them;
+    where the handle is on the in-room roster, so is whoever replied to them during sessions."""
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    changed = [(r[4], r[0], r[1], r[4]) for r in authors if r[4] is not None]  # AUTHOR_COLUMNS: followers 5th
+    if changed:
+        conn.exec_driver_sql(
+            f"UPDATE accounts SET followers = {mark} WHERE network = {mark} AND author_id = {mark} "
+            f"AND followers != {mark}",
+            changed,
+        )
     keys = [(r[0], r[1]) for r in authors if (r[0], r[1]) not in posted]
     registered = [(r[0], r[1]) for r in authors if (r[0], r[2].lstrip("@").casefold()) in counting.rosters["in_room"]]
     mark_stale(conn, keys)
@@ -287,6 +295,10 @@ def _profiles(conn: Connection, accounts: set[tuple[str, str]]) -> dict[tuple[st
 
 def profile(r) -> dict:
     return {"handle": r.handle, "name": r.display_name, "location": r.location}
+
+
+def followers_of(r) -> int:
+    return r.followers or 0
 
 
 def judge_people(

@@ -284,6 +284,7 @@ accounts = Table(  # every account with a counted post: its totals, its person a
     Column("posts", BigInteger, nullable=False, server_default="0"),
     Column("reposts", BigInteger, nullable=False, server_default="0"),
     Column("engagement", BigInteger, nullable=False, server_default="0"),
+    Column("followers", BigInteger, nullable=False, server_default="0"),  # its profile's, kept with it: reach
     Column("person", String(300), nullable=False),
     Column("label", String(16), nullable=False, server_default="unknown"),
     Column("stale", Integer, nullable=False, server_default="1"),  # its person is to be judged again

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("posts", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("reposts", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("engagement", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("followers", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("person", sa.String(length=300), nullable=False),
         sa.Column("label", sa.String(length=16), server_default="unknown", nullable=False),
         sa.Column("stale", sa.Integer(), server_default="1", nullable=False),
