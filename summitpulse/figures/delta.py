@@ -54,9 +54,6 @@ class Delta:
         every, items = table == "accounts", self.tables[table].items()
         return [(*k, *v) for k, v in (sorted(items) if ordered else items) if every or any(v)]
 
-    def __bool__(self) -> bool:
-        return any(self.tables.values())
-
 
 @cache
 def upsert_sql(dialect: str, table: str) -> str:

@@ -22,11 +22,11 @@ import orjson
 from sqlalchemy import Connection, delete, select, text, tuple_, update
 
 from ..analysis.identity import Identity, key, parse_key, read_identity
-from ..analysis.participation import COLUMNS, judge_person, read_overrides
+from ..analysis.participation import judge_person, read_overrides
 from ..settings.config import parse_config
 from ..store import schema
 from ..store.engine import POST_COLUMNS, executemany, existing, get_meta, set_meta
-from .counting import Counting, PostRow
+from .counting import Counting, PostRow, facts_of
 from .delta import TABLES, Delta, apply
 
 log = logging.getLogger(__name__)
@@ -312,8 +312,6 @@ def judge_people(
 ) -> dict[str, dict | None]:
     """Each person's participant row (``participation.COLUMNS``) — None for a person with no counted post —
     from their accounts' totals (``members``: account → a row with posts and reposts), evidence and profiles."""
-    from .counting import facts_of
-
     handle_of = lambda account: profiles.get(account, {}).get("handle")  # noqa: E731
     accounts_of = lambda account: identity.members(identity.person(account))  # noqa: E731
     out = {}
@@ -330,9 +328,6 @@ def judge_people(
             else None
         )
     return out
-
-
-PEOPLE_COLUMNS = tuple(COLUMNS)
 
 
 def person_values(row: dict) -> dict:
