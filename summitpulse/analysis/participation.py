@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from ..settings.config import Config, clean_tag
+from ..settings.rosters import read_rosters  # noqa: F401 — the rules read rosters from settings (tests import it here)
 from ..store import schema
 from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode
