@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="also write a PDF beside it")
     p.set_defaults(handler=cmd_report)
 
+    p = sub.add_parser("alerts", help="run the alert rules and tell the organisers (Ctrl-C stops)")
+    p.add_argument("--once", action="store_true", help="run the rules once and exit (for cron)")
+    p.set_defaults(handler=cmd_alerts)
+
     p = sub.add_parser("up", help="the demo (or the collectors) and the dashboard together")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--live", action="store_true", help="run the real collectors instead of the demo")
@@ -120,6 +124,12 @@ def cmd_report(config: Config, args) -> int:
     from ..outputs.report import write_report
 
     return write_report(config, open_store(config.effective_database_url), Path(args.out), pdf=args.pdf)
+
+
+def cmd_alerts(config: Config, args) -> int:
+    from ..alerts import run_alerts
+
+    return run_alerts(config, open_store(config.effective_database_url), once=args.once)
 
 
 def cmd_up(config: Config, args) -> int:

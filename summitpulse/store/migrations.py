@@ -16,6 +16,7 @@ from ..normalise.folding import folded_columns
 from . import schema
 
 Step = Callable[[Connection], None]
+ALERT_TABLES = (schema.alert_incidents, schema.alert_messages, schema.heartbeats)
 
 # (version, step): step brings a database at version-1 to version.
 MIGRATIONS: list[tuple[int, Step]] = [
@@ -25,6 +26,7 @@ MIGRATIONS: list[tuple[int, Step]] = [
     (4, lambda conn: _add_folded_text(conn, "text_stems")),
     (5, lambda conn: schema.identity_rejections.create(conn, checkfirst=True)),
     (6, lambda conn: schema.snapshots.create(conn, checkfirst=True)),
+    (7, lambda conn: [t.create(conn, checkfirst=True) for t in ALERT_TABLES]),
 ]
 
 

@@ -7,10 +7,13 @@ refresh interval, whatever the audience.
 from __future__ import annotations
 
 import os
+import time
 
 import pandas as pd
 import streamlit as st
 
+from ..alerts import incidents
+from ..alerts.rules import write_heartbeat
 from ..analysis import contributors, graph, identity, metrics, participation, programme, stakeholders, themes, topics
 from ..analysis import health as health_mod
 from ..analysis import wall as wall_mod
@@ -253,3 +256,29 @@ def _completeness() -> Periodic:
 def completeness(wait: float = 0) -> dict:
     """The latest capture–recapture estimate, recomputed in the background (empty until the first is ready)."""
     return _completeness().get(wait)
+
+
+# --- issue 21: alerts, the hall screen's heartbeat, session recaps ---
+
+HEARTBEAT_EVERY_S = 30  # a projector refreshing every 5 s writes once in this many seconds
+
+
+@st.cache_resource
+def _last_beat() -> dict[str, float]:
+    return {}
+
+
+def beat(name: str) -> None:
+    """Tell the alert rules this screen is alive (at most every HEARTBEAT_EVERY_S per process)."""
+    last = _last_beat()
+    if time.time() - last.get(name, 0) < HEARTBEAT_EVERY_S:
+        return
+    last[name] = time.time()
+    with engine().begin() as conn:
+        write_heartbeat(conn, name)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_incidents() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return incidents.recent(conn)
