@@ -81,11 +81,14 @@ def _card(config: Config, r: dict) -> dict:
     }
 
 
-def wall(conn: Connection, config: Config, filters: Filters, now_ts: int, limit: int = 6) -> list[dict]:
-    """Up to ``limit`` approved posts, newest first; highlights when nothing new for 10 minutes."""
+def wall(
+    conn: Connection, config: Config, filters: Filters, now_ts: int, limit: int = 6, highlights: bool = True
+) -> list[dict]:
+    """Up to ``limit`` approved posts, newest first; highlights when nothing new for 10 minutes (unless not
+    ``highlights``: a feed lists the latest, however old)."""
     window = Filters(filters.start_ts, min(filters.end_ts or now_ts + 1, now_ts + 1), filters.networks, filters.themes)
     latest = _shown(conn, config, _candidates(conn, config, window, p.c.created_ts.desc(), limit * 4))[:limit]
-    if latest and now_ts - latest[0]["time"].timestamp() < QUIET_S:
+    if not highlights or (latest and now_ts - latest[0]["time"].timestamp() < QUIET_S):
         return latest
     recent = Filters(now_ts - HIGHLIGHT_WINDOW_S, now_ts + 1, filters.networks, filters.themes)
     highlights = _shown(conn, config, _candidates(conn, config, recent, ENGAGEMENT.desc(), limit * 4))[:limit]

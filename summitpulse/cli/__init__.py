@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="also write a PDF beside it")
     p.set_defaults(handler=cmd_report)
 
+    p = sub.add_parser("publish", help="write the public wall as static files for any web server, every N seconds")
+    p.add_argument("out", metavar="FOLDER", help="where the site goes (a link to its latest version)")
+    p.add_argument("--every", type=int, default=15, metavar="SECONDS", help="seconds between cycles (default: 15)")
+    p.add_argument("--once", action="store_true", help="write it once and exit")
+    p.add_argument("--site-url", default="", metavar="URL", help="the address the folder is served at (for feeds)")
+    p.set_defaults(handler=cmd_publish)
+
     p = sub.add_parser("alerts", help="run the alert rules and tell the organisers (Ctrl-C stops)")
     p.add_argument("--once", action="store_true", help="run the rules once and exit (for cron)")
     p.set_defaults(handler=cmd_alerts)
@@ -124,6 +131,17 @@ def cmd_report(config: Config, args) -> int:
     from ..outputs.report import write_report
 
     return write_report(config, open_store(config.effective_database_url), Path(args.out), pdf=args.pdf)
+
+
+def cmd_publish(config: Config, args) -> int:
+    from ..outputs.publish import publish
+
+    if args.every < 1:
+        print("error: --every needs at least 1 second", file=sys.stderr)
+        return 2
+    return publish(
+        config, open_store(config.effective_database_url), Path(args.out), args.every, args.once, args.site_url
+    )
 
 
 def cmd_alerts(config: Config, args) -> int:
