@@ -9,6 +9,7 @@ import streamlit as st
 
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.programme import now_on
+from summitpulse.analysis.recaps import ended
 from summitpulse.ui import cards, controls, data
 
 controls.through_navigation()
@@ -92,4 +93,16 @@ def follow() -> None:
         )
 
 
+def missed() -> None:
+    """Recaps of this theme's sessions that are over, the latest open."""
+    over = [s for s in ended(config, data.clock()) if s.theme == choice]
+    if not over:
+        return
+    st.markdown(cards.panel_title("What you missed"), unsafe_allow_html=True)
+    for n, session in enumerate(over):
+        with st.expander(f"{session.title} — {session.start.astimezone(config.event.tz):%H:%M}", expanded=n == 0):
+            st.markdown(data.recap_html(session.title, int(session.end.timestamp())), unsafe_allow_html=True)
+
+
 follow()
+missed()

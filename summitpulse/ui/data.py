@@ -16,11 +16,13 @@ from ..alerts import incidents
 from ..alerts.rules import write_heartbeat
 from ..analysis import contributors, graph, identity, metrics, participation, programme, stakeholders, themes, topics
 from ..analysis import health as health_mod
+from ..analysis import recaps as recap_mod
 from ..analysis import wall as wall_mod
 from ..analysis.completeness import estimate
 from ..analysis.filters import Filters
 from ..analysis.tallies import BUCKET_S, SNAPSHOT_EVERY_S, Tallies
 from ..analysis.visibility import anonymised
+from ..outputs import recaps
 from ..settings.config import Config, load_config
 from ..store.clock import now_ts
 from ..store.engine import open_store
@@ -282,3 +284,13 @@ def beat(name: str) -> None:
 def alert_incidents() -> pd.DataFrame:
     with engine().connect() as conn:
         return incidents.recent(conn)
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def recap_html(title: str, end_ts: int) -> str:
+    """The recap of the session ``title`` (ended at ``end_ts``) as HTML; computed once per SLOW_TTL, for everybody."""
+    session = next(s for s in config().programme.sessions if s.title == title and s.end.timestamp() == end_ts)
+    with engine().connect() as conn:
+        return recaps.STYLE + recaps.recap_html(
+            config(), recap_mod.recap(conn, config(), session, tallied().split_among)
+        )
