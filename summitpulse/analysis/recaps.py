@@ -5,7 +5,7 @@ only those carrying its hashtag, mentioning its speakers or about its theme when
 another session runs beside it — and those with its hashtag that day. The recap
 gives its most engaging original posts, the questions put to its speakers, the
 links and slides shared, the words that set it apart from the rest of the day
-(log-odds with an informative Dirichlet prior, Monroe et al. 2008: counted, not
+against a sample of the whole day (log-odds with an informative Dirichlet prior, Monroe et al. 2008: counted, not
 generated; nothing downloaded), and who wrote: in the room or remote. Every post
 shown passes the wall's moderation and opt-outs (``wall.top_posts``).
 """
@@ -19,20 +19,21 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sqlalchemy import Connection, and_, exists, false, func, or_, select, true
+from sqlalchemy import Connection, and_, exists, false, func, or_, select, true, tuple_
 
 from ..normalise.folding import fold
 from ..settings.config import Config, Session, clean_tag
 from ..store import schema
 from .filters import Filters, theme_condition
-from .metrics import counted
+from .metrics import ENGAGEMENT, counted
 from .programme import speaker_accounts
 from .wall import top_posts
 
 p, t, m, lk = schema.posts, schema.post_tags, schema.post_mentions, schema.post_links
 AFTER_S = 600  # posts written just after a session ends are still about it
 PRIOR = 100.0  # the Dirichlet prior's weight, in posts
-SAMPLE = 20_000  # posts read for the words, on each side: enough for stable counts at any size
+SAMPLE = 20_000
+CANDIDATES = 3  # posts screened for each line's two citations (the profanity check costs milliseconds a post)  # posts read for the words, on each side: enough for stable counts at any size
 WORD = re.compile(r"(?<![@#\w])[a-z][a-z'-]{2,}")
 NOISE = re.compile(r"https?://\S+|@[\w.@-]+")
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
@@ -78,8 +79,10 @@ def _replies_to(accounts: list[tuple[str, str]]):
     return or_(*[and_(p.c.network == n, p.c.reply_to_author == i) for n, i in accounts]) if accounts else false()
 
 
-def membership(conn: Connection, config: Config, session: Session) -> tuple[Filters, object]:
-    """The day's window and the SQL condition that make a post one of the session's."""
+def membership(conn: Connection, config: Config, session: Session):
+    """The SQL condition that makes a post one of the session's: written in its slot (with one of its markers if
+    another session runs beside it), or carrying its hashtag that day. Both sides are index searches (the slot on
+    the posts' time, the tag on the tags'), so a recap reads the session's posts, not the day's."""
     start, end = int(session.start.timestamp()), int(session.end.timestamp()) + AFTER_S
     speakers = speaker_accounts(conn, session)
     theme = next((th for th in config.themes if th.name == session.theme), None)
@@ -91,37 +94,58 @@ def membership(conn: Connection, config: Config, session: Session) -> tuple[Filt
     in_slot = and_(
         p.c.created_ts >= start, p.c.created_ts < end, or_(*markers) if _parallel(config, session) else true()
     )
+    if not session.hashtag:
+        return in_slot
     day = session.start.astimezone(config.event.tz).replace(hour=0, minute=0, second=0)
-    day_window = Filters(int(day.timestamp()), int((day + timedelta(days=1)).timestamp()))
-    by_tag = _tagged(clean_tag(session.hashtag)) if session.hashtag else false()
-    return day_window, or_(in_slot, by_tag)
+    tagged = select(t.c.network, t.c.native_id).where(t.c.tag == clean_tag(session.hashtag))
+    that_day = and_(p.c.created_ts >= int(day.timestamp()), p.c.created_ts < int((day + timedelta(days=1)).timestamp()))
+    return or_(in_slot, and_(tuple_(p.c.network, p.c.native_id).in_(tagged), that_day))
+
+
+def _day_sample(config: Config, session: Session):
+    """The day's background: its first minute of every quarter hour (index searches; a day of a million posts is
+    not read whole)."""
+    day = int(session.start.astimezone(config.event.tz).replace(hour=0, minute=0, second=0).timestamp())
+    minutes = [and_(p.c.created_ts >= t, p.c.created_ts < t + 60) for t in range(day, day + 86400, 900)]
+    return or_(*minutes)
+
+
+def _cited(conn: Connection, config: Config, wanted: dict[str, list[tuple[str, str]]], per: int = 2) -> dict:
+    """For each name, up to ``per`` of its candidate posts ((network, native_id), best first) that the wall may show:
+    one read and one screening for all of them."""
+    keys = sorted({k for ks in wanted.values() for k in ks})
+    if not keys:
+        return {name: [] for name in wanted}
+    shown = top_posts(conn, config, Filters(), len(keys), tuple_(p.c.network, p.c.native_id).in_(keys))
+    by_key = {(c["network"], c["native_id"]): c for c in shown}
+    return {name: [by_key[k] for k in ks if k in by_key][:per] for name, ks in wanted.items()}
 
 
 def _words(text: str) -> set[str]:
     return {w.strip("'-") for w in WORD.findall(NOISE.sub(" ", text))} - STOP_WORDS
 
 
-def _document_counts(conn: Connection, config: Config, window: Filters, where, limit: int) -> tuple[Counter, int]:
-    """How many of (up to ``limit``) counted original posts matching ``where`` use each word."""
-    q = counted(config, window, p.c.text_folded).where(where, p.c.kind != "repost").limit(limit)
-    counts, n = Counter(), 0
-    for (text,) in conn.execute(q):
-        counts.update(_words(text))
-        n += 1
-    return counts, n
+def _document_counts(conn: Connection, config: Config, where, limit: int) -> tuple[Counter, int, list]:
+    """How many of (up to ``limit``) counted original posts matching ``where`` use each word; and those posts' keys,
+    engagement and words."""
+    q = counted(config, Filters(), p.c.network, p.c.native_id, ENGAGEMENT, p.c.text_folded)
+    counts, read = Counter(), []
+    for network, native_id, engagement, text in conn.execute(q.where(where, p.c.kind != "repost").limit(limit)):
+        words = _words(text)
+        counts.update(words)
+        read.append(((network, native_id), engagement, words))
+    return counts, len(read), read
 
 
-def distinctive_terms(
-    conn: Connection, config: Config, window: Filters, member, limit: int = 6
-) -> list[tuple[str, float, int]]:
-    """(word, z-score, posts using it) of the words the session's posts use more than the rest of the day's."""
-    own, n_own = _document_counts(conn, config, window, member, SAMPLE)
-    stride = max(1, (conn.execute(counted(config, window, func.count())).scalar() or 0) // SAMPLE)
-    rest, n_rest = _document_counts(conn, config, window, and_(~member, p.c.created_ts % stride == 0), SAMPLE)
+def distinctive_terms(conn: Connection, config: Config, session: Session, member, limit: int = 6) -> list[dict]:
+    """The words the session's posts use more than the rest of the day's: term, z-score, posts using it, and the
+    most engaging posts that use it (``cites``)."""
+    own, n_own, read = _document_counts(conn, config, member, SAMPLE)
+    rest, n_rest, _ = _document_counts(conn, config, _day_sample(config, session), SAMPLE)
     ignored = set(config.hashtags.all) | {fold(w) for w in config.event.name.split()}
     scored = []
     for word, a in own.items():
-        if a < 3 or word in ignored:
+        if a < 3 or word in ignored or not n_rest:
             continue
         b = rest[word]
         prior = PRIOR * (a + b) / (n_own + n_rest)  # the word's share of both sides' posts, PRIOR posts' worth
@@ -130,33 +154,40 @@ def distinctive_terms(
         z = (own_odds - rest_odds) / math.sqrt(1 / (a + prior) + 1 / (b + prior))
         if z > 1.96:
             scored.append((word, round(z, 1), a))
-    return sorted(scored, key=lambda s: -s[1])[:limit]
+    best = sorted(scored, key=lambda s: -s[1])[:limit]
+    ranked = sorted(read, key=lambda r: -(r[1] or 0))
+    cites = _cited(conn, config, {w: [k for k, _, words in ranked if w in words][:CANDIDATES] for w, _, _ in best})
+    return [{"term": w, "z": z, "posts": n, "cites": cites[w]} for w, z, n in best if cites[w]]
 
 
-def _links(conn: Connection, config: Config, window: Filters, member, limit: int) -> list[dict]:
+def _links(conn: Connection, config: Config, member, limit: int) -> list[dict]:
     """The session's most-shared links, each with the posts that shared it (slides marked)."""
-    q = (
-        counted(config, window, lk.c.link, func.count(func.distinct(p.c.native_id)).label("n"))
-        .join(lk, and_(lk.c.network == p.c.network, lk.c.native_id == p.c.native_id))
-        .where(member)
-        .group_by(lk.c.link)
-        .order_by(func.count(func.distinct(p.c.native_id)).desc(), lk.c.link)
-        .limit(limit * 3)
+    shared = func.count(func.distinct(p.c.native_id))
+    joined = counted(config, Filters(), lk.c.link, shared.label("n")).join(
+        lk, and_(lk.c.network == p.c.network, lk.c.native_id == p.c.native_id)
     )
-    out = []
-    for link, n in conn.execute(q).all():
-        if not link.startswith(("https://", "http://")):
-            continue
-        shared = exists(
-            select(lk.c.link).where(lk.c.network == p.c.network, lk.c.native_id == p.c.native_id, lk.c.link == link)
-        )
-        cites = top_posts(conn, config, window, 2, and_(member, shared))
-        if cites:
-            slides = any(s in link.casefold() for s in SLIDES) or link.casefold().split("?")[0].endswith(SLIDE_FILES)
-            out.append({"link": link, "posts": n, "slides": slides, "cites": cites})
-        if len(out) == limit:
-            break
-    return out
+    top = conn.execute(
+        joined.where(member).group_by(lk.c.link).order_by(shared.desc(), lk.c.link).limit(limit * 3)
+    ).all()
+    top = [(link, n) for link, n in top if link.startswith(("https://", "http://"))]
+    sharers = (
+        counted(config, Filters(), lk.c.link, p.c.network, p.c.native_id)
+        .join(lk, and_(lk.c.network == p.c.network, lk.c.native_id == p.c.native_id))
+        .where(member, lk.c.link.in_([link for link, _ in top]))
+        .order_by(ENGAGEMENT.desc())
+    )
+    candidates: dict[str, list] = {link: [] for link, _ in top}
+    for link, network, native_id in conn.execute(sharers):
+        if len(candidates[link]) < CANDIDATES:
+            candidates[link].append((network, native_id))
+    cites = _cited(conn, config, candidates)
+    out = [{"link": link, "posts": n, "slides": _slides(link), "cites": cites[link]} for link, n in top if cites[link]]
+    return out[:limit]
+
+
+def _slides(link: str) -> bool:
+    link = link.casefold()
+    return any(s in link for s in SLIDES) or link.split("?")[0].endswith(SLIDE_FILES)
 
 
 def recap(
@@ -167,34 +198,27 @@ def recap(
     limit: int = 5,
 ) -> dict:
     """Everything a recap says about ``session``; ``split_among`` labels its authors (``Tallies.split_among``)."""
-    window, member = membership(conn, config, session)
+    member = membership(conn, config, session)
+    everything = Filters()
     posts, people = conn.execute(
-        counted(config, window, func.count(), func.count(func.distinct(p.c.network + ":" + p.c.author_id))).where(
+        counted(config, everything, func.count(), func.count(func.distinct(p.c.network + ":" + p.c.author_id))).where(
             member
         )
     ).one()
     speakers = speaker_accounts(conn, session)
     asked = or_(_mentions(speakers), _replies_to(speakers)) if speakers else true()
-    question = and_(member, p.c.text.like("%?%"), asked)
-    terms = []
-    for word, z, n in distinctive_terms(conn, config, window, member):
-        cites = top_posts(conn, config, window, 2, and_(member, p.c.text_folded.like(f"%{word}%")))
-        if cites:
-            terms.append({"term": word, "z": z, "posts": n, "cites": cites})
     split = None
     if split_among is not None and posts:
-        accounts = {
-            tuple(r) for r in conn.execute(counted(config, window, p.c.network, p.c.author_id).where(member).distinct())
-        }
-        split = split_among(accounts)
+        q = counted(config, everything, p.c.network, p.c.author_id).where(member).distinct()
+        split = split_among({tuple(r) for r in conn.execute(q)})
         people = sum(split.values())  # people, not accounts: linked accounts are one person
     return {
         "session": session,
         "posts": posts or 0,
         "people": people or 0,
-        "top": top_posts(conn, config, window, limit, and_(member, p.c.kind.in_(("original", "quote")))),
-        "questions": top_posts(conn, config, window, limit, question),
-        "links": _links(conn, config, window, member, limit),
-        "terms": terms,
+        "top": top_posts(conn, config, everything, limit, and_(member, p.c.kind.in_(("original", "quote")))),
+        "questions": top_posts(conn, config, everything, limit, and_(member, p.c.text.like("%?%"), asked)),
+        "links": _links(conn, config, member, limit),
+        "terms": distinctive_terms(conn, config, session, member) if posts else [],
         "split": split,
     }
