@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the post-event report as one self-contained HTML file")
     p.add_argument("--out", default="report.html", metavar="FILE")
     p.add_argument("--pdf", action="store_true", help="also write a PDF beside it")
+    p.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="another edition's report data folder to compare with (repeat for several: a ranking across events)",
+    )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("publish", help="write the public wall as static files for any web server, every N seconds")
@@ -130,7 +137,13 @@ def cmd_export(config: Config, args) -> int:
 def cmd_report(config: Config, args) -> int:
     from ..outputs.report import write_report
 
-    return write_report(config, open_store(config.effective_database_url), Path(args.out), pdf=args.pdf)
+    return write_report(
+        config,
+        open_store(config.effective_database_url),
+        Path(args.out),
+        pdf=args.pdf,
+        compare=[Path(f) for f in args.compare],
+    )
 
 
 def cmd_publish(config: Config, args) -> int:
