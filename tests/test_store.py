@@ -4,13 +4,15 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select, text
 
 from summitpulse.normalise import normalise
 from summitpulse.normalise.models import Author, Batch, Post
 from summitpulse.store import schema
 from summitpulse.store.engine import connect, get_cursor, ingest, open_store
-from summitpulse.store.migrations import MIGRATIONS, current_version, latest, migrate
+from summitpulse.store.migrations import current_revision, head, legacy_version, migrate
+
+from .conftest import ROOT
 
 T0 = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
 
@@ -105,54 +107,91 @@ def test_reopening_runs_no_migration_twice(store_url):
     open_store(store_url).dispose()
     engine = open_store(store_url)
     with engine.connect() as conn:
-        assert current_version(conn) == latest()
+        assert current_revision(conn) == head()
     engine.dispose()
 
 
-def test_an_older_database_is_upgraded_step_by_step(store_url):
-    engine = connect(store_url)
-    migrate(engine, MIGRATIONS)
-    added = []
-    steps = MIGRATIONS + [
-        (
-            latest() + 1,
-            lambda conn: (conn.execute(text("CREATE TABLE extra_v2 (id INTEGER PRIMARY KEY)")), added.append(2)),
-        )
-    ]
-    assert migrate(engine, steps) == latest() + 1
-    assert migrate(engine, steps) == latest() + 1
-    assert added == [2]
-    with pytest.raises(RuntimeError, match="newer than this release"):
-        migrate(engine, MIGRATIONS)
-    engine.dispose()
+OLD_SCHEMAS = ROOT / "tests" / "data" / "old_schemas"  # each earlier version's DDL, frozen from its schema.py
 
 
-def test_a_first_release_database_gains_folded_text_stems_and_change_indexes(store_url):
-    """Schema version 1 (the first release) had no posts.text_folded, no posts.text_stems and no change indexes."""
-    engine = connect(store_url)
+def _old_store(engine, version: int) -> None:
+    """A store as release ``version`` made it (its own DDL), holding one post."""
+    ddl = (OLD_SCHEMAS / f"v{version}.{engine.dialect.name}.sql").read_text()
+    folded = ", text_folded" * (version >= 3) + ", text_stems" * (version >= 4)
+    filled = ", 'la pedagogie'" * (version >= 3) + ", ' la pedagogi '" * (version >= 4)  # as that release wrote
     with engine.begin() as conn:
-        schema.metadata.create_all(conn)
-        for index in schema.CHANGE_INDEXES:
-            index.drop(conn)
-        conn.execute(text("ALTER TABLE posts DROP COLUMN text_folded"))
-        conn.execute(text("ALTER TABLE posts DROP COLUMN text_stems"))
-        conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', '1')"))
+        for statement in ddl.split(";\n"):
+            statement = "\n".join(line for line in statement.splitlines() if not line.startswith("--"))
+            if statement.strip():
+                conn.exec_driver_sql(statement)
         conn.execute(
             text(
-                "INSERT INTO posts (network, native_id, uri, url, author_id, created_at, created_ts, text, "
+                f"INSERT INTO posts (network, native_id, uri, url, author_id, created_at, created_ts, text{folded}, "
                 "lang, kind, hashtags, mentions, links, media_count, media_urls, place, matched_tags, "
                 "source, collected_ts, updated_ts) VALUES ('x', '1', '', '', 'a', '2014-10-22 14:00:00', "
-                "0, 'La Pédagogie', '', 'original', '[]', '[]', '[]', 0, '[]', '', '[]', '', 0, 0)"
+                f"0, 'La Pédagogie'{filled}, '', 'original', '[]', '[]', '[]', 0, '[]', '', '[]', '', 0, 0)"
             )
         )
-    migrate(engine)
+
+
+def _differences(engine) -> list:
+    """How the store's tables, columns and indexes differ from schema.py's."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT text_folded, text_stems FROM posts")).one() == (
-            "la pedagogie",
-            " la pedagogi ",
-        )
-        assert {"ix_posts_collected", "ix_posts_deleted"} <= {i["name"] for i in inspect(conn).get_indexes("posts")}
+        diffs = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+    return [
+        d for d in diffs if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")
+    ]
+
+
+@pytest.mark.parametrize("version", range(1, 7))
+def test_a_store_of_every_earlier_version_is_upgraded_in_place(store_url, version):
+    engine = connect(store_url)
+    _old_store(engine, version)
+    with engine.connect() as conn:
+        assert legacy_version(conn) == version and current_revision(conn) is None
+    assert migrate(engine) == head()
+    with engine.connect() as conn:
+        assert current_revision(conn) == head()
+        post = conn.execute(text("SELECT text, text_folded, text_stems FROM posts")).one()
+        assert tuple(post) == ("La Pédagogie", "la pedagogie", " la pedagogi ")
+    assert _differences(engine) == []
+    ingest(engine, _batch(2))  # and it takes posts as a new store does
+    assert _count(engine, schema.posts) == 2
     engine.dispose()
+
+
+def test_the_revisions_from_nothing_build_what_a_new_store_is(store_url):
+    from alembic import command
+
+    from summitpulse.store.migrations import alembic_config
+
+    engine = connect(store_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    assert _differences(engine) == []
+    engine.dispose()
+
+
+def test_a_store_of_a_newer_release_is_refused(store_url):
+    engine = open_store(store_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
+    with pytest.raises(RuntimeError, match="newer release"):
+        migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+        conn.execute(text("UPDATE meta SET value = '99' WHERE key = 'schema_version'"))
+    with pytest.raises(RuntimeError, match="newer than this release"):
+        migrate(engine)
+    engine.dispose()
+
+
+def test_migrations_need_no_alembic_ini_in_the_working_folder(store_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    open_store(store_url).dispose()
 
 
 def test_created_at_is_stored_as_sqlalchemy_stores_it_on_sqlite():
