@@ -161,27 +161,24 @@ def distinctive_terms(conn: Connection, config: Config, session: Session, member
 
 
 def _links(conn: Connection, config: Config, member, limit: int) -> list[dict]:
-    """The session's most-shared links, each with the posts that shared it (slides marked)."""
-    shared = func.count(func.distinct(p.c.native_id))
-    joined = counted(config, Filters(), lk.c.link, shared.label("n")).join(
-        lk, and_(lk.c.network == p.c.network, lk.c.native_id == p.c.native_id)
-    )
-    top = conn.execute(
-        joined.where(member).group_by(lk.c.link).order_by(shared.desc(), lk.c.link).limit(limit * 3)
-    ).all()
-    top = [(link, n) for link, n in top if link.startswith(("https://", "http://"))]
-    sharers = (
+    """The session's most-shared links, each with the posts that shared it (slides marked): one read of every
+    (link, post) of the session, most engaging posts first."""
+    q = (
         counted(config, Filters(), lk.c.link, p.c.network, p.c.native_id)
         .join(lk, and_(lk.c.network == p.c.network, lk.c.native_id == p.c.native_id))
-        .where(member, lk.c.link.in_([link for link, _ in top]))
+        .where(member, lk.c.link.like("http%"))
         .order_by(ENGAGEMENT.desc())
     )
-    candidates: dict[str, list] = {link: [] for link, _ in top}
-    for link, network, native_id in conn.execute(sharers):
-        if len(candidates[link]) < CANDIDATES:
-            candidates[link].append((network, native_id))
-    cites = _cited(conn, config, candidates)
-    out = [{"link": link, "posts": n, "slides": _slides(link), "cites": cites[link]} for link, n in top if cites[link]]
+    sharers: dict[str, list] = {}
+    for link, network, native_id in conn.execute(q):
+        sharers.setdefault(link, []).append((network, native_id))
+    top = sorted(sharers.items(), key=lambda kv: (-len(set(kv[1])), kv[0]))[: limit * 2]
+    cites = _cited(conn, config, {link: keys[:CANDIDATES] for link, keys in top})
+    out = [
+        {"link": link, "posts": len(set(keys)), "slides": _slides(link), "cites": cites[link]}
+        for link, keys in top
+        if cites[link] and link.startswith(("https://", "http://"))
+    ]
     return out[:limit]
 
 
@@ -200,18 +197,14 @@ def recap(
     """Everything a recap says about ``session``; ``split_among`` labels its authors (``Tallies.split_among``)."""
     member = membership(conn, config, session)
     everything = Filters()
-    posts, people = conn.execute(
-        counted(config, everything, func.count(), func.count(func.distinct(p.c.network + ":" + p.c.author_id))).where(
-            member
-        )
-    ).one()
+    q = counted(config, everything, p.c.network, p.c.author_id, func.count()).where(member)
+    per_account = conn.execute(q.group_by(p.c.network, p.c.author_id)).all()
+    posts, people = sum(n for _, _, n in per_account), len(per_account)
+    split = split_among({(n, a) for n, a, _ in per_account}) if split_among is not None and posts else None
+    if split is not None:
+        people = sum(split.values())  # people, not accounts: linked accounts are one person
     speakers = speaker_accounts(conn, session)
     asked = or_(_mentions(speakers), _replies_to(speakers)) if speakers else true()
-    split = None
-    if split_among is not None and posts:
-        q = counted(config, everything, p.c.network, p.c.author_id).where(member).distinct()
-        split = split_among({tuple(r) for r in conn.execute(q)})
-        people = sum(split.values())  # people, not accounts: linked accounts are one person
     return {
         "session": session,
         "posts": posts or 0,
