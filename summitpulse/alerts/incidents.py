@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from ..analysis.frames import frame_of
 from ..settings.config import Config
 from ..store import schema
+from ..store.clock import now_ts
 from .rules import Finding, findings
 
 log = logging.getLogger("summitpulse.alerts")
@@ -78,10 +79,11 @@ def message(config: Config, incident) -> tuple[str, str]:
     return title, body
 
 
-def deliver(engine: Engine, config: Config, send: Send, now: int | None = None) -> int:
-    """Tell each open incident that is due; returns how many were told."""
+def deliver(engine: Engine, config: Config, send: Send, now: int | None = None, event_now: int | None = None) -> int:
+    """Tell each open incident that is due; returns how many were told. Quiet hours are read on the event's clock
+    (``event_now``: the wall clock live, the demo's simulated one in the demo), the cooldown on ``now``'s."""
     now = int(time.time()) if now is None else now
-    if quiet(config, now):
+    if quiet(config, now if event_now is None else event_now):
         return 0
     told = 0
     with engine.begin() as conn:
@@ -118,7 +120,8 @@ def check(engine: Engine, config: Config, send: Send, wall_now: float | None = N
     wall_now = time.time() if wall_now is None else wall_now
     with engine.begin() as conn:
         record(conn, findings(conn, config, wall_now), int(wall_now))
-    return deliver(engine, config, send, int(wall_now))
+        event_now = now_ts(conn)
+    return deliver(engine, config, send, int(wall_now), event_now)
 
 
 def recent(conn: Connection, limit: int = 100) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from ..settings.config import Config
 from ..store import schema
 from ..store.clock import now_ts
 from ..store.engine import dialect_insert, get_meta, set_meta
+from ..ui.palette import NETWORK_NAMES
 
 p, a, m = schema.posts, schema.authors, schema.moderation
 QUARTER_S = 900
@@ -133,7 +134,7 @@ def flagged(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
 def _flag_summary(row: dict, reason: str) -> str:
     who = f"@{(row['handle'] or row['author_id']).lstrip('@')}"
     text = " ".join(row["text"].split())
-    return f"Kept off the wall ({reason}): a post by {who} on {row['network']}: “{text[:140]}”. Approve it or leave it hidden."
+    return f"Kept off the wall ({reason}): a post by {who} on {NETWORK_NAMES.get(row['network'], row['network'])}: “{text[:140]}”. Approve it or leave it hidden."
 
 
 def _still_undecided(conn: Connection, skip: set[str]) -> list[Finding]:
