@@ -15,13 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.stores import store_at
+from bench.stores import sized_stores
 from summitpulse.analysis import wall
 from summitpulse.analysis.filters import Filters
 from summitpulse.outputs.publish import site, swap
-from summitpulse.settings.config import load_config
 from summitpulse.store.clock import now_ts
-from summitpulse.store.engine import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,15 +34,8 @@ def cycle(engine, config, out: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--folder", default="/tmp/summitpulse-bench", help="where the stores are kept between runs")
     parser.add_argument("--cycles", type=int, default=5)
-    args = parser.parse_args()
-    config = load_config(ROOT / "config.yaml")
-    folder = Path(args.folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for size in (int(s) for s in args.sizes.split(",")):
-        engine = open_store(store_at(config, size, folder))
+    for config, args, size, engine in sized_stores(parser):
         with engine.connect() as conn, tempfile.TemporaryDirectory() as tmp:
             now = now_ts(conn)
             baseline = min(time_of(wall.wall, conn, config, Filters(), now, 3) for _ in range(5))
@@ -57,7 +48,6 @@ def main() -> None:
             f"goal ≤ 2 s: {'met' if steady[-1] <= 2 else 'NOT met'}{'' if first <= 2 else ' (not the first cycle)'}",
             flush=True,
         )
-        engine.dispose()
 
 
 def time_of(fn, *args) -> float:

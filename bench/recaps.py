@@ -17,14 +17,12 @@ from pathlib import Path
 
 from sqlalchemy import func
 
-from bench.stores import store_at
+from bench.stores import sized_stores
 from summitpulse.analysis import recaps
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.metrics import counted
 from summitpulse.analysis.moderation import profane
 from summitpulse.analysis.tallies import Tallies
-from summitpulse.settings.config import load_config
-from summitpulse.store.engine import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,14 +40,7 @@ def _slot_count(conn, config, session) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--folder", default="/tmp/summitpulse-bench", help="where the stores are kept between runs")
-    args = parser.parse_args()
-    config = load_config(ROOT / "config.yaml")
-    folder = Path(args.folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for size in (int(s) for s in args.sizes.split(",")):
-        engine = open_store(store_at(config, size, folder))
+    for config, _, size, engine in sized_stores(parser):
         tallies = Tallies.resumed(engine, config)
         sessions = recaps.ended(config, 2**40)
         with engine.connect() as conn:
@@ -65,7 +56,6 @@ def main() -> None:
             f"  worst: cold {max(cold):.2f} s, warm {max(warm):.2f} s (the slot's count: {max(baseline):.2f} s); "
             f"goal ≤ 1 s per session: {'met' if max(cold) <= 1 else 'met warm' if max(warm) <= 1 else 'NOT met'}"
         )
-        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -5,15 +5,18 @@ store_at(size, folder) -> the SQLite URL of a store holding about ``size`` posts
 
 from __future__ import annotations
 
+import argparse
 import time
 from pathlib import Path
 
 from sqlalchemy import text
 
 from bench.analysis import grow, seed
-from summitpulse.settings.config import Config
+from summitpulse.settings.config import Config, load_config
 from summitpulse.store.clock import set_clock
 from summitpulse.store.engine import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def store_at(config: Config, size: int, folder: Path) -> str:
@@ -39,3 +42,18 @@ def store_at(config: Config, size: int, folder: Path) -> str:
     building.rename(path)
     print(f"built {stored:,} posts in {time.perf_counter() - started:.0f} s at {path}", flush=True)
     return url
+
+
+def sized_stores(parser: argparse.ArgumentParser):
+    """Add ``--sizes`` and ``--folder`` to ``parser``; yield (config, parsed arguments, size, engine) for each size,
+    the store built on first use and disposed of after."""
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--folder", default="/tmp/summitpulse-bench", help="where the stores are kept between runs")
+    args = parser.parse_args()
+    config = load_config(ROOT / "config.yaml")
+    folder = Path(args.folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        engine = open_store(store_at(config, size, folder))
+        yield config, args, size, engine
+        engine.dispose()
