@@ -257,3 +257,16 @@ def test_the_alerts_command_runs_once(tmp_path, config, monkeypatch, hook):
     assert run_alerts(_only(config, "flagged"), engine, once=True) == 0
     assert len(hook.received) == 1
     assert run_alerts(_with(config, enabled=False), engine, once=True) == 2
+
+
+def test_a_channels_tokens_are_redacted_from_any_log_line(monkeypatch, caplog):
+    from summitpulse.settings.secrets import install_redaction
+
+    monkeypatch.setenv("SUMMITPULSE_ALERT_URL_SLACK", "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#pulse")
+    install_redaction()  # on the handlers of the root logger, which pytest's capture is one of
+    logging.getLogger("apprise").warning(
+        "posting to https://hooks.slack.com/services/T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ"
+    )
+    assert (
+        "TIiajkdnlazkcOXrIdevi7FQ" not in caplog.text and "A1BRTD4JD" not in caplog.text and "[redacted]" in caplog.text
+    )
