@@ -32,7 +32,7 @@ from .wall import top_posts
 p, t, m, lk = schema.posts, schema.post_tags, schema.post_mentions, schema.post_links
 AFTER_S = 600  # posts written just after a session ends are still about it
 PRIOR = 100.0  # the Dirichlet prior's weight, in posts
-SAMPLE = 20_000
+SAMPLE = 5_000
 CANDIDATES = 3  # posts screened for each line's two citations (the profanity check costs milliseconds a post)  # posts read for the words, on each side: enough for stable counts at any size
 WORD = re.compile(r"(?<![@#\w])[a-z][a-z'-]{2,}")
 NOISE = re.compile(r"https?://\S+|@[\w.@-]+")
@@ -102,12 +102,11 @@ def membership(conn: Connection, config: Config, session: Session):
     return or_(in_slot, and_(tuple_(p.c.network, p.c.native_id).in_(tagged), that_day))
 
 
-def _day_sample(config: Config, session: Session):
-    """The day's background: its first minute of every quarter hour (index searches; a day of a million posts is
-    not read whole)."""
-    day = int(session.start.astimezone(config.event.tz).replace(hour=0, minute=0, second=0).timestamp())
-    minutes = [and_(p.c.created_ts >= t, p.c.created_ts < t + 60) for t in range(day, day + 86400, 900)]
-    return or_(*minutes)
+def spread(start: int, end: int, total: int, step: int):
+    """SQL: about SAMPLE of the ``total`` posts between ``start`` and ``end``, spread evenly: the first seconds of
+    every ``step`` seconds (index searches, so a million posts are not read to sample them)."""
+    width = min(step, max(1, step * SAMPLE // max(1, total)))
+    return or_(*[and_(p.c.created_ts >= t, p.c.created_ts < t + width) for t in range(start, end, step)])
 
 
 def _cited(conn: Connection, config: Config, wanted: dict[str, list[tuple[str, str]]], per: int = 2) -> dict:
@@ -125,23 +124,28 @@ def _words(text: str) -> set[str]:
     return {w.strip("'-") for w in WORD.findall(NOISE.sub(" ", text))} - STOP_WORDS
 
 
-def _document_counts(conn: Connection, config: Config, where, limit: int) -> tuple[Counter, int, list]:
-    """How many of (up to ``limit``) counted original posts matching ``where`` use each word; and those posts' keys,
-    engagement and words."""
+def _document_counts(conn: Connection, config: Config, where) -> tuple[Counter, int, list]:
+    """How many of the counted original posts matching ``where`` use each word; and those posts' keys, engagement
+    and words."""
     q = counted(config, Filters(), p.c.network, p.c.native_id, ENGAGEMENT, p.c.text_folded)
     counts, read = Counter(), []
-    for network, native_id, engagement, text in conn.execute(q.where(where, p.c.kind != "repost").limit(limit)):
+    for network, native_id, engagement, text in conn.execute(q.where(where, p.c.kind != "repost")).all():
         words = _words(text)
         counts.update(words)
         read.append(((network, native_id), engagement, words))
     return counts, len(read), read
 
 
-def distinctive_terms(conn: Connection, config: Config, session: Session, member, limit: int = 6) -> list[dict]:
+def distinctive_terms(
+    conn: Connection, config: Config, session: Session, member, posts: int, limit: int = 6
+) -> list[dict]:
     """The words the session's posts use more than the rest of the day's: term, z-score, posts using it, and the
     most engaging posts that use it (``cites``)."""
-    own, n_own, read = _document_counts(conn, config, member, SAMPLE)
-    rest, n_rest, _ = _document_counts(conn, config, _day_sample(config, session), SAMPLE)
+    start, end = int(session.start.timestamp()), int(session.end.timestamp()) + AFTER_S
+    own, n_own, read = _document_counts(conn, config, and_(member, spread(start, end, posts, 60)))
+    day = int(session.start.astimezone(config.event.tz).replace(hour=0, minute=0, second=0).timestamp())
+    in_day = conn.execute(select(func.count()).where(p.c.created_ts >= day, p.c.created_ts < day + 86400)).scalar()
+    rest, n_rest, _ = _document_counts(conn, config, spread(day, day + 86400, in_day, 900))
     ignored = set(config.hashtags.all) | {fold(w) for w in config.event.name.split()}
     scored = []
     for word, a in own.items():
@@ -212,6 +216,6 @@ def recap(
         "top": top_posts(conn, config, everything, limit, and_(member, p.c.kind.in_(("original", "quote")))),
         "questions": top_posts(conn, config, everything, limit, and_(member, p.c.text.like("%?%"), asked)),
         "links": _links(conn, config, member, limit),
-        "terms": distinctive_terms(conn, config, session, member) if posts else [],
+        "terms": distinctive_terms(conn, config, session, member, posts) if posts else [],
         "split": split,
     }
