@@ -12,7 +12,10 @@ if not controls.organiser_gate():
 st.title("Programme and sessions")
 sessions = data.sessions(controls.selection().at(data.clock()))
 if sessions.empty:
-    st.info("No programme yet: add sessions under `programme:` in config.yaml (or an .ics / Sessionize file).")
+    st.info(
+        "No programme yet: add sessions under `programme:` in config.yaml, or name an iCalendar file, a Sessionize "
+        "All export or a pretalx schedule.json there (`ics:`, `sessionize:`, `pretalx:`)."
+    )
     st.stop()
 st.caption(
     "Times are the venue's. Posts in a session's slot count whatever they say; its tag's posts count whenever "

@@ -7,7 +7,6 @@ inside ±threshold stays ``unknown``: weak evidence is not a guess.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from bisect import bisect_right
@@ -19,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from ..settings.config import Config, clean_tag
+from ..settings.rosters import read_rosters  # the roster files and registration exports, read by settings
 from ..store import schema
 from ..store.engine import dialect_insert, now_ts
 from .geo import distance_km, geocode
@@ -41,21 +41,6 @@ class Evidence:
         if weight:
             self.score += weight
             self.reasons.append(f"{reason} ({weight:+.1f})")
-
-
-def read_roster(config: Config, path: str | None) -> set[tuple[str, str]]:
-    """(network, handle) pairs from a roster CSV with columns network,handle; casefolded."""
-    if not path:
-        return set()
-    try:
-        with open(config.path(path), newline="", encoding="utf-8") as f:
-            return {
-                (r["network"].strip(), r["handle"].strip().lstrip("@").casefold())
-                for r in csv.DictReader(f)
-                if r.get("network") and r.get("handle")
-            }
-    except (OSError, KeyError, csv.Error):
-        return set()
 
 
 def _phrases(words: list[str]) -> re.Pattern | None:
@@ -328,13 +313,6 @@ def label_of(score: float, threshold: float) -> str:
 
 
 COLUMNS = ["person", "network", "handle", "name", "posts", "label", "score", "confidence", "reasons", "accounts"]
-
-
-def read_rosters(config: Config) -> dict[str, set[tuple[str, str]]]:
-    return {
-        "in_room": read_roster(config, config.participants.in_room_roster),
-        "remote": read_roster(config, config.participants.remote_roster),
-    }
 
 
 def in_room_by_record(rosters: dict, overrides: dict, account: tuple[str, str], handle: str) -> bool:

@@ -14,7 +14,9 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from ..settings.config import Config, ConfigError, load_config
+from ..settings.database import redact_url
 from ..settings.secrets import install_redaction, redact
+from ..settings.starter import write_starter_config
 from ..store.engine import open_store
 
 EXPORTS = ("posts", "participants", "themes", "contributors")
@@ -42,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("init", help="check the config and create (or upgrade) the database")
+    p = sub.add_parser(
+        "init",
+        help="write a starter config when there is none; else check the config and create (or upgrade) the database",
+    )
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help="play the bundled demo event into the store")
@@ -100,6 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speed", type=_speed, default=60.0, help="demo speed (default: 60)")
     p.set_defaults(handler=cmd_up)
     return parser
+
+
+def write_config(path: Path) -> int:
+    """``init`` without a config: write the starter one (never over a file that appeared meanwhile)."""
+    if not write_starter_config(path):
+        print(f"error: {path} exists; init never overwrites a config", file=sys.stderr)
+        return 2
+    print(
+        f"wrote {path}: a starter config with the demo's settings and placeholders (marked CHANGE).\n"
+        f"Edit it for your event, then run `python -m summitpulse --config {path} init` again to check it "
+        "and create the database."
+    )
+    return 0
 
 
 def cmd_init(config: Config, args) -> int:
@@ -175,17 +193,17 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     install_redaction()
+    if args.command == "init" and not Path(args.config).exists():
+        return write_config(Path(args.config))
     try:
-        config = load_config(args.config)
+        return args.handler(load_config(args.config), args)
     except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(str(exc))}", file=sys.stderr)
         return 2
-    try:
-        return args.handler(config, args)
     except KeyboardInterrupt:
         return 130
     except OperationalError as exc:
-        reason = redact(str(getattr(exc, "orig", exc)).splitlines()[0])
+        reason = redact(redact_url(str(getattr(exc, "orig", exc)).splitlines()[0]))
         print(
             f"error: cannot use the database ({reason}); check SUMMITPULSE_DATABASE_URL or database_url",
             file=sys.stderr,

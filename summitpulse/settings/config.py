@@ -1,8 +1,9 @@
 """The event's configuration: one validated ``config.yaml`` per event.
 
 Secrets never live here; ``secrets.py`` reads them from the environment.
-A malformed file raises :class:`ConfigError` whose message names the field
-path, what was found and what is expected.
+A malformed file, or a file it names that cannot be used, raises
+:class:`ConfigError` whose message names the field path, what was found and
+what is expected.
 """
 
 from __future__ import annotations
@@ -10,22 +11,33 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-DEFAULT_DATABASE_URL = "sqlite:///data/summitpulse.db"
-DATABASE_URL_ENV = "SUMMITPULSE_DATABASE_URL"
+from . import database
+from .database import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, redact_url
+from .errors import ConfigError
+from .programme_files import programme_sessions
+from .rosters import REMOTE_TICKETS, read_rosters
+from .safe_yaml import load_yaml
 
-
-class ConfigError(Exception):
-    """A config file that cannot be used; the message says what to fix."""
+__all__ = ["Config", "ConfigError", "DATABASE_URL_ENV", "DEFAULT_DATABASE_URL", "load_config", "parse_config"]
+CONFIG_LIMIT_BYTES = 2**20  # a config is a few kilobytes; anything near this is not one
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _local(path: str) -> str:
+    if "://" in path:
+        raise ValueError("the path of a file on this machine (download it first: files are read, not URLs)")
+    return path
+
+
+FilePath = Annotated[str, AfterValidator(_local)]  # a file the config names, relative to the config's folder
 
 
 class Venue(_Model):
@@ -55,10 +67,7 @@ class Event(_Model):
 
     @model_validator(mode="after")
     def _ordered(self):
-        if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("start and end need a UTC offset, e.g. 2014-10-22T08:00:00-04:00")
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
+        _check_times(self.start, self.end, "end must be after start")
         return self
 
     @property
@@ -109,8 +118,15 @@ class Networks(_Model):
     bluesky: BlueskyNetwork = BlueskyNetwork(enabled=False)
 
 
+def _check_times(start: datetime, end: datetime, order: str) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end need a UTC offset, e.g. 2014-10-22T08:00:00-04:00")
+    if end <= start:
+        raise ValueError(f"{order}: it ends at {end.isoformat()}, not after it starts at {start.isoformat()}")
+
+
 class Theme(_Model):
-    name: str
+    name: str = Field(min_length=1)
     description: str = ""
     keywords: list[str] = []
     hashtags: list[str] = []
@@ -126,16 +142,34 @@ class Session(_Model):
     speakers: list[str] = []
     kind: str = "session"
 
+    @model_validator(mode="after")
+    def _ordered(self):
+        _check_times(self.start, self.end, "a session must end after it starts (check the date and the UTC offset)")
+        return self
+
 
 class Programme(_Model):
     sessions: list[Session] = []
-    ics: str | None = None
-    sessionize: str | None = None
+    ics: FilePath | None = None
+    sessionize: FilePath | None = None
+    pretalx: FilePath | None = None
+
+
+class Registration(_Model):
+    """A registration system's export of attendees (see ``rosters.py``)."""
+
+    file: FilePath
+    format: Literal["csv", "eventbrite", "whova"] = "csv"
+    handle_columns: list[str] = []
+    checked_in_column: str | None = None
+    ticket_column: str | None = None
+    remote_tickets: list[str] = REMOTE_TICKETS
 
 
 class Participants(_Model):
-    in_room_roster: str | None = None
-    remote_roster: str | None = None
+    in_room_roster: FilePath | None = None
+    remote_roster: FilePath | None = None
+    registrations: list[Registration] = []
     identity_links: list[list[str]] = []
     opt_out: list[str] = []
     opt_out_tag: str | None = None
@@ -407,15 +441,17 @@ class Config(_Model):
 
     @field_validator("database_url")
     @classmethod
-    def _no_password(cls, value: str) -> str:
-        if "@" in value and ":" in value.split("@", 1)[0].split("//", 1)[-1]:
+    def _usable_url(cls, value: str) -> str:
+        url = database.normalise(value)
+        if database.has_password(url):
             raise ValueError(f"a password in the URL is a secret; put the URL in ${DATABASE_URL_ENV} instead")
-        return value
+        return url
 
     @property
     def effective_database_url(self) -> str:
-        """The environment wins over the file, so secrets stay out of it."""
-        return os.environ.get(DATABASE_URL_ENV) or self.database_url
+        """The store's URL: the environment's wins over the file's, so secrets stay out of it; a relative SQLite
+        path in the file starts at the config's folder. ConfigError when it cannot be used."""
+        return database.store_url(self.database_url, self.base_dir)
 
     def path(self, relative: str) -> Path:
         """A path named in the config, relative to the config file's folder."""
@@ -426,43 +462,75 @@ class Config(_Model):
 def _describe(error: dict) -> str:
     where = ".".join(str(p) for p in error["loc"]) or "(top level)"
     found = error.get("input")
+    msg = error["msg"].removeprefix("Value error, ")
     if error["type"] == "missing":
         return f"{where}: missing; this field is required"
     if error["type"] == "extra_forbidden":
         return f"{where}: unknown field; check its spelling against the README's configuration reference"
-    shown = repr(found) if not isinstance(found, dict) else "a mapping"
+    if isinstance(found, dict):
+        title = f" ({str(found['title'])[:60]!r})" if isinstance(found.get("title"), str) else ""
+        return f"{where}{title}: {msg}"
+    shown = redact_url(repr(found))
     if len(shown) > 80:
         shown = shown[:77] + "..."
-    return f"{where}: found {shown}; expected {error['msg'].removeprefix('Value error, ')}"
+    return f"{where}: found {shown}; expected {msg}"
+
+
+def _conflicts(config: Config) -> list[str]:
+    """What each field allows alone but the config as a whole does not: themes sharing a name, sessions
+    naming a theme that does not exist."""
+    problems, first = [], {}
+    for i, theme in enumerate(config.themes):
+        key = theme.name.strip().casefold()
+        if key in first:
+            problems.append(
+                f"themes.{i}.name: found {theme.name!r}, the name of themes.{first[key]} too; expected a name of its "
+                "own (or one theme with both lists of keywords and hashtags)"
+            )
+        first.setdefault(key, i)
+    names = ", ".join(repr(t.name) for t in config.themes) or "none: add themes first"
+    for i, session in enumerate(config.programme.sessions):
+        if session.theme is not None and session.theme.strip().casefold() not in first:
+            problems.append(f"programme.sessions.{i}.theme: found {session.theme!r}; expected a theme's name ({names})")
+    return problems
 
 
 def parse_config(data: object, base_dir: str = ".") -> Config:
-    """Validate an already-parsed mapping."""
+    """Validate an already-parsed mapping, with the files it names (``base_dir`` is where relative paths start):
+    the programme files' sessions are merged into ``programme.sessions``; rosters and exports are read once."""
     if not isinstance(data, dict):
         raise ConfigError("the config file must be a mapping with 'event:' and 'hashtags:' at the top level")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir})
+        config = Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
         lines = [_describe(e) for e in exc.errors()]
         raise ConfigError("invalid config:\n  " + "\n  ".join(lines)) from None
+    problems = _conflicts(config)
+    if problems:
+        raise ConfigError("invalid config:\n  " + "\n  ".join(problems))
+    programme = config.programme.model_copy(update={"sessions": programme_sessions(config)})
+    config = config.model_copy(update={"programme": programme})
+    read_rosters(config)
+    return config
 
 
 def load_config(path: str | os.PathLike) -> Config:
     """Read and validate ``path``; raise ConfigError naming what is wrong."""
     p = Path(path)
     try:
+        if p.stat().st_size > CONFIG_LIMIT_BYTES or not p.is_file():
+            raise ConfigError(
+                f"{p}: not a config file (a folder, a device, or {p.stat().st_size:,} bytes); check the path"
+            )
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{p}: no such config file; run `python -m summitpulse init` to write one") from None
+        raise ConfigError(
+            f"{p}: no such config file; run `python -m summitpulse --config {p} init` to write a starter one"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read it ({exc.__class__.__name__})") from None
+    data = load_yaml(text, str(p))
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{p}: not valid YAML{at}: {getattr(exc, 'problem', exc)}") from None
-    try:
-        return parse_config(data, base_dir=str(p.parent))
+        return parse_config(data, base_dir=str(p.absolute().parent))
     except ConfigError as exc:
         raise ConfigError(f"{p}: {exc}") from None
