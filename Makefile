@@ -37,7 +37,7 @@ bench: $(STAMP)
 
 ## demo-editions: write again the demo's second edition (ICRE 2015) report data files that `report --compare` reads
 demo-editions: $(STAMP)
-	rm -f data/icre2015.db
+	rm -f demo/icre2015/data/icre2015.db
 	$(BIN)/summitpulse --config demo/icre2015/config.yaml demo --speed max
 	$(BIN)/summitpulse --config demo/icre2015/config.yaml report --out demo/icre2015/report.html
 	rm -f demo/icre2015/report.html demo/icre2015/report_data/*.csv
