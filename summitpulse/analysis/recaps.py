@@ -109,13 +109,19 @@ def spread(start: int, end: int, total: int, step: int):
     return or_(*[and_(p.c.created_ts >= t, p.c.created_ts < t + width) for t in range(start, end, step)])
 
 
+def _keyed(keys: list[tuple[str, str]]):
+    """SQL: the posts of ``keys``, as primary-key searches per network (a row-value IN list is read as a scan)."""
+    networks = sorted({n for n, _ in keys})
+    return or_(*[and_(p.c.network == n, p.c.native_id.in_([i for k, i in keys if k == n])) for n in networks])
+
+
 def _cited(conn: Connection, config: Config, wanted: dict[str, list[tuple[str, str]]], per: int = 2) -> dict:
     """For each name, up to ``per`` of its candidate posts ((network, native_id), best first) that the wall may show:
     one read and one screening for all of them."""
     keys = sorted({k for ks in wanted.values() for k in ks})
     if not keys:
         return {name: [] for name in wanted}
-    shown = top_posts(conn, config, Filters(), len(keys), tuple_(p.c.network, p.c.native_id).in_(keys))
+    shown = top_posts(conn, config, Filters(), len(keys), _keyed(keys))
     by_key = {(c["network"], c["native_id"]): c for c in shown}
     return {name: [by_key[k] for k in ks if k in by_key][:per] for name, ks in wanted.items()}
 
