@@ -94,14 +94,18 @@ def follow() -> None:
 
 
 def missed() -> None:
-    """Recaps of this theme's sessions that are over, the latest open."""
+    """The recap of this theme's latest session that is over; the earlier ones one at a time."""
     over = [s for s in ended(config, data.clock()) if s.theme == choice]
     if not over:
         return
     st.markdown(cards.panel_title("What you missed"), unsafe_allow_html=True)
-    for n, session in enumerate(over):
-        with st.expander(f"{session.title} — {session.start.astimezone(config.event.tz):%H:%M}", expanded=n == 0):
-            st.markdown(data.recap_html(session.title, int(session.end.timestamp())), unsafe_allow_html=True)
+    session = over[0]
+    if len(over) > 1:
+        tz = config.event.tz
+        session = st.selectbox(
+            "Session", over, format_func=lambda s: f"{s.start.astimezone(tz):%H:%M} {s.title}", key="missed_session"
+        )
+    st.markdown(data.recap_html(session.title, int(session.end.timestamp())), unsafe_allow_html=True)
 
 
 follow()

@@ -69,7 +69,12 @@ def test_what_you_missed_on_the_theme_page(demo_copy):
     at = _app("theme", theme_name="Education theory")
     html = "\n".join(m.value for m in at.markdown)
     assert "What you missed" in html and "sp-recap" in html and 'class="sp-cite"' in html
-    assert [e.label for e in at.expander] == ["Social learning and pedagogy — 15:30"]  # its theme's sessions only
+    assert "Social learning and pedagogy" in html and not [b for b in at.selectbox if b.key == "missed_session"]
+    two = _app("theme", theme_name="Social-media scholarship")  # its theme's sessions only, the latest first
+    assert two.selectbox(key="missed_session").options == [
+        "14:00 Workshop: evaluating digital scholarship",
+        "13:00 Keynote: Is a tweet scholarship?",
+    ]
 
 
 def test_recaps_on_the_programme_page(demo_copy):

@@ -286,9 +286,12 @@ def alert_incidents() -> pd.DataFrame:
         return incidents.recent(conn)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+RECAP_TTL = 600  # a session that is over changes little: its recap is read again every ten minutes
+
+
+@st.cache_data(ttl=RECAP_TTL, show_spinner="Gathering the session's recap…")
 def recap_html(title: str, end_ts: int) -> str:
-    """The recap of the session ``title`` (ended at ``end_ts``) as HTML; computed once per SLOW_TTL, for everybody."""
+    """The recap of the session ``title`` (ended at ``end_ts``) as HTML, shared by every viewer."""
     session = next(s for s in config().programme.sessions if s.title == title and s.end.timestamp() == end_ts)
     with engine().connect() as conn:
         return recaps.STYLE + recaps.recap_html(
