@@ -29,6 +29,8 @@ def demo_copy(demo_url, tmp_path, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     engine = open_store(url)
+    with engine.begin() as conn:  # other pages' tests may have shown the kiosk on the shared demo store
+        conn.execute(schema.heartbeats.delete())
     yield engine
     engine.dispose()
 

@@ -86,7 +86,7 @@ def test_nothing_the_wall_would_not_show(day):
         assert hidden not in texts and all(hidden not in c["handle"].casefold() for c in cited)
 
 
-def test_moderation_and_parallel_sessions(sqlite_engine, config):
+def test_moderation_and_parallel_sessions(engine, config):
     at = lambda minute: datetime(2014, 10, 22, 13, minute, tzinfo=UTC)  # noqa: E731  09:xx in Toronto
     posts = [
         Post(
@@ -102,15 +102,13 @@ def test_moderation_and_parallel_sessions(sqlite_engine, config):
         Post("x", "3", "3", at(22), "Lunch menu is great #SoMeSummit", like_count=30),
         Post("x", "4", "4", at(23), "<script>alert(1)</script> privacy #SoMeSummit", like_count=5),
     ]
-    ingest(
-        sqlite_engine, Batch(posts=posts, authors=[Author("x", str(i), f"user{i}", f"User {i}") for i in range(1, 5)])
-    )
+    ingest(engine, Batch(posts=posts, authors=[Author("x", str(i), f"user{i}", f"User {i}") for i in range(1, 5)]))
     keynote = _session(config, "Keynote: The ethical physician online")
     beside = Session(title="Parallel: lunch planning", start=keynote.start, end=keynote.end, room="B", kind="session")
     parallel = config.model_copy(
         update={"programme": config.programme.model_copy(update={"sessions": [keynote, beside]})}
     )
-    with sqlite_engine.begin() as conn:
+    with engine.begin() as conn:
         alone = recaps.recap(conn, config, keynote)
         assert alone["posts"] == 4 and alone["links"][0]["slides"]
         shared = recaps.recap(conn, parallel, keynote)  # a session beside it: only posts about its theme
@@ -118,7 +116,7 @@ def test_moderation_and_parallel_sessions(sqlite_engine, config):
         moderation.set_status(conn, "x", "1", "hidden", "", "organiser")
         after = recaps.recap(conn, config, keynote)
     assert "1" not in {c["native_id"] for c in after["top"]} and not after["links"]
-    html = recap_html(config, recaps.recap(sqlite_engine.connect(), config, keynote))
+    html = recap_html(config, recaps.recap(engine.connect(), config, keynote))
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
