@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
+from heapq import nlargest
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sqlalchemy import Connection, and_, exists, false, func, or_, select, true, tuple_
@@ -206,22 +207,24 @@ def recap(
 ) -> dict:
     """Everything a recap says about ``session``; ``split_among`` labels its authors (``Tallies.split_among``)."""
     member = membership(conn, config, session)
-    everything = Filters()
-    q = counted(config, everything, p.c.network, p.c.author_id, func.count()).where(member)
-    per_account = conn.execute(q.group_by(p.c.network, p.c.author_id)).all()
-    posts, people = sum(n for _, _, n in per_account), len(per_account)
-    split = split_among({(n, a) for n, a, _ in per_account}) if split_among is not None and posts else None
-    if split is not None:
-        people = sum(split.values())  # people, not accounts: linked accounts are one person
     speakers = speaker_accounts(conn, session)
     asked = or_(_mentions(speakers), _replies_to(speakers)) if speakers else true()
+    question = and_(p.c.kind != "repost", p.c.text.like("%?%"), asked)  # a question mark first: cheap, then who
+    q = counted(config, Filters(), p.c.network, p.c.native_id, p.c.author_id, p.c.kind, ENGAGEMENT, question)
+    rows = conn.execute(q.where(member)).all()  # one read of the session's posts for its counts, top and questions
+    accounts = {(r[0], r[2]) for r in rows}
+    split = split_among(accounts) if split_among is not None and rows else None
+    best = lambda keep: [(r[0], r[1]) for r in nlargest(limit * 3, filter(keep, rows), key=lambda r: r[4] or 0)]  # noqa: E731
+    cites = _cited(
+        conn, config, {"top": best(lambda r: r[3] in ("original", "quote")), "questions": best(lambda r: r[5])}, limit
+    )
     return {
         "session": session,
-        "posts": posts or 0,
-        "people": people or 0,
-        "top": top_posts(conn, config, everything, limit, and_(member, p.c.kind.in_(("original", "quote")))),
-        "questions": top_posts(conn, config, everything, limit, and_(member, p.c.text.like("%?%"), asked)),
+        "posts": len(rows),
+        "people": sum(split.values()) if split is not None else len(accounts),  # with labels: people, not accounts
+        "top": cites["top"],
+        "questions": cites["questions"],
         "links": _links(conn, config, member, limit),
-        "terms": distinctive_terms(conn, config, session, member, posts) if posts else [],
+        "terms": distinctive_terms(conn, config, session, member, len(rows)) if rows else [],
         "split": split,
     }
