@@ -270,3 +270,15 @@ def test_a_channels_tokens_are_redacted_from_any_log_line(monkeypatch, caplog):
     assert (
         "TIiajkdnlazkcOXrIdevi7FQ" not in caplog.text and "A1BRTD4JD" not in caplog.text and "[redacted]" in caplog.text
     )
+
+
+def test_collect_runs_the_rules_as_one_of_its_jobs(sqlite_engine, config, monkeypatch):
+    from collectors.scheduler import alerts_job
+
+    monkeypatch.delenv("SUMMITPULSE_ALERT_URL", raising=False)
+    _store(sqlite_engine, [_post(1, "What a fucking disaster", NOON)])
+    job = alerts_job(_only(config, "flagged", every_seconds=45), sqlite_engine)
+    assert job.name == "alerts" and job.interval == 45
+    job.run()
+    with sqlite_engine.connect() as conn:
+        assert list(recent(conn).notified) == ["no channel"]

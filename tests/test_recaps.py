@@ -116,7 +116,8 @@ def test_moderation_and_parallel_sessions(engine, config):
         moderation.set_status(conn, "x", "1", "hidden", "", "organiser")
         after = recaps.recap(conn, config, keynote)
     assert "1" not in {c["native_id"] for c in after["top"]} and not after["links"]
-    html = recap_html(config, recaps.recap(engine.connect(), config, keynote))
+    with engine.connect() as conn:
+        html = recap_html(config, recaps.recap(conn, config, keynote))
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
