@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from plotly.graph_objects import Figure
 from sqlalchemy import Connection
 
-from ...analysis import contributors, graph, metrics, programme, stakeholders, topics
+from ...analysis import contributors, graph, metrics, programme, recaps, stakeholders, topics
 from ...analysis.completeness import estimate
 from ...analysis.filters import Filters
 from ...analysis.health import health
@@ -15,6 +15,7 @@ from ...analysis.tallies import Tallies
 from ...analysis.wall import top_posts
 from ...settings.config import Config
 from ...ui import charts
+from ..recaps import STYLE, recap_html
 
 RANKINGS = {
     "posts": "Most active (posts)",
@@ -72,6 +73,7 @@ def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, sh
     out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}
     step(progress)
     out["sessions"] = programme.activity(conn, config, everything, tallies.theme_timeline(60)).to_dict("records")
+    out["recaps"] = session_recaps(conn, config, tallies)
     step(progress)
     handles = dict(zip(table.person, table.handle))
     nodes, lines = graph.conversation(conn, config, everything, handles, 40, links)
@@ -96,3 +98,13 @@ def collection(conn: Connection, config: Config) -> dict:
         "tags": metrics.top_tags(conn, config, everything).to_dict("records"),
         "links": metrics.top_links(conn, config, everything).to_dict("records"),
     }
+
+
+def session_recaps(conn: Connection, config: Config, tallies: Tallies) -> list[str]:
+    """Each ended session's recap as HTML, in programme order (the recap's own style first)."""
+    over = recaps.ended(config, int(config.event.end.timestamp()) + recaps.AFTER_S)
+    return (
+        [STYLE] + [recap_html(config, recaps.recap(conn, config, s, tallies.split_among)) for s in reversed(over)]
+        if over
+        else []
+    )
