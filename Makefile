@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fast lint bench
+.PHONY: run test fast lint bench demo-editions
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,10 @@ lint: $(STAMP)
 ## bench: every benchmark under bench/, printing its figures
 bench: $(STAMP)
 	for b in bench/[a-z]*.py; do $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
+
+## demo-editions: write again the demo's second edition (ICRE 2015) report data files that `report --compare` reads
+demo-editions: $(STAMP)
+	rm -f demo/icre2015/data/icre2015.db
+	$(BIN)/summitpulse --config demo/icre2015/config.yaml demo --speed max
+	$(BIN)/summitpulse --config demo/icre2015/config.yaml report --out demo/icre2015/report.html
+	rm -f demo/icre2015/report.html demo/icre2015/report_data/*.csv

@@ -66,6 +66,14 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
     return out
 
 
+def alerts_job(config: Config, engine: Engine) -> Job:
+    """The alert rules, run beside the collectors (``alerts.every_seconds``), so a collecting machine tells the
+    organisers without another process."""
+    from summitpulse.alerts import run_once
+
+    return Job("alerts", partial(run_once, config, engine), config.alerts.every_seconds)
+
+
 def guarded(job: Job) -> None:
     """Run a job; whatever it raises is logged (its run is already recorded), never propagated."""
     try:
@@ -95,6 +103,8 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             name=job.name,
             next_run_time=_now(),
         )
+    for extra in [alerts_job(config, engine)] if config.alerts.enabled else []:
+        scheduler.add_job(guarded, "interval", args=[extra], seconds=extra.interval, id=extra.name, name=extra.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
     try:
         scheduler.start()

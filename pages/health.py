@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from summitpulse.alerts import channels
 from summitpulse.ui import controls, data
 from summitpulse.ui.palette import NETWORK_NAMES
 
@@ -73,5 +74,42 @@ else:
             "collector": "Collector",
             "kind": "Kind",
             "message": "Message",
+        },
+    )
+
+st.subheader("Alerts to organisers")
+config = data.config()
+told = channels()
+if not config.alerts.enabled:
+    st.write("Alerts are switched off (`alerts.enabled: false` in config.yaml).")
+elif not told:
+    st.warning(
+        "No channel to tell: set SUMMITPULSE_ALERT_URL (or SUMMITPULSE_ALERT_URL_SLACK, …) to an apprise URL. "
+        "Incidents are still recorded here."
+    )
+else:
+    st.write("Told on: " + ", ".join(told) + ".")
+alerts = data.alert_incidents()
+if alerts.empty:
+    st.write("No incident so far.")
+else:
+    shown = alerts.assign(
+        opened=data.in_event_zone(alerts.opened_ts),
+        closed=data.in_event_zone(alerts.closed_ts.astype("float")),
+        link=config.alerts.base_url + "/" + alerts.link,
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_order=["opened", "rule", "summary", "notified", "channels", "closed", "link"],
+        column_config={
+            "opened": st.column_config.DatetimeColumn("Opened", format="D MMM HH:mm"),
+            "rule": "Rule",
+            "summary": st.column_config.TextColumn("What", width="large"),
+            "notified": st.column_config.TextColumn("Message", help="sent, failed, cooldown, no channel, or due"),
+            "channels": "Channels",
+            "closed": st.column_config.DatetimeColumn("Over", format="D MMM HH:mm"),
+            "link": st.column_config.LinkColumn("Handle it", display_text="open"),
         },
     )

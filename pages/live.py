@@ -8,6 +8,7 @@ from html import escape
 
 import streamlit as st
 
+from summitpulse.alerts.rules import SCREEN_HEARTBEAT
 from summitpulse.analysis.programme import now_on
 from summitpulse.ui import cards, controls, data, screen_charts
 from summitpulse.ui.palette import NETWORK_NAMES, short_number
@@ -90,6 +91,8 @@ def _leaders(last_hour, alone: bool) -> None:
 
 @st.fragment(run_every=config.dashboard.refresh_seconds)
 def screen() -> None:
+    if kiosk:
+        data.beat(SCREEN_HEARTBEAT)  # the hall screen is alive: the alert rules watch for its silence
     now = data.clock()
     filters = chosen.at(now)
     head = data.headline(filters, now)

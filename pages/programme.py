@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from summitpulse.analysis.recaps import ended
 from summitpulse.ui import charts, controls, data
 
 controls.through_navigation()
@@ -54,3 +55,14 @@ st.dataframe(
     },
 )
 st.plotly_chart(charts.session_bars(sessions, controls.mode()), width="stretch", theme=None)
+
+st.subheader("Session recaps")
+over = ended(data.config(), data.clock())
+if not over:
+    st.info("A recap appears here when a session ends: its most engaging posts, questions, links and words.")
+else:
+    tz = data.config().event.tz
+    chosen = st.selectbox(
+        "Session", over, format_func=lambda s: f"{s.start.astimezone(tz):%H:%M} {s.title}", key="recap_session"
+    )
+    st.markdown(data.recap_html(chosen.title, int(chosen.end.timestamp())), unsafe_allow_html=True)

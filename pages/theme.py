@@ -9,6 +9,7 @@ import streamlit as st
 
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.programme import now_on
+from summitpulse.analysis.recaps import ended
 from summitpulse.ui import cards, controls, data
 
 controls.through_navigation()
@@ -92,4 +93,20 @@ def follow() -> None:
         )
 
 
+def missed() -> None:
+    """The recap of this theme's latest session that is over; the earlier ones one at a time."""
+    over = [s for s in ended(config, data.clock()) if s.theme == choice]
+    if not over:
+        return
+    st.markdown(cards.panel_title("What you missed"), unsafe_allow_html=True)
+    session = over[0]
+    if len(over) > 1:
+        tz = config.event.tz
+        session = st.selectbox(
+            "Session", over, format_func=lambda s: f"{s.start.astimezone(tz):%H:%M} {s.title}", key="missed_session"
+        )
+    st.markdown(data.recap_html(session.title, int(session.end.timestamp())), unsafe_allow_html=True)
+
+
 follow()
+missed()

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, func, literal_column, select
+from sqlalchemy import Connection, func, literal_column, select, tuple_
 
 from ..settings.config import Config
 from ..store import schema
@@ -42,6 +44,23 @@ def split(conn: Connection, config: Config, filters: Filters = Filters()) -> dic
         )
     counts = dict(conn.execute(q).all())
     return {k: int(counts.get(k, 0)) for k in LABELS}
+
+
+def split_among(conn: Connection, accounts) -> dict[str, int]:
+    """Participants by label among the people behind ``accounts`` ((network, author_id) pairs), each person once."""
+    accounts = sorted(set(accounts))
+    persons: dict[tuple[str, str], str] = {k: f"{k[0]}:{k[1]}" for k in accounts}
+    for i in range(0, len(accounts), 500):
+        q = select(acc.c.network, acc.c.author_id, acc.c.person).where(
+            tuple_(acc.c.network, acc.c.author_id).in_(accounts[i : i + 500])
+        )
+        persons.update(((n, a), person) for n, a, person in conn.execute(q))
+    wanted, labels = sorted(set(persons.values())), {}
+    for i in range(0, len(wanted), 500):
+        q = select(pe.c.person, pe.c.label).where(pe.c.person.in_(wanted[i : i + 500]))
+        labels.update(conn.execute(q).all())
+    counts = Counter(labels.get(person, "unknown") for person in wanted)
+    return {k: counts[k] for k in LABELS}
 
 
 def split_over_time(conn: Connection, config: Config, bucket_s: int = 900, since: int | None = None) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, and_, func
+from sqlalchemy import Connection, and_, func, select
 
 from ..settings.config import Config, Session, clean_tag
 from ..store import schema
@@ -71,26 +71,26 @@ def _raised(theme_time: pd.DataFrame, session: Session, limit: int = 3) -> str:
     return " · ".join(f"{name} {int(n):,}" for name, n in found.items() if n > 0)
 
 
-def _speaker_mentions(conn: Connection, config: Config, filters: Filters, session: Session) -> int:
-    total = 0
+def speaker_accounts(conn: Connection, session: Session) -> list[tuple[str, str]]:
+    """(network, author_id) of the session's speakers the store knows (``network:handle`` in the programme)."""
+    out = []
     for ref in session.speakers:
         network, handle = ref.split(":", 1) if ":" in ref else ("x", ref)
         handle = handle.lstrip("@").casefold()
-        ids = [
-            r[0]
-            for r in conn.execute(
-                a.select()
-                .with_only_columns(a.c.author_id)
-                .where(a.c.network == network, func.lower(a.c.handle).in_([handle, f"@{handle}"]))
-            )
-        ]
-        if ids:
-            total += (
-                conn.execute(
-                    counted(config, filters, func.count())
-                    .join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
-                    .where(m.c.network == network, m.c.mentioned.in_(ids))
-                ).scalar()
-                or 0
-            )
+        q = select(a.c.author_id).where(a.c.network == network, func.lower(a.c.handle).in_([handle, f"@{handle}"]))
+        out += [(network, author_id) for (author_id,) in conn.execute(q)]
+    return out
+
+
+def _speaker_mentions(conn: Connection, config: Config, filters: Filters, session: Session) -> int:
+    total = 0
+    for network, author_id in speaker_accounts(conn, session):
+        total += (
+            conn.execute(
+                counted(config, filters, func.count())
+                .join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
+                .where(m.c.network == network, m.c.mentioned == author_id)
+            ).scalar()
+            or 0
+        )
     return total

@@ -23,7 +23,7 @@ QUIET_S = 600
 HIGHLIGHT_WINDOW_S = 3 * 3600
 
 
-def _candidates(conn: Connection, config: Config, filters: Filters, order, limit: int) -> list[dict]:
+def _candidates(conn: Connection, config: Config, filters: Filters, order, limit: int, where=None) -> list[dict]:
     q = counted(
         config,
         filters,
@@ -42,12 +42,13 @@ def _candidates(conn: Connection, config: Config, filters: Filters, order, limit
         a.c.avatar_url,
     )
     q = q.join(a, and_(a.c.network == p.c.network, a.c.author_id == p.c.author_id), isouter=True)
-    q = q.where(p.c.kind != "repost").order_by(order).limit(limit)
+    q = q.where(p.c.kind != "repost", *([] if where is None else [where])).order_by(order).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
-def _shown(conn: Connection, config: Config, rows: list[dict]) -> list[dict]:
-    """Rows moderation approves, with opted-out people and opt-out-tagged posts removed."""
+def _shown(conn: Connection, config: Config, rows: list[dict], limit: int | None = None) -> list[dict]:
+    """Rows moderation approves, with opted-out people and opt-out-tagged posts removed; the first ``limit`` of
+    them (the rest are not screened: the profanity check costs milliseconds a post)."""
     stored = decisions(conn, [(r["network"], r["native_id"]) for r in rows])
     extra = blocked(conn)
     out = []
@@ -61,6 +62,8 @@ def _shown(conn: Connection, config: Config, rows: list[dict]) -> list[dict]:
         )
         if status == "approved":
             out.append(_card(config, r))
+            if len(out) == limit:
+                break
     return out
 
 
@@ -81,14 +84,17 @@ def _card(config: Config, r: dict) -> dict:
     }
 
 
-def wall(conn: Connection, config: Config, filters: Filters, now_ts: int, limit: int = 6) -> list[dict]:
-    """Up to ``limit`` approved posts, newest first; highlights when nothing new for 10 minutes."""
+def wall(
+    conn: Connection, config: Config, filters: Filters, now_ts: int, limit: int = 6, highlights: bool = True
+) -> list[dict]:
+    """Up to ``limit`` approved posts, newest first; highlights when nothing new for 10 minutes (unless not
+    ``highlights``: a feed lists the latest, however old)."""
     window = Filters(filters.start_ts, min(filters.end_ts or now_ts + 1, now_ts + 1), filters.networks, filters.themes)
-    latest = _shown(conn, config, _candidates(conn, config, window, p.c.created_ts.desc(), limit * 4))[:limit]
-    if latest and now_ts - latest[0]["time"].timestamp() < QUIET_S:
+    latest = _shown(conn, config, _candidates(conn, config, window, p.c.created_ts.desc(), limit * 4), limit)
+    if not highlights or (latest and now_ts - latest[0]["time"].timestamp() < QUIET_S):
         return latest
     recent = Filters(now_ts - HIGHLIGHT_WINDOW_S, now_ts + 1, filters.networks, filters.themes)
-    highlights = _shown(conn, config, _candidates(conn, config, recent, ENGAGEMENT.desc(), limit * 4))[:limit]
+    highlights = _shown(conn, config, _candidates(conn, config, recent, ENGAGEMENT.desc(), limit * 4), limit)
     for card in highlights:
         card["highlight"] = True
     return highlights or latest
@@ -113,6 +119,7 @@ def queue(conn: Connection, config: Config, filters: Filters, limit: int = 50) -
     return out
 
 
-def top_posts(conn: Connection, config: Config, filters: Filters, limit: int = 10) -> list[dict]:
-    """The most engaging posts moderation lets through (hidden, spam and opted-out left out)."""
-    return _shown(conn, config, _candidates(conn, config, filters, ENGAGEMENT.desc(), limit * 4))[:limit]
+def top_posts(conn: Connection, config: Config, filters: Filters, limit: int = 10, where=None) -> list[dict]:
+    """The most engaging posts moderation lets through (hidden, spam and opted-out left out); ``where``: an SQL
+    condition on posts narrowing them further (a session's posts, its questions)."""
+    return _shown(conn, config, _candidates(conn, config, filters, ENGAGEMENT.desc(), limit * 4, where), limit)

@@ -86,7 +86,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the post-event report as one self-contained HTML file")
     p.add_argument("--out", default="report.html", metavar="FILE")
     p.add_argument("--pdf", action="store_true", help="also write a PDF beside it")
+    p.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="another edition's report data folder to compare with (repeat for several: a ranking across events)",
+    )
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("publish", help="write the public wall as static files for any web server, every N seconds")
+    p.add_argument("out", metavar="FOLDER", help="where the site goes (a link to its latest version)")
+    p.add_argument("--every", type=int, default=15, metavar="SECONDS", help="seconds between cycles (default: 15)")
+    p.add_argument("--once", action="store_true", help="write it once and exit")
+    p.add_argument("--site-url", default="", metavar="URL", help="the address the folder is served at (for feeds)")
+    p.set_defaults(handler=cmd_publish)
+
+    p = sub.add_parser("alerts", help="run the alert rules and tell the organisers (Ctrl-C stops)")
+    p.add_argument("--once", action="store_true", help="run the rules once and exit (for cron)")
+    p.set_defaults(handler=cmd_alerts)
 
     p = sub.add_parser("up", help="the demo (or the collectors) and the dashboard together")
     p.add_argument("--port", type=int, default=8501)
@@ -162,7 +180,30 @@ def cmd_export(config: Config, args) -> int:
 def cmd_report(config: Config, args) -> int:
     from ..outputs.report import write_report
 
-    return write_report(config, open_store(config.effective_database_url, config), Path(args.out), pdf=args.pdf)
+    return write_report(
+        config,
+        open_store(config.effective_database_url, config),
+        Path(args.out),
+        pdf=args.pdf,
+        compare=[Path(f) for f in args.compare],
+    )
+
+
+def cmd_publish(config: Config, args) -> int:
+    from ..outputs.publish import publish
+
+    if args.every < 1:
+        print("error: --every needs at least 1 second", file=sys.stderr)
+        return 2
+    return publish(
+        config, open_store(config.effective_database_url, config), Path(args.out), args.every, args.once, args.site_url
+    )
+
+
+def cmd_alerts(config: Config, args) -> int:
+    from ..alerts import run_alerts
+
+    return run_alerts(config, open_store(config.effective_database_url, config), once=args.once)
 
 
 def cmd_up(config: Config, args) -> int:

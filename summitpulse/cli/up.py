@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]  # the checkout: dashboard.py and pag
 DEMO_PASSWORD = "demo"  # only for the bundled demo, when no password is configured
 
 
-def _children(config_path: str, port: int, live: bool, speed: float) -> list[list[str]]:
+def _children(config_path: str, port: int, live: bool, speed: float, alerts: bool = True) -> list[list[str]]:
     py = [sys.executable, "-m", "summitpulse", "--config", config_path]
     feeder = py + ["collect"] if live else py + ["demo", "--speed", "max" if speed == float("inf") else str(speed)]
     dashboard = [
@@ -32,7 +32,8 @@ def _children(config_path: str, port: int, live: bool, speed: float) -> list[lis
         "--browser.gatherUsageStats",
         "false",
     ]
-    return [feeder, dashboard]
+    # live, `collect` runs the alert rules itself; the demo has its own watcher, so the health page shows them
+    return [feeder, dashboard] + ([py + ["alerts"]] if alerts and not live else [])
 
 
 def _interrupt(*_) -> None:
@@ -45,7 +46,10 @@ def run_up(config: Config, config_path: str, port: int = 8501, live: bool = Fals
     demo_password = not live and not get_secret("organiser_password")
     if demo_password:
         env["SUMMITPULSE_ORGANISER_PASSWORD"] = DEMO_PASSWORD
-    procs = [subprocess.Popen(cmd, env=env, cwd=ROOT) for cmd in _children(config_path, port, live, speed)]
+    procs = [
+        subprocess.Popen(cmd, env=env, cwd=ROOT)
+        for cmd in _children(config_path, port, live, speed, config.alerts.enabled)
+    ]
     print(
         f"Summit Pulse: {config.event.name} — {'live collectors' if live else 'demo'} running.\n"
         f"  Dashboard:   http://localhost:{port}\n  Live screen: http://localhost:{port}/?kiosk=1\n"
@@ -57,7 +61,7 @@ def run_up(config: Config, config_path: str, port: int = 8501, live: bool = Fals
     try:
         while all(p.poll() is None for p in procs):
             time.sleep(0.5)
-        name, dead = next((n, p) for n, p in zip(("feeder", "dashboard"), procs) if p.poll() is not None)
+        name, dead = next((n, p) for n, p in zip(("feeder", "dashboard", "alerts"), procs) if p.poll() is not None)
         print(f"error: the {name} stopped with status {dead.returncode}", file=sys.stderr)
         return dead.returncode or 1
     except KeyboardInterrupt:

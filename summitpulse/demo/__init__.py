@@ -27,7 +27,7 @@ from ..settings.config import Config
 from ..store import schema
 from ..store.clock import CLOCK_KEY
 from ..store.engine import dialect_insert, get_meta
-from .personas import Persona, build_cast
+from .personas import Persona, edition_cast
 from .player import Player, play
 from .script import day_bounds, live_from, write_script
 
@@ -70,8 +70,8 @@ def run_demo(
     config: Config, engine: Engine, speed: float = 60.0, reset: bool = False, archive: str | None = None
 ) -> int:
     """Play the demo day into the store; with a finite speed, replay it for ever."""
-    cast = build_cast(config)
-    posts = write_script(config, cast)
+    cast = edition_cast(config)
+    posts = write_script(config, cast, seed=config.demo.seed, total=config.demo.posts)
     write_truth(engine, cast)
     begin, end = day_bounds(config)
     first_keynote = live_from(config)

@@ -375,39 +375,42 @@ def build_cast(config: Config, seed: int = 2014, size: int = 350) -> list[Person
         )
     while len(cast) < size:
         network = rng.choices(["x", "mastodon", "bluesky"], weights=[50, 25, 25])[0]
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        group = _pick_group(rng)
-        lang = "fr" if rng.random() < 0.1 else "en"
-        bio = rng.choice(STAKEHOLDERS[group][2 if lang == "fr" else 1])
-        in_room = rng.random() < 0.3
-        location, coords = _location(rng, in_room)
-        organisations = sum(p.stakeholder == "organisation" and p.lang == lang for p in cast)
-        name = (
-            f"{first} {last}"
-            if group != "organisation"
-            else ORGANISATIONS[lang][organisations % len(ORGANISATIONS[lang])]
-        )
-        handle = _handle(network, first, last, rng, taken)
-        if group == "organisation":
-            handle = _organisation_handle(network, name, taken)
-        p = Persona(
-            len(cast),
-            network,
-            handle,
-            name,
-            bio,
-            location,
-            int(rng.paretovariate(1.2) * 80),
-            in_room,
-            group,
-            lang=lang,
-            activity=rng.paretovariate(1.6),
-            home=rng.choice(MASTODON_HOMES),
-            coords=coords,
-        )
-        _behave(p, rng)
-        cast.append(p)
+        cast.append(_stranger(config, cast, rng, taken, network))
     return cast
+
+
+def _stranger(config: Config, cast: list[Persona], rng: random.Random, taken: set[str], network: str) -> Persona:
+    """Somebody from the audience on ``network``: name, group, language, whereabouts and habits drawn from ``rng``."""
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    group = _pick_group(rng)
+    lang = "fr" if rng.random() < 0.1 else "en"
+    bio = rng.choice(STAKEHOLDERS[group][2 if lang == "fr" else 1])
+    in_room = rng.random() < 0.3
+    location, coords = _location(rng, in_room)
+    organisations = sum(p.stakeholder == "organisation" and p.lang == lang for p in cast)
+    name = (
+        f"{first} {last}" if group != "organisation" else ORGANISATIONS[lang][organisations % len(ORGANISATIONS[lang])]
+    )
+    handle = _handle(network, first, last, rng, taken)
+    if group == "organisation":
+        handle = _organisation_handle(network, name, taken)
+    p = Persona(
+        len(cast),
+        network,
+        handle,
+        name,
+        bio,
+        location,
+        int(rng.paretovariate(1.2) * 80),
+        in_room,
+        group,
+        lang=lang,
+        activity=rng.paretovariate(1.6),
+        home=rng.choice(MASTODON_HOMES),
+        coords=coords,
+    )
+    _behave(p, rng)
+    return p
 
 
 def _other_accounts(config: Config, cast: list[Persona]) -> list[Persona]:
@@ -447,3 +450,18 @@ def roster(cast: list[Persona], kind: str) -> str:
     """The CSV an organiser would have: registered handles of one kind (in_room or remote)."""
     rows = [p.roster_handle.split(":", 1) for p in cast if p.rostered == kind]
     return "network,handle\n" + "".join(f"{network},{handle}\n" for network, handle in rows)
+
+
+def edition_cast(config: Config) -> list[Persona]:
+    """The cast of the edition ``config.demo`` describes: the bundled cast, of whom a share comes back (speakers
+    always do), and newcomers drawn on that edition's networks."""
+    settings = config.demo
+    cast, rng = build_cast(config), random.Random(settings.seed)
+    for p in cast:
+        if not p.speaker and rng.random() >= settings.returning:
+            p.activity = 0.0  # did not come back: never posts
+    taken = {p.handle.removesuffix(".bsky.social") for p in cast}
+    networks, weights = list(settings.networks), list(settings.networks.values())
+    for _ in range(settings.newcomers):
+        cast.append(_stranger(config, cast, rng, taken, rng.choices(networks, weights=weights)[0]))
+    return cast

@@ -366,6 +366,63 @@ class Dashboard(_Model):
     logo: str | None = None
 
 
+class AlertRule(_Model):
+    enabled: bool = True
+
+
+class SpikeRule(AlertRule):
+    factor: float = Field(default=3.0, gt=1)  # posts in 15 minutes >= factor × the day's 15-minute average
+    min_posts: int = Field(default=20, ge=1)  # and at least this many (a quiet morning's 3 posts are no spike)
+
+
+class MinutesRule(AlertRule):
+    minutes: int = Field(default=10, ge=1)
+
+
+class BudgetRule(AlertRule):
+    share: float = Field(default=0.8, gt=0, le=1)  # X spend at this share of the budget
+
+
+class QuietHours(_Model):
+    start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # HH:MM, the event's time zone
+    end: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Alerts(_Model):
+    """Messages to organisers (channels are secrets: SUMMITPULSE_ALERT_URLS); every rule can be switched off."""
+
+    enabled: bool = True
+    every_seconds: int = Field(default=60, ge=5)
+    base_url: str = "http://localhost:8501"  # the dashboard's public address: each message links to a page of it
+    cooldown_minutes: int = Field(default=30, ge=0)
+    quiet_hours: QuietHours | None = None
+    spike: SpikeRule = SpikeRule()
+    pending: MinutesRule = MinutesRule(minutes=10)
+    flagged: AlertRule = AlertRule()
+    collector: AlertRule = AlertRule()
+    x_budget: BudgetRule = BudgetRule()
+    screen: MinutesRule = MinutesRule(minutes=5)
+
+    @field_validator("base_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("an http:// or https:// address, e.g. https://pulse.example.org")
+        if "@" in value.split("//", 1)[1].split("/", 1)[0]:
+            raise ValueError("an address without a user or password (messages show it)")
+        return value.rstrip("/")
+
+
+class DemoSettings(_Model):
+    """How the bundled demo simulates an edition (the second, ICRE 2015, differs from the first)."""
+
+    seed: int = 2014
+    posts: int = Field(default=3600, ge=100, le=1_000_000)
+    newcomers: int = Field(default=0, ge=0, le=10_000)  # people beyond the first edition's cast of 350
+    returning: float = Field(default=1.0, gt=0, le=1)  # share of the first edition's cast who post again
+    networks: dict[Literal["x", "mastodon", "bluesky"], float] = {"x": 50, "mastodon": 25, "bluesky": 25}
+
+
 class Config(_Model):
     event: Event
     hashtags: Hashtags
@@ -378,6 +435,8 @@ class Config(_Model):
     stakeholders: Stakeholders = Stakeholders()
     database_url: str = DEFAULT_DATABASE_URL
     dashboard: Dashboard = Dashboard()
+    alerts: Alerts = Alerts()
+    demo: DemoSettings = DemoSettings()
     base_dir: str = Field(default=".", exclude=True)
 
     @field_validator("database_url")

@@ -11,6 +11,7 @@ import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 # Every secret Summit Pulse reads; the README lists them.
 NAMES = {
@@ -20,6 +21,7 @@ NAMES = {
     "bluesky_app_password": "SUMMITPULSE_BLUESKY_APP_PASSWORD",
     "organiser_password": "SUMMITPULSE_ORGANISER_PASSWORD",
     "database_url": "SUMMITPULSE_DATABASE_URL",
+    "alert_url": "SUMMITPULSE_ALERT_URL",  # and SUMMITPULSE_ALERT_URL_<CHANNEL>: one apprise URL per channel
 }
 SECRETS_FILE = Path(".streamlit/secrets.toml")
 
@@ -51,6 +53,26 @@ def get_secret(name: str, instance: str | None = None) -> str | None:
     return None
 
 
+def alert_urls() -> dict[str, str]:
+    """The organisers' alert channels: ``SUMMITPULSE_ALERT_URL`` and every ``SUMMITPULSE_ALERT_URL_<CHANNEL>``, from
+    the environment or the secrets file (the environment wins), one apprise URL each, by variable name."""
+    prefix = NAMES["alert_url"]
+    found = {k: str(v) for k, v in _secrets_file().items() if k == prefix or k.startswith(prefix + "_")}
+    found |= {k: v for k, v in os.environ.items() if k == prefix or k.startswith(prefix + "_")}
+    return {k: v.strip() for k, v in sorted(found.items()) if v.strip()}
+
+
+def _url_parts(url: str) -> list[str]:
+    """The pieces of a channel URL that a library may log on their own: its password, tokens in its path and
+    its query's values (long enough to be secrets, not words like "json")."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    pieces = [parts.password or "", *parts.path.split("/"), *(v for _, v in parse_qsl(parts.query))]
+    return [unquote(p) for p in pieces if len(p) >= 8] + [p for p in pieces if len(p) >= 8]
+
+
 def known_values() -> list[str]:
     """Every secret value currently set (longer than 3 characters, to redact)."""
     values = [
@@ -59,6 +81,7 @@ def known_values() -> list[str]:
         if k.startswith("SUMMITPULSE_") and any(k.startswith(n) for n in NAMES.values()) and v and len(v) > 3
     ]
     values += [str(v) for k, v in _secrets_file().items() if k.startswith("SUMMITPULSE_") and len(str(v)) > 3]
+    values += [part for url in alert_urls().values() for part in _url_parts(url)]
     return sorted(set(values), key=len, reverse=True)
 
 

@@ -314,3 +314,37 @@ meta = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+alert_incidents = Table(  # something that needs an organiser: open while its rule still finds it
+    "alert_incidents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rule", String(32), nullable=False),
+    Column("key", String(512), nullable=False),  # what the rule found it on: "spike", a collector, a post
+    Column("summary", Text, nullable=False),
+    Column("link", Text, nullable=False, default=""),  # the dashboard page that handles it
+    Column("opened_ts", BigInteger, nullable=False),
+    Column("seen_ts", BigInteger, nullable=False),
+    Column("closed_ts", BigInteger),
+    Column("notified", String(16), nullable=False, default="due"),  # due, sent, failed, cooldown, no channel
+    Column("attempts", Integer, nullable=False, default=0),
+)
+Index("ix_alert_incidents_key", alert_incidents.c.rule, alert_incidents.c.key, alert_incidents.c.closed_ts)
+
+alert_messages = Table(  # each attempt to tell the organisers, per channel (its kind only: the URL is a secret)
+    "alert_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("incident_id", Integer, nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("channel", String(64), nullable=False),
+    Column("ok", Boolean, nullable=False),
+)
+Index("ix_alert_messages_incident", alert_messages.c.incident_id)
+
+heartbeats = Table(  # "I am alive": the hall screen writes one as it refreshes
+    "heartbeats",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("ts", BigInteger, nullable=False),
+)

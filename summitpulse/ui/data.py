@@ -9,18 +9,24 @@ the database answers each query once per refresh interval, whatever the audience
 from __future__ import annotations
 
 import os
+import time
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from .. import figures
+from ..alerts import incidents
+from ..alerts.rules import write_heartbeat
 from ..analysis import contributors, graph, identity, metrics, moderation, programme, stakeholders, themes, topics
 from ..analysis import health as health_mod
 from ..analysis import people as people_mod
+from ..analysis import recaps as recap_mod
 from ..analysis import wall as wall_mod
 from ..analysis.completeness import estimate
 from ..analysis.filters import Filters
 from ..analysis.visibility import anonymised
+from ..outputs import recaps
 from ..outputs.export import EXPORTS
 from ..outputs.report import build_report_html
 from ..settings.config import Config, load_config
@@ -239,3 +245,42 @@ def _completeness() -> Periodic:
 def completeness(wait: float = 0) -> dict:
     """The latest capture–recapture estimate, recomputed in the background (empty until the first is ready)."""
     return _completeness().get(wait)
+
+
+# --- issue 21: alerts, the hall screen's heartbeat, session recaps ---
+
+HEARTBEAT_EVERY_S = 30  # a projector refreshing every 5 s writes once in this many seconds
+
+
+@st.cache_resource
+def _last_beat() -> dict[str, float]:
+    return {}
+
+
+def beat(name: str) -> None:
+    """Tell the alert rules this screen is alive (at most every HEARTBEAT_EVERY_S per process)."""
+    last = _last_beat()
+    if time.time() - last.get(name, 0) < HEARTBEAT_EVERY_S:
+        return
+    last[name] = time.time()
+    with engine().begin() as conn:
+        write_heartbeat(conn, name)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def alert_incidents() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return incidents.recent(conn)
+
+
+RECAP_TTL = 600  # a session that is over changes little: its recap is read again every ten minutes
+
+
+@st.cache_data(ttl=RECAP_TTL, show_spinner="Gathering the session's recap…")
+def recap_html(title: str, end_ts: int) -> str:
+    """The recap of the session ``title`` (ended at ``end_ts``) as HTML, shared by every viewer."""
+    session = next(s for s in config().programme.sessions if s.title == title and s.end.timestamp() == end_ts)
+    with engine().connect() as conn:
+        return recaps.STYLE + recaps.recap_html(
+            config(), recap_mod.recap(conn, config(), session, partial(people_mod.split_among, conn))
+        )

@@ -23,7 +23,10 @@ from ...analysis.frames import write_csv
 from ...settings.config import Config
 from ...ui.palette import NETWORK_NAMES, short_number
 from ..export import EXPORTS
+from .compare import EditionError, comparison_html, read_edition, write_edition
 from .sections import collection, gather, step
+
+COMPARISON_MARK = "<!-- editions compared (report --compare) -->"  # where report.html.j2 takes the section
 
 TEMPLATES = Environment(
     loader=PackageLoader("summitpulse.outputs.report", "templates"), autoescape=select_autoescape(["html", "j2"])
@@ -134,9 +137,18 @@ def print_pdf(html: Path, pdf: Path) -> bool:
     return True
 
 
-def write_report(config: Config, engine: Engine, out: Path, pdf: bool = False, progress=None) -> int:
-    """The report at ``out``, its data files in a folder beside it, and with ``pdf`` a PDF."""
+def write_report(
+    config: Config, engine: Engine, out: Path, pdf: bool = False, progress=None, compare: list[Path] = ()
+) -> int:
+    """The report at ``out``, its data files in a folder beside it, and with ``pdf`` a PDF; ``compare``: other
+    editions' data folders, set against this one in a section of their own."""
     folder = out.with_name(out.stem + "_data")
+    try:
+        for other in compare:  # a wrong folder stops the report before its work
+            read_edition(other)
+    except EditionError as exc:
+        print(f"error: --compare {exc}", file=sys.stderr)
+        return 2
     folder.mkdir(parents=True, exist_ok=True)
     with tqdm(total=10, desc="report", unit="section", disable=progress is not None or not sys.stderr.isatty()) as bar:
         aside, shared = Aside(config, engine, folder), {}
@@ -145,7 +157,10 @@ def write_report(config: Config, engine: Engine, out: Path, pdf: bool = False, p
         )
         write_data_files(config, engine, folder, shared, names=tuple(n for n in EXPORTS if n != "posts"))
         aside.finish()
+        write_edition(config, folder)
         (progress or bar).update()
+    if compare:
+        html = html.replace(COMPARISON_MARK, comparison_html(folder, list(compare)), 1)
     out.write_text(html, encoding="utf-8")
     print(f"wrote {out} and its data files in {folder}/")
     if pdf:

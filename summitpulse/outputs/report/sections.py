@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from plotly.graph_objects import Figure
 from sqlalchemy import Connection
 
-from ...analysis import contributors, graph, metrics, participation, people, programme, stakeholders, themes, topics
+from ...analysis import (
+    contributors,
+    graph,
+    metrics,
+    participation,
+    people,
+    programme,
+    recaps,
+    stakeholders,
+    themes,
+    topics,
+)
 from ...analysis.completeness import estimate
 from ...analysis.filters import Filters
 from ...analysis.health import health
 from ...analysis.wall import top_posts
 from ...settings.config import Config
 from ...ui import charts
+from ..recaps import STYLE, recap_html
 
 RANKINGS = {
     "posts": "Most active (posts)",
@@ -76,6 +89,7 @@ def gather(conn: Connection, config: Config, progress=None, shared: dict | None 
     out["sessions"] = programme.activity(
         conn, config, everything, themes.timeline(conn, config, everything, 60)
     ).to_dict("records")
+    out["recaps"] = session_recaps(conn, config)
     step(progress)
     handles = dict(zip(table.person, table.handle))
     nodes, lines = graph.conversation(conn, config, everything, handles, 40, links)
@@ -100,3 +114,14 @@ def collection(conn: Connection, config: Config) -> dict:
         "tags": metrics.top_tags(conn, config, everything).to_dict("records"),
         "links": metrics.top_links(conn, config, everything).to_dict("records"),
     }
+
+
+def session_recaps(conn: Connection, config: Config) -> list[str]:
+    """Each ended session's recap as HTML, in programme order (the recap's own style first)."""
+    over = recaps.ended(config, int(config.event.end.timestamp()) + recaps.AFTER_S)
+    return (
+        [STYLE]
+        + [recap_html(config, recaps.recap(conn, config, s, partial(people.split_among, conn))) for s in reversed(over)]
+        if over
+        else []
+    )

@@ -3,15 +3,15 @@
 The tables are filled here from the posts already stored when the store is opened with a config (``open_store``
 passes it); otherwise the first process to open the store with one fills them (``figures.adopt``).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007_alerts
 """
 
 import sqlalchemy as sa
 from alembic import context, op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007_alerts"
 branch_labels = None
 depends_on = None
 
