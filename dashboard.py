@@ -45,5 +45,8 @@ organiser = [
 ]
 if controls.kiosk():
     st.navigation([live], position="hidden").run()
+elif signed_in:
+    controls.rebuild_notice()
+    st.navigation({"Public": public, "Organisers": organiser}).run()
 else:
     st.navigation({"Public": public, "Organisers": organiser}).run()

@@ -20,7 +20,7 @@ from summitpulse.analysis import wall
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.moderation import profane
 from summitpulse.outputs.publish import site, swap
-from summitpulse.store.clock import now_ts
+from summitpulse.store.clock import event_now
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=5)
     for config, args, size, engine in sized_stores(parser):
         with engine.connect() as conn, tempfile.TemporaryDirectory() as tmp:
-            now = now_ts(conn)
+            now = event_now(conn)
             baseline = min(time_of(wall.wall, conn, config, Filters(), now, 3) for _ in range(5))
             profane.cache_clear()  # the first cycle of a new process
             first = cycle(engine, config, Path(tmp) / "site")

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func
 
 from bench.stores import sized_stores
-from summitpulse.analysis import recaps
+from summitpulse.analysis import people, recaps
 from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.metrics import counted
 from summitpulse.analysis.moderation import profane
-from summitpulse.analysis.tallies import Tallies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,13 +41,12 @@ def _slot_count(conn, config, session) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for config, _, size, engine in sized_stores(parser):
-        tallies = Tallies.resumed(engine, config)
         sessions = recaps.ended(config, 2**40)
         with engine.connect() as conn:
             baseline = [timed(_slot_count, conn, config, s) for s in sessions]
             profane.cache_clear()
-            cold = [timed(recaps.recap, conn, config, s, tallies.split_among) for s in sessions]
-            warm = [timed(recaps.recap, conn, config, s, tallies.split_among) for s in sessions]
+            cold = [timed(recaps.recap, conn, config, s, partial(people.split_among, conn)) for s in sessions]
+            warm = [timed(recaps.recap, conn, config, s, partial(people.split_among, conn)) for s in sessions]
         print(f"\n{size:,} posts")
         print(f"  {'session':<48} {'baseline':>9} {'cold':>7} {'warm':>7}")
         for s, b, c, w in zip(sessions, baseline, cold, warm):

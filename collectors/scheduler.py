@@ -17,7 +17,6 @@ from functools import partial
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine
 
-from summitpulse.analysis.tallies import SNAPSHOT_EVERY_S, Tallies
 from summitpulse.settings.config import Config
 
 from . import bluesky, jetstream, mastodon, refresh, x
@@ -67,12 +66,6 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
     return out
 
 
-def tallies_job(config: Config, engine: Engine) -> Job:
-    """Keeps the store's tallies snapshot current while collecting (as the dashboard does), so a report after an
-    event collected without a dashboard still goes on from it instead of reading every post."""
-    return Job("tallies", partial(Tallies.resumed, engine, config), SNAPSHOT_EVERY_S)
-
-
 def alerts_job(config: Config, engine: Engine) -> Job:
     """The alert rules, run beside the collectors (``alerts.every_seconds``), so a collecting machine tells the
     organisers without another process."""
@@ -110,7 +103,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             name=job.name,
             next_run_time=_now(),
         )
-    for extra in [tallies_job(config, engine)] + ([alerts_job(config, engine)] if config.alerts.enabled else []):
+    for extra in [alerts_job(config, engine)] if config.alerts.enabled else []:
         scheduler.add_job(guarded, "interval", args=[extra], seconds=extra.interval, id=extra.name, name=extra.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
     try:

@@ -16,8 +16,7 @@ st.title("Export")
 st.caption("Deleted posts and spam are left out; people who opted out are anonymised.")
 what = st.selectbox("Table", list(EXPORTS))
 if st.button("Prepare CSV"):
-    with data.engine().connect() as conn:
-        frame = EXPORTS[what](conn, data.config())
+    frame = data.export_table(what)
     buffer = io.BytesIO()
     write_csv(frame, buffer)
     st.download_button(f"Download {what}.csv ({len(frame):,} rows)", buffer.getvalue(), f"{what}.csv", "text/csv")

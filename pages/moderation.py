@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from summitpulse.analysis import moderation, wall
 from summitpulse.analysis.filters import Filters
-from summitpulse.ui import cards, controls, data
+from summitpulse.ui import actions, cards, controls, data
 
 controls.through_navigation()
 
@@ -24,7 +23,7 @@ st.caption(
 )
 actor = "organiser"
 show = st.segmented_control("Show", ["needs a look", "all recent"], default="needs a look")
-rows = wall.queue(data.engine().connect(), config, Filters(None, data.clock() + 1), 120)
+rows = data.moderation_queue(Filters(None, data.clock() + 1), 120)
 if show != "all recent":
     rows = [r for r in rows if r["status"] != "approved" or r["opted_out"]]
 if not rows:
@@ -38,11 +37,7 @@ for r in rows[:40]:
         key = f"{r['network']}:{r['native_id']}"
         for label, status in (("Approve", "approved"), ("Hide", "hidden"), ("Spam", "spam")):
             if st.button(label, key=f"{status}-{key}", disabled=r["status"] == status):
-                with data.engine().begin() as conn:
-                    moderation.set_status(
-                        conn, r["network"], r["native_id"], status, f"{label.lower()}d by hand", actor
-                    )
-                data.wall.clear()
+                actions.set_status(r["network"], r["native_id"], status, f"{label.lower()}d by hand", actor)
                 st.rerun()
 st.subheader("Block an account or a term")
 with st.form("block"):
@@ -50,13 +45,10 @@ with st.form("block"):
     value = st.text_input("Account as network:handle (e.g. x:spammer), or a term")
     reason = st.text_input("Reason (recorded)")
     if st.form_submit_button("Block") and value.strip():
-        with data.engine().begin() as conn:
-            moderation.block(conn, kind, value, reason, actor)
-        data.wall.clear()
+        actions.block(kind, value, reason, actor)
         st.success(f"Blocked {kind} {value!r}.")
 st.subheader("Action log")
-with data.engine().connect() as conn:
-    log = moderation.actions(conn)
+log = data.moderation_log()
 if log:
     frame = pd.DataFrame(log)
     st.dataframe(

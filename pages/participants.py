@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from summitpulse.analysis import identity, participation, stakeholders
+from summitpulse.analysis import participation, stakeholders
 from summitpulse.analysis.stakeholders import GROUP_NAMES
 from summitpulse.analysis.visibility import ANONYMOUS
-from summitpulse.ui import charts, controls, data
+from summitpulse.ui import actions, charts, controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
 controls.through_navigation()
@@ -99,9 +99,7 @@ with st.form("override"):
     new = st.radio("Label", list(LABELS), format_func=LABELS.get, horizontal=True)
     reason = st.text_input("Reason (recorded)")
     if st.form_submit_button("Save override") and person:
-        with data.engine().begin() as conn:
-            participation.set_override(conn, person, new, reason)
-        data.forget_people()
+        actions.override(person, new, reason)
         st.success("Saved: the override wins over every other piece of evidence.")
 
 st.subheader("One person, several networks")
@@ -141,9 +139,9 @@ else:
         )
         same, different = st.columns(2)
         if same.form_submit_button("Same person", type="primary"):
-            controls.change_identity(identity.link, suggestions.a[pick], suggestions.b[pick])
+            controls.change_identity(actions.link, suggestions.a[pick], suggestions.b[pick])
         if different.form_submit_button("Different people"):
-            controls.change_identity(identity.reject, suggestions.a[pick], suggestions.b[pick])
+            controls.change_identity(actions.reject, suggestions.a[pick], suggestions.b[pick])
 links = data.identity_links()
 if not links.empty:
     with st.form("unlink"):
@@ -153,4 +151,4 @@ if not links.empty:
             format_func=dict(zip(links.account, links.handle.fillna(links.account))).get,
         )
         if st.form_submit_button("Unlink this account"):
-            controls.change_identity(identity.unlink, account)
+            controls.change_identity(actions.unlink, account)

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from summitpulse.outputs.report import build_report_html
 from summitpulse.ui import controls, data
 
 controls.through_navigation()
@@ -16,5 +15,5 @@ st.caption(
 )
 if st.button("Build the report"):
     with st.spinner("Building the report…"):
-        html = build_report_html(data.config(), data.engine(), tallies=data.tallied())
+        html = data.report_html()
     st.download_button("Download report.html", html, "report.html", "text/html")

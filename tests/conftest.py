@@ -94,8 +94,9 @@ def demo_url(tmp_path_factory) -> str:
     from summitpulse.demo import run_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    engine = open_store(url)
-    run_demo(load_config(ROOT / "config.yaml"), engine, speed=float("inf"))
+    config = load_config(ROOT / "config.yaml")
+    engine = open_store(url, config)
+    run_demo(config, engine, speed=float("inf"))
     engine.dispose()
     return url
 

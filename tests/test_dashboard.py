@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from summitpulse.analysis import moderation
 from summitpulse.normalise.models import Author, Batch, Post
+from summitpulse.settings.config import load_config
 from summitpulse.store.engine import ingest, open_store
 
 from .conftest import ROOT
@@ -256,20 +257,18 @@ def test_a_block_on_the_moderation_page_is_logged_with_its_reason(monkeypatch, t
     assert "x:spammer" in " ".join(log.target)
 
 
-def test_the_dashboard_keeps_its_tallies_for_the_next_process(app_env, demo_url):
-    from sqlalchemy import delete, select
+def test_organisers_are_told_when_a_rebuild_is_due_and_what_changed(monkeypatch, tmp_path):
+    import yaml
 
-    from summitpulse.store import schema
-    from summitpulse.ui import data
-
-    assert not _app("live").exception
-    data._snapshots().get(wait=60)  # the background thread's first turn: it keeps the counts the screen just built
-    engine = open_store(demo_url)
-    try:
-        with engine.connect() as conn:
-            assert conn.execute(select(schema.snapshots.c.name)).scalars().all() == ["tallies"]
-        st.cache_resource.clear()  # as a restarted dashboard: its tallies start from the snapshot
-        assert data.tallies().seen is not None
-    finally:
-        with engine.begin() as conn:
-            conn.execute(delete(schema.snapshots))
+    data = yaml.safe_load((ROOT / "config.yaml").read_text())
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(url, load_config(ROOT / "config.yaml")).dispose()  # figures counted under the bundled themes
+    data["themes"][0]["keywords"].append("tweets")
+    data["participants"].update(in_room_roster=None, remote_roster=None)  # the demo's, beside the bundled config
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(data))
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(tmp_path / "config.yaml"))
+    at = _app("participants", organiser=True)
+    notice = " ".join(w.value for w in at.warning)
+    assert "summitpulse rebuild" in notice and "themes" in notice
+    assert not _app("live").warning  # never on the hall's screen

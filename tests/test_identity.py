@@ -6,15 +6,16 @@ from datetime import timedelta
 import pytest
 
 from summitpulse.analysis import contributors, identity, metrics, participation
+from summitpulse.analysis import people as people_mod
 from summitpulse.analysis.filters import Filters
-from summitpulse.analysis.tallies import Tallies
+from summitpulse.figures import rebuild_store
 from summitpulse.normalise.models import Author, Batch, Post
 from summitpulse.settings.config import parse_config
 from summitpulse.store.engine import ingest
 
-from .test_analysis import T0
+from .test_analysis import T0, counting_under
 from .test_config import _good
-from .test_tallies import _same
+from .test_figures import assert_exact
 
 
 def _post(network, i, author, text, minutes=0, **kw):
@@ -54,6 +55,7 @@ def people(engine):
         Author("x", "x-zed", "zedzed", "Zed"),
         Author("mastodon", "m-zed", "zedzed@med.social", "Zed M"),
     ]
+    counting_under(engine, _config())
     ingest(engine, Batch(posts=posts, authors=authors))
     return engine
 
@@ -73,8 +75,11 @@ def test_config_links_make_one_participant_with_the_evidence_of_every_account(pe
     config = _config([("x:@drjane", "mastodon:drjane@med.social", "bluesky:nobody.yet")])
     with people.connect() as conn:
         alone = participation.classify(conn, _config()).set_index("person")
-        linked = participation.classify(conn, config).set_index("person")
-        _same(conn, config, Tallies(config), int(T0.timestamp()) + 3600)
+        linked = participation.classify(conn, config).set_index("person")  # judged now, from the posts
+    rebuild_store(people, config)  # as `summitpulse rebuild` after the config change
+    with people.connect() as conn:
+        assert_exact(conn, config)
+        assert people_mod.stored(conn).set_index("person").equals(linked)
     assert alone.loc["x:x-jane", "label"] == alone.loc["mastodon:m-jane", "label"] == "unknown"
     jane = linked.loc["mastodon:m-jane"]  # the first account, sorted, stands for the person
     assert "x:x-jane" not in linked.index and jane.posts == 2
@@ -97,15 +102,15 @@ def test_suggestions_name_their_reasons_and_never_an_opted_out_account(people):
 
 def test_a_confirmed_link_merges_people_and_contributors_and_can_be_undone(people):
     config = _config()
-    tallies, now = Tallies(config), int(T0.timestamp()) + 3600
     with people.connect() as conn:
-        _same(conn, config, tallies, now)
+        assert_exact(conn, config)
     with people.begin() as conn:
         identity.link(conn, "x:x-jane", "mastodon:m-jane")
         identity.reject(conn, "x:x-jo", "mastodon:m-jo")
     with people.connect() as conn:
-        _same(conn, config, tallies, now)
-        assert len(tallies.people()) == sum(tallies.split()["participants"].values()) == 7  # of 8 accounts
+        assert_exact(conn, config)
+        everyone = people_mod.stored(conn)
+        assert len(everyone) == sum(people_mod.split(conn, config).values()) == 7  # of 8 accounts
         ranked = contributors.table(conn, config, Filters()).set_index("person")
         pairs = set(zip(*identity.suggest(conn, config)[["a", "b"]].T.to_numpy()))
     jane = ranked.loc["mastodon:m-jane"]
@@ -115,8 +120,8 @@ def test_a_confirmed_link_merges_people_and_contributors_and_can_be_undone(peopl
     with people.begin() as conn:
         identity.unlink(conn, "mastodon:m-jane")
     with people.connect() as conn:
-        _same(conn, config, tallies, now)
-        assert len(tallies.people()) == 8
+        assert_exact(conn, config)
+        assert len(people_mod.stored(conn)) == 8
 
 
 def test_linking_to_an_opted_out_account_hides_the_person(people):
@@ -146,6 +151,7 @@ def test_a_name_many_accounts_share_suggests_nothing(engine):
 
 def test_participants_in_the_headline_are_people(people):
     config = _config([("x:@drjane", "mastodon:drjane@med.social")])
+    rebuild_store(people, config)
     with people.connect() as conn:
         head = metrics.headline(conn, config, Filters(), int(T0.timestamp()) + 3600)
         only_x = metrics.headline(conn, config, Filters(networks=("x",)), int(T0.timestamp()) + 3600)
@@ -158,25 +164,25 @@ def test_a_reply_counts_toward_the_room_when_any_account_of_its_target_is_known_
     with people.begin() as conn:
         participation.set_override(conn, "mastodon:m-jane", "in_room", "seen at the desk")
     linked = _config([("x:@drjane", "mastodon:drjane@med.social")])
-    tallies = Tallies(linked)
     with people.connect() as conn:
         for config, counts in ((_config(), False), (linked, True)):
             kim = participation.classify(conn, config).set_index("person").loc["x:x-kim"]
             assert any("to people known to be in the room" in r for r in kim.reasons) is counts
-        _same(conn, linked, tallies, int(T0.timestamp()) + 3600)
+    rebuild_store(people, linked)
+    with people.connect() as conn:
+        assert_exact(conn, linked)
 
 
-def test_tallies_rejudge_repliers_when_their_target_is_linked_later(people):
+def test_repliers_are_judged_again_when_their_target_is_linked_later(people):
     ingest(people, Batch(posts=[_post("x", 9, "x-kim", "Agreed, Jane", 10, reply_to="1", reply_to_author="x-jane")]))
     with people.begin() as conn:
         participation.set_override(conn, "mastodon:m-jane", "in_room", "seen at the desk")
-    config, now = _config(), int(T0.timestamp()) + 3600
-    tallies = Tallies(config)
+    config = _config()
     with people.connect() as conn:
-        _same(conn, config, tallies, now)
+        assert_exact(conn, config)
     with people.begin() as conn:
         identity.link(conn, "x:x-jane", "mastodon:m-jane")
     with people.connect() as conn:
-        _same(conn, config, tallies, now)
-        kim = tallies.people().set_index("person").loc["x:x-kim"]
+        assert_exact(conn, config)
+        kim = people_mod.stored(conn).set_index("person").loc["x:x-kim"]
     assert any("to people known to be in the room" in r for r in kim.reasons)

@@ -51,19 +51,21 @@ def test_the_shared_fixtures_import_and_a_second_run_changes_nothing(
     assert len(summaries) == 2 and "new 0" in summaries[1] and "new 0" not in summaries[0]
 
 
-def test_an_import_leaves_the_tallies_snapshot_up_to_date_for_the_report(
-    config, sqlite_engine, fixtures_dir, tmp_path, capsys
-):
-    from summitpulse.analysis.tallies import Tallies
+def test_an_import_keeps_the_figures_exact_from_its_workers_batches(config, sqlite_engine, fixtures_dir, tmp_path):
+    from summitpulse.analysis import metrics
+    from summitpulse.analysis.filters import Filters
 
-    assert import_files(config, sqlite_engine, _archives(fixtures_dir, tmp_path)) == 0
-    kept = Tallies(config)
+    from .test_analysis import counting_under
+    from .test_figures import assert_exact
+
+    counting_under(sqlite_engine, config)
+    files = _archives(fixtures_dir, tmp_path)
+    assert import_files(config, sqlite_engine, files) == 0
+    assert import_files(config, sqlite_engine, files) == 0  # again: every post already stored, nothing counted twice
     with sqlite_engine.connect() as conn:
-        assert kept.restore(conn)  # made by this code, under this config
+        assert_exact(conn, config)
         imported = conn.execute(text("SELECT count(*) FROM posts WHERE deleted_ts IS NULL")).scalar()
-        kept.update(conn)
-    assert not kept.unsaved and kept.headline((), 0)["posts"] == imported > 0
-    assert "tallies kept" in capsys.readouterr().out
+        assert metrics.headline(conn, config, Filters(), 0)["posts"] == imported > 0
 
 
 def test_a_bluesky_thread_view_imports_its_post_parents_and_replies_once(config, sqlite_engine, fixtures_dir, tmp_path):

@@ -13,7 +13,7 @@ from summitpulse.analysis.filters import Filters
 from summitpulse.analysis.wall import wall
 from summitpulse.cli import main
 from summitpulse.outputs.publish import publish, site, slug, swap
-from summitpulse.store.clock import now_ts
+from summitpulse.store.clock import event_now
 
 from .conftest import ROOT
 
@@ -27,7 +27,7 @@ def files(demo_url):
     with engine.connect() as conn:
         yield (
             site(conn, config, 15, "https://wall.example.org"),
-            wall(conn, config, Filters(), now_ts(conn), 24),
+            wall(conn, config, Filters(), event_now(conn), 24),
             config,
         )
     engine.dispose()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
-from summitpulse.analysis import moderation, recaps
-from summitpulse.analysis.tallies import Tallies
+from summitpulse.analysis import moderation, people, recaps
 from summitpulse.normalise.models import Author, Batch, Post
 from summitpulse.outputs.recaps import recap_html
 from summitpulse.outputs.report.sections import session_recaps
 from summitpulse.settings.config import Session
 from summitpulse.store.engine import ingest
+
+from .test_analysis import counting_under
 
 
 def _session(config, title):
@@ -27,9 +29,14 @@ def day(demo_url):
     from .conftest import ROOT
 
     config, engine = load_config(ROOT / "config.yaml"), open_store(demo_url)
-    tallies = Tallies.resumed(engine, config)
     with engine.connect() as conn:
-        yield config, {s.title: recaps.recap(conn, config, s, tallies.split_among) for s in recaps.ended(config, 2**40)}
+        yield (
+            config,
+            {
+                s.title: recaps.recap(conn, config, s, partial(people.split_among, conn))
+                for s in recaps.ended(config, 2**40)
+            },
+        )
     engine.dispose()
 
 
@@ -102,6 +109,7 @@ def test_moderation_and_parallel_sessions(engine, config):
         Post("x", "3", "3", at(22), "Lunch menu is great #SoMeSummit", like_count=30),
         Post("x", "4", "4", at(23), "<script>alert(1)</script> privacy #SoMeSummit", like_count=5),
     ]
+    counting_under(engine, config)  # themes are matched as posts are written
     ingest(engine, Batch(posts=posts, authors=[Author("x", str(i), f"user{i}", f"User {i}") for i in range(1, 5)]))
     keynote = _session(config, "Keynote: The ethical physician online")
     beside = Session(title="Parallel: lunch planning", start=keynote.start, end=keynote.end, room="B", kind="session")
@@ -123,6 +131,6 @@ def test_moderation_and_parallel_sessions(engine, config):
 
 def test_the_report_carries_them(demo_engine, config):
     with demo_engine.connect() as conn:
-        parts = session_recaps(conn, config, Tallies.resumed(demo_engine, config))
+        parts = session_recaps(conn, config)
     assert len(parts) == 1 + sum(s.kind != "break" for s in config.programme.sessions)
     assert all('class="sp-cite"' in p for p in parts[1:])

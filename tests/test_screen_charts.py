@@ -78,7 +78,7 @@ def test_only_quarter_hours_that_are_over_are_drawn():
     frame = with_times(
         pd.DataFrame({"bucket": [start, start + 900, start + 1800], "label": "remote", "posts": 9}),
         load_config(ROOT / "config.yaml"),
-    )  # as the tallies give it
+    )  # as people.split_over_time gives it
     now = start + 1800 + 9 * 60  # 10:09: the 10:00 quarter hour is not over
     assert [t.strftime("%H:%M") for t in complete_buckets(frame, now).time] == ["09:30", "09:45"]
     assert len(complete_buckets(frame, start + 2700)) == 3

@@ -212,3 +212,21 @@ def test_a_sqlite_store_is_in_wal_mode_and_memory_mapped(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == MMAP_BYTES
+
+
+def test_an_upgrade_fills_the_figures_of_the_posts_already_stored(store_url):
+    from summitpulse.analysis import metrics
+    from summitpulse.analysis.filters import Filters
+    from summitpulse.settings.config import load_config
+
+    from .test_figures import assert_exact
+
+    engine = connect(store_url)
+    _old_store(engine, 6)
+    engine.dispose()
+    config = load_config(ROOT / "config.yaml")
+    engine = open_store(store_url, config)  # as any command or the dashboard opens it
+    with engine.connect() as conn:
+        assert_exact(conn, config)
+        assert metrics.headline(conn, config, Filters(), 0)["posts"] == 1
+    engine.dispose()

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from ..analysis.frames import frame_of
 from ..settings.config import Config
 from ..store import schema
-from ..store.clock import now_ts
+from ..store.clock import event_now
 from .rules import Finding, findings
 
 log = logging.getLogger("summitpulse.alerts")
@@ -120,8 +120,8 @@ def check(engine: Engine, config: Config, send: Send, wall_now: float | None = N
     wall_now = time.time() if wall_now is None else wall_now
     with engine.begin() as conn:
         record(conn, findings(conn, config, wall_now), int(wall_now))
-        event_now = now_ts(conn)
-    return deliver(engine, config, send, int(wall_now), event_now)
+        at = event_now(conn)
+    return deliver(engine, config, send, int(wall_now), at)
 
 
 def recent(conn: Connection, limit: int = 100) -> pd.DataFrame:

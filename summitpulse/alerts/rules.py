@@ -20,7 +20,7 @@ from ..analysis.moderation import blocked, decisions, screen
 from ..analysis.visibility import carries_opt_out_tag, is_opted_out
 from ..settings.config import Config
 from ..store import schema
-from ..store.clock import now_ts
+from ..store.clock import event_now
 from ..store.engine import dialect_insert, get_meta, set_meta
 from ..ui.palette import NETWORK_NAMES
 
@@ -46,7 +46,7 @@ class Finding:
 
 def spike(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
     """Posts in the last 15 minutes at ``factor`` times the day's 15-minute average (and at least ``min_posts``)."""
-    rule, now = config.alerts.spike, now_ts(conn)
+    rule, now = config.alerts.spike, event_now(conn)
     midnight = datetime.fromtimestamp(now, config.event.tz).replace(hour=0, minute=0, second=0).timestamp()
     recent = _count(conn, config, now - QUARTER_S, now)
     first = conn.execute(counted(config, Filters(int(midnight), now - QUARTER_S), func.min(p.c.created_ts))).scalar()
@@ -207,8 +207,8 @@ def write_heartbeat(conn: Connection, name: str, ts: float | None = None) -> Non
 def screen_stale(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
     """During the event: the hall screen's last refresh older than ``minutes`` (once it has ever refreshed)."""
     beat = conn.execute(select(schema.heartbeats.c.ts).where(schema.heartbeats.c.name == SCREEN_HEARTBEAT)).scalar()
-    event_now = now_ts(conn)
-    during = config.event.start.timestamp() <= event_now <= config.event.end.timestamp()
+    at = event_now(conn)
+    during = config.event.start.timestamp() <= at <= config.event.end.timestamp()
     minutes = config.alerts.screen.minutes
     if beat is None or not during or wall_now - beat <= minutes * 60:
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sqlalchemy import Connection, func, select, tuple_
+from sqlalchemy import Connection, select, tuple_
 
 from ..settings.config import Config
 from ..store import schema
@@ -18,7 +18,7 @@ from .filters import Filters
 from .frames import frame_of
 from .graph import edges_of, ties
 from .identity import read_identity
-from .metrics import ENGAGEMENT, counted
+from .metrics import activity
 from .visibility import opted_out_rows
 
 p, a, m = schema.posts, schema.authors, schema.post_mentions
@@ -32,21 +32,16 @@ RANKINGS = {
 
 
 def _activity(conn: Connection, config: Config, filters: Filters, limit: int | None = None) -> pd.DataFrame:
-    """Posts, originals, reposts and engagement per author; with ``limit``, only the most engaged-with."""
-    engagement = func.sum(ENGAGEMENT).label("engagement")
-    q = counted(
-        config,
-        filters,
-        p.c.network,
-        p.c.author_id,
-        func.count().label("posts"),
-        func.sum((p.c.kind != "repost").cast(schema.Integer)).label("originals"),
-        func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"),
-        engagement,
-    ).group_by(p.c.network, p.c.author_id)
+    """Posts, originals, reposts and engagement per account (``metrics.activity``); with ``limit``, only the most
+    engaged-with."""
+    q = activity(conn, config, filters).subquery()
+    q = select(
+        q.c.network, q.c.author_id, q.c.posts, (q.c.posts - q.c.reposts).label("originals"), q.c.reposts, q.c.engagement
+    )
     if limit is not None:
-        q = q.order_by(engagement.desc(), func.count().desc()).limit(limit)
-    return frame_of(conn.execute(q), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
+        q = q.order_by(q.selected_columns.engagement.desc(), q.selected_columns.posts.desc()).limit(limit)
+    frame = frame_of(conn.execute(q), columns=["network", "author_id", "posts", "originals", "reposts", "engagement"])
+    return frame.astype({c: "int64" for c in ("posts", "originals", "reposts", "engagement")})
 
 
 def _mentions(counted_ties: pd.DataFrame) -> pd.DataFrame:
@@ -72,7 +67,7 @@ DAMPING, TOLERANCE, ROUNDS = 0.85, 1e-6, 100  # networkx's pagerank defaults
 def influence(links: pd.DataFrame) -> dict[str, float]:
     """PageRank (×100) on the reply/mention/repost/quote graph (``graph.edges``: unique weighted edges, no loops),
     keyed by ``network:author_id``: networkx's power iteration, on a sparse matrix made straight from the edge
-    table (building a networkx graph of 650,000 edges first took 2.5 s of its 4 at a million posts)."""
+    table (building a networkx graph first cost most of the time)."""
     if links.empty:
         return {}
     codes, nodes = pd.factorize(pd.concat([links.source, links.target], ignore_index=True))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, select
 
 from ..normalise.folding import fold, keyword_stems
 from ..normalise.models import NETWORKS
@@ -36,28 +36,6 @@ class Filters:
         return Filters(move(self.start_ts), move(self.end_ts), self.networks, self.themes)
 
 
-def theme_condition(theme: Theme):
-    """SQL: a post is about ``theme`` — a keyword in its text (case and accents aside; "review" finds
-    "reviewed"), a keyword's stems among its words' stems ("ethics" finds "ethical"), or a theme hashtag or
-    joined keyword as a tag."""
-    p, t = schema.posts, schema.post_tags
-    terms = theme_terms(theme)
-    tagged = exists(
-        select(t.c.tag).where(
-            t.c.network == p.c.network, t.c.native_id == p.c.native_id, t.c.tag.in_(sorted(terms.tags))
-        )
-    )
-    return (
-        or_(
-            tagged,
-            *[p.c.text_folded.like(f"%{_escape_like(w)}%", escape="\\") for w in terms.words],
-            *[p.c.text_stems.like(f"%{_escape_like(s)}%", escape="\\") for s in terms.stems],
-        )
-        if terms.tags
-        else false()
-    )
-
-
 class Terms(NamedTuple):
     words: list[str]  # folded keywords, found anywhere in the folded text
     tags: set[str]  # hashtags that mark the theme: its own, and each keyword run together
@@ -73,8 +51,23 @@ def theme_terms(theme: Theme) -> Terms:
     return Terms(words, tags, sorted({s for s in map(keyword_stems, words) if s}))
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def since(bucket, grain: int, filters: Filters, scale: int = 1) -> list:
+    """Conditions keeping the buckets of ``grain`` seconds (``bucket`` is its start, or with ``scale`` its start
+    divided by ``scale``) that start inside the window: a window counts whole minutes, or whole quarter hours."""
+    out = []
+    if filters.start_ts is not None:
+        out.append(bucket >= -(-int(filters.start_ts) // grain) * grain // scale)
+    if filters.end_ts is not None:
+        out.append(bucket < -(-int(filters.end_ts) // grain) * grain // scale)
+    return out
+
+
+def about(themes: tuple[str, ...]):
+    """SQL: a post (of ``schema.posts``) is about any of ``themes`` (matched once, at ingest: ``post_themes``)."""
+    p, t = schema.posts, schema.post_themes
+    return exists(
+        select(t.c.theme).where(t.c.network == p.c.network, t.c.native_id == p.c.native_id, t.c.theme.in_(themes))
+    )
 
 
 def apply(query, config: Config, filters: Filters):
@@ -89,5 +82,5 @@ def apply(query, config: Config, filters: Filters):
     if f.networks:
         conditions.append(p.c.network.in_(f.networks))
     if f.themes:
-        conditions.append(or_(*[theme_condition(t) for t in config.themes if t.name in f.themes]))
+        conditions.append(about(f.themes))
     return query.where(and_(*conditions)) if conditions else query

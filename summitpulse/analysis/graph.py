@@ -70,7 +70,7 @@ def conversation(
     people = pd.unique(links[["source", "target"]].to_numpy().ravel())  # as they first appear, edge by edge
     degree = links.groupby("source").weight.sum().add(links.groupby("target").weight.sum(), fill_value=0)
     top = {k for k, _ in sorted(degree.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]}
-    sub = nx.DiGraph()  # the few drawn: a graph of every edge cost seconds at a million posts
+    sub = nx.DiGraph()  # the few drawn: a graph of every edge is costly on a large store
     sub.add_nodes_from(k for k in people if k in top)
     sub.add_weighted_edges_from(
         links[links.source.isin(top) & links.target.isin(top)].itertuples(index=False, name=None)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, delete, select, update
 from ..normalise.folding import fold
 from ..settings.config import Config
 from ..store import schema
-from ..store.engine import dialect_insert, now_ts
+from ..store.engine import dialect_insert, wall_clock
 from .frames import frame_of
 from .visibility import is_opted_out, only_counted
 
@@ -105,11 +105,10 @@ def _config_groups(conn: Connection, config: Config) -> list[list[Account]]:
         return []
     found: dict[tuple[str, str], Account] = {}
     wanted = sorted({name for _, name in names})
-    q = select(a.c.network, a.c.author_id, a.c.handle).where(
-        a.c.network.in_(sorted({n for n, _ in names})),
-        (a.c.handle.in_(wanted + [f"@{w}" for w in wanted])) | a.c.author_id.in_(wanted),
-    )
-    for r in conn.execute(q):
+    networks = sorted({n for n, _ in names})
+    by_handle = select(a.c.network, a.c.author_id, a.c.handle).where(a.c.handle.in_(wanted + [f"@{w}" for w in wanted]))
+    by_id = select(a.c.network, a.c.author_id, a.c.handle).where(a.c.network.in_(networks), a.c.author_id.in_(wanted))
+    for r in conn.execute(by_handle.union(by_id)):  # two indexed look-ups (by handle: any network, sorted below)
         found[(r.network, r.handle.lstrip("@").casefold())] = found[(r.network, r.author_id.casefold())] = (
             r.network,
             r.author_id,
@@ -128,8 +127,9 @@ def link(conn: Connection, first: str, second: str) -> None:
         conn.execute(update(links).where(links.c.person == old).values(person=person))
     for account in (first, second):
         conn.execute(delete(links).where(links.c.author_key == account))
-        conn.execute(links.insert().values(author_key=account, person=person, confirmed=True, ts=now_ts()))
+        conn.execute(links.insert().values(author_key=account, person=person, confirmed=True, ts=wall_clock()))
     conn.execute(delete(rejections).where(rejections.c.pair == _pair(first, second)))
+    _rejudge(conn)
 
 
 def confirmed(conn: Connection) -> pd.DataFrame:
@@ -147,13 +147,21 @@ def confirmed(conn: Connection) -> pd.DataFrame:
 def unlink(conn: Connection, account: str) -> None:
     """Take one account out of its person."""
     conn.execute(delete(links).where(links.c.author_key == account))
+    _rejudge(conn)
+
+
+def _rejudge(conn: Connection) -> None:
+    """The people whose accounts a link changed, judged again in the same transaction."""
+    from ..figures import upkeep
+
+    upkeep.judge_stale(conn)
 
 
 def reject(conn: Connection, first: str, second: str) -> None:
     """An organiser's word that a suggested pair are different people: never suggested again."""
     conn.execute(
         dialect_insert(conn, rejections)
-        .values(pair=_pair(first, second), ts=now_ts())
+        .values(pair=_pair(first, second), ts=wall_clock())
         .on_conflict_do_nothing(index_elements=["pair"])
     )
 

@@ -1,17 +1,17 @@
-"""Headline figures, the timeline, and the most-used tags, links and posts."""
+"""Headline figures and the timeline (from the figures kept in the store), and the most-used tags and links."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import orjson
 import pandas as pd
-from sqlalchemy import Connection, and_, case, desc, distinct, func, literal_column, select, tuple_
+from sqlalchemy import Connection, and_, desc, distinct, func, literal_column, select
 
 from ..settings.config import Config
 from ..store import schema
-from .filters import Filters, apply
+from .filters import Filters, apply, since
 from .frames import frame_of
-from .identity import read_identity
 from .visibility import only_counted
 
 p, a = schema.posts, schema.authors
@@ -21,7 +21,15 @@ ENGAGEMENT = (
     + func.coalesce(p.c.reply_count, 0)
     + func.coalesce(p.c.quote_count, 0)
 )
-PERSON = p.c.network + literal_column("':'") + p.c.author_id
+mc, tm, aq, ta, acc = (
+    schema.minute_counts,
+    schema.theme_minutes,
+    schema.author_quarters,
+    schema.theme_authors,
+    schema.accounts,
+)
+QUARTER_S = 900
+KINDS = {"original": "originals", "reply": "replies", "repost": "reposts", "quote": "quotes"}
 
 
 def counted(config: Config, filters: Filters, *columns):
@@ -29,13 +37,68 @@ def counted(config: Config, filters: Filters, *columns):
     return apply(only_counted(select(*columns).select_from(p)), config, filters)
 
 
-def _kind(name: str):
-    return func.sum(case((p.c.kind == name, 1), else_=0))
+def theme_combos(conn: Connection, themes: tuple[str, ...]) -> list[str]:
+    """The stored theme combinations (``theme_minutes.themes``) that include any of ``themes``."""
+    wanted = set(themes)
+    stored = conn.execute(select(tm.c.themes).distinct()).scalars()
+    return [combo for combo in stored if wanted.intersection(orjson.loads(combo))]
+
+
+def minutes(conn: Connection, f: Filters):
+    """Posts per minute for clean filters ``f``: (the table, its conditions): ``minute_counts``, or with themes
+    ``theme_minutes`` (each post once, whichever of the themes it is about)."""
+    table = tm if f.themes else mc
+    where = since(table.c.minute, 60, f, 60)
+    if f.networks:
+        where.append(table.c.network.in_(f.networks))
+    if f.themes:
+        where.append(table.c.themes.in_(theme_combos(conn, f.themes)))
+    return table, where
+
+
+def activity(conn: Connection, config: Config, filters: Filters, people: bool = False):
+    """SELECT network, author_id, posts, reposts, engagement per account with a counted post in ``filters`` (with
+    ``people``, also its person and followers): the whole event from ``accounts``; a window (whole quarter hours)
+    from ``author_quarters``, or with themes from ``theme_authors``."""
+    f = filters.clean(config)
+    extra = (acc.c.person, acc.c.followers) if people else ()
+    if f.start_ts is None and f.end_ts is None and not f.themes:
+        q = select(acc.c.network, acc.c.author_id, *extra, acc.c.posts, acc.c.reposts, acc.c.engagement)
+        q = q.where(acc.c.posts > 0)
+        return q.where(acc.c.network.in_(f.networks)) if f.networks else q
+    table = ta if f.themes else aq
+    where = since(table.c.quarter, QUARTER_S, f)
+    if f.networks:
+        where.append(table.c.network.in_(f.networks))
+    if f.themes:
+        where.append(table.c.themes.in_(theme_combos(conn, f.themes)))
+    posts = func.sum(table.c.posts)
+    q = select(
+        table.c.network,
+        table.c.author_id,
+        *extra,
+        posts.label("posts"),
+        func.sum(table.c.reposts).label("reposts"),
+        func.sum(table.c.engagement).label("engagement"),
+    )
+    if people:
+        q = q.join(acc, and_(acc.c.network == table.c.network, acc.c.author_id == table.c.author_id))
+    return q.where(*where).group_by(table.c.network, table.c.author_id, *extra).having(posts > 0)
 
 
 def authors(conn: Connection, config: Config, filters: Filters) -> list[tuple[str, str]]:
     """(network, author_id) of every author of a counted post that passes ``filters``."""
-    return [tuple(r) for r in conn.execute(counted(config, filters, p.c.network, p.c.author_id).distinct())]
+    q = activity(conn, config, filters).subquery()
+    return [tuple(r) for r in conn.execute(select(q.c.network, q.c.author_id))]
+
+
+def _people(conn: Connection, config: Config, filters: Filters) -> tuple[int, int]:
+    """(participants: distinct people, potential impressions: Σ posts × followers) among those who posted."""
+    q = activity(conn, config, filters, people=True).subquery()
+    participants, reach = conn.execute(
+        select(func.count(distinct(q.c.person)), func.sum(q.c.posts * q.c.followers))
+    ).one()
+    return participants or 0, int(reach or 0)
 
 
 def with_times(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -46,78 +109,68 @@ def with_times(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
     return frame
 
 
+def post_count(conn: Connection, config: Config, filters: Filters) -> int:
+    """Counted posts in ``filters`` (whole minutes)."""
+    table, where = minutes(conn, filters.clean(config))
+    return int(conn.execute(select(func.sum(table.c.posts)).where(*where)).scalar() or 0)
+
+
 def headline(conn: Connection, config: Config, filters: Filters, now_ts: int) -> dict:
-    """Totals for the filters, and posts in the 15 minutes before ``now_ts`` against the 15 before that."""
-    q = counted(
-        config,
-        filters,
-        func.count(),
-        func.count(distinct(PERSON)),
-        _kind("original"),
-        _kind("reply"),
-        _kind("repost"),
-        _kind("quote"),
-        func.sum(func.coalesce(a.c.followers, 0)),
-    )
-    q = q.join(a, and_(a.c.network == p.c.network, a.c.author_id == p.c.author_id), isouter=True)
-    posts, people, originals, replies, reposts, quotes, impressions = conn.execute(q).one()
-    people = (people or 0) - _linked_overlap(conn, config, filters)
-    recent = _count_between(conn, config, filters, now_ts - 900, now_ts)
-    before = _count_between(conn, config, filters, now_ts - 1800, now_ts - 900)
+    """Totals for the filters, and posts in the 15 minutes before ``now_ts`` against the 15 before that (whole
+    minutes throughout; participants and reach over whole quarter hours when a window is chosen)."""
+    f = filters.clean(config)
+    table, where = minutes(conn, f)
+    kinds = dict(conn.execute(select(table.c.kind, func.sum(table.c.posts)).where(*where).group_by(table.c.kind)).all())
+    per_network = {
+        n: int(c)
+        for n, c in conn.execute(
+            select(table.c.network, func.sum(table.c.posts)).where(*where).group_by(table.c.network)
+        )
+        if c
+    }
+    per_minute = func.sum(table.c.posts).label("n")
     peak = conn.execute(
-        counted(config, filters, (p.c.created_ts // 60).label("m"), func.count().label("n"))
-        .group_by(literal_column("m"))
-        .order_by(desc("n"))
+        select(table.c.minute, per_minute)
+        .where(*where)
+        .group_by(table.c.minute)
+        .order_by(per_minute.desc(), table.c.minute)
         .limit(1)
     ).first()
-    per_network = dict(conn.execute(counted(config, filters, p.c.network, func.count()).group_by(p.c.network)).all())
+    posts = int(sum(kinds.values()))
+    people, impressions = _people(conn, config, f)
+    recent = post_count(conn, config, _within(f, now_ts - 900, now_ts))
+    before = post_count(conn, config, _within(f, now_ts - 1800, now_ts - 900))
     return {
-        "posts": posts or 0,
-        "participants": people or 0,
-        "originals": originals or 0,
-        "replies": replies or 0,
-        "reposts": reposts or 0,
-        "quotes": quotes or 0,
-        "potential_impressions": int(impressions or 0),
-        "posts_per_participant": round((posts or 0) / people, 1) if people else 0.0,
+        "posts": posts,
+        "participants": people,
+        **{plural: int(kinds.get(kind) or 0) for kind, plural in KINDS.items()},
+        "potential_impressions": impressions,
+        "posts_per_participant": round(posts / people, 1) if people else 0.0,
         "last_15_min": recent,
         "previous_15_min": before,
-        "peak_minute": datetime.fromtimestamp(int(peak[0]) * 60, tz=config.event.tz) if peak else None,
-        "peak_minute_posts": peak[1] if peak else 0,
+        "peak_minute": datetime.fromtimestamp(int(peak[0]) * 60, tz=config.event.tz) if peak and peak[1] else None,
+        "peak_minute_posts": int(peak[1]) if peak and peak[1] else 0,
         "per_network": per_network,
     }
 
 
-def _linked_overlap(conn: Connection, config: Config, filters: Filters) -> int:
-    """Accounts among the counted ones that are a person's second account (participants are people)."""
-    identity = read_identity(conn, config)
-    if not identity.person_of:
-        return 0
-    q = (
-        counted(config, filters, p.c.network, p.c.author_id)
-        .where(tuple_(p.c.network, p.c.author_id).in_(sorted(identity.person_of)))
-        .distinct()
-    )
-    present = {tuple(r) for r in conn.execute(q)}
-    return identity.overlap(present.__contains__)
-
-
-def _count_between(conn: Connection, config: Config, filters: Filters, start: int, end: int) -> int:
-    window = Filters(
-        max(start, filters.start_ts or start), min(end, filters.end_ts or end), filters.networks, filters.themes
-    )
-    return conn.execute(counted(config, window, func.count())).scalar() or 0
+def _within(f: Filters, start: int, end: int) -> Filters:
+    return Filters(max(start, f.start_ts or start), min(end, f.end_ts or end), f.networks, f.themes)
 
 
 def timeline(conn: Connection, config: Config, filters: Filters, bucket_s: int = 300) -> pd.DataFrame:
-    """Posts per time bucket and network: columns time (event time zone), network, posts."""
-    bucket = (p.c.created_ts // bucket_s * bucket_s).label("bucket")
+    """Posts per time bucket (a whole number of minutes) and network: columns time (event time zone), network, posts."""
+    table, where = minutes(conn, filters.clean(config))
+    bucket = (table.c.minute * 60 // bucket_s * bucket_s).label("bucket")
     rows = conn.execute(
-        counted(config, filters, bucket, p.c.network, func.count().label("posts"))
-        .group_by(literal_column("bucket"), p.c.network)
-        .order_by(literal_column("bucket"))
+        select(bucket, table.c.network, func.sum(table.c.posts).label("posts"))
+        .where(*where)
+        .group_by(literal_column("bucket"), table.c.network)
+        .having(func.sum(table.c.posts) != 0)
+        .order_by(literal_column("bucket"), table.c.network)
     ).all()
-    return with_times(pd.DataFrame(rows, columns=["bucket", "network", "posts"]), config)[["time", "network", "posts"]]
+    frame = pd.DataFrame(rows, columns=["bucket", "network", "posts"]).astype({"posts": "int64"})
+    return with_times(frame, config)[["time", "network", "posts"]]
 
 
 def top_tags(conn: Connection, config: Config, filters: Filters, limit: int = 15) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, select
 
 from ..settings.config import Config
 from ..store import schema
-from ..store.engine import dialect_insert, now_ts
+from ..store.engine import dialect_insert, lock_posts, wall_clock
 
 STATUSES = ("approved", "pending", "hidden", "spam")
 
@@ -82,23 +82,43 @@ def decisions(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, 
 
 def _record(conn: Connection, actor: str, action: str, target: str, reason: str) -> None:
     conn.execute(
-        schema.moderation_actions.insert().values(ts=now_ts(), actor=actor, action=action, target=target, reason=reason)
+        schema.moderation_actions.insert().values(
+            ts=wall_clock(), actor=actor, action=action, target=target, reason=reason
+        )
     )
 
 
 def set_status(conn: Connection, network: str, native_id: str, status: str, reason: str, actor: str) -> None:
-    """Approve, hide, unhide (approve) or mark a post as spam; the action is recorded."""
+    """Approve, hide, unhide (approve) or mark a post as spam; the action is recorded. Spam leaves every figure
+    (and comes back when un-marked), in the same transaction."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
+    from ..figures import upkeep
+
+    lock_posts(conn, [(network, native_id)])
+    before = decisions(conn, [(network, native_id)]).get((network, native_id), ("",))[0]
+    if (before == "spam") != (status == "spam"):
+        if _live(conn, network, native_id):
+            upkeep.count_posts(conn, [(network, native_id)], -1 if status == "spam" else 1)
     stmt = dialect_insert(conn, schema.moderation).values(
-        network=network, native_id=native_id, status=status, reason=reason, updated_ts=now_ts()
+        network=network, native_id=native_id, status=status, reason=reason, updated_ts=wall_clock()
     )
     conn.execute(
         stmt.on_conflict_do_update(
-            index_elements=["network", "native_id"], set_={"status": status, "reason": reason, "updated_ts": now_ts()}
+            index_elements=["network", "native_id"],
+            set_={"status": status, "reason": reason, "updated_ts": wall_clock()},
         )
     )
     _record(conn, actor, status, f"{network}:{native_id}", reason)
+    upkeep.judge_stale(conn)
+
+
+def _live(conn: Connection, network: str, native_id: str) -> bool:
+    """The post is stored and not deleted upstream."""
+    p = schema.posts
+    q = select(p.c.deleted_ts).where(p.c.network == network, p.c.native_id == native_id)
+    row = conn.execute(q).first()
+    return row is not None and row.deleted_ts is None
 
 
 def block(conn: Connection, kind: str, value: str, reason: str, actor: str) -> None:
@@ -107,7 +127,7 @@ def block(conn: Connection, kind: str, value: str, reason: str, actor: str) -> N
         raise ValueError("kind must be 'account' or 'term'")
     value = _norm_account(value) if kind == "account" else value.strip()
     conn.execute(
-        dialect_insert(conn, schema.blocklist).values(kind=kind, value=value, ts=now_ts()).on_conflict_do_nothing()
+        dialect_insert(conn, schema.blocklist).values(kind=kind, value=value, ts=wall_clock()).on_conflict_do_nothing()
     )
     _record(conn, actor, f"block {kind}", value, reason)
 

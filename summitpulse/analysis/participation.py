@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from ..settings.config import Config, clean_tag
-from ..settings.rosters import read_rosters  # the roster files and registration exports, read by settings
+from ..settings.rosters import read_rosters  # noqa: F401 — the rules read rosters from settings (tests import it here)
 from ..store import schema
-from ..store.engine import dialect_insert, now_ts
+from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode
-from .identity import key, read_identity
-from .metrics import with_times
-from .visibility import only_counted
+from .identity import key, parse_key
 
 p, a = schema.posts, schema.authors
 NEAR_KM, FAR_KM = 60, 400
@@ -70,23 +68,6 @@ def venue_words(config: Config) -> list[str]:
     name = config.event.venue.name
     first = name.split()[0] if name.split() else ""
     return [name, *([first] if len(first) >= 5 else []), *{s.room for s in config.programme.sessions if s.room}]
-
-
-def _per_author(conn: Connection) -> dict[tuple[str, str], dict]:
-    """One row of facts per author: profile and post counts (the evidence counters start at zero)."""
-    q = only_counted(
-        select(
-            p.c.network,
-            p.c.author_id,
-            func.count().label("posts"),
-            func.sum((p.c.kind == "repost").cast(schema.Integer)).label("reposts"),
-        ).select_from(p)
-    ).group_by(p.c.network, p.c.author_id)
-    facts = {(r.network, r.author_id): new_facts(r.posts, r.reposts or 0) for r in conn.execute(q)}
-    for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location)):
-        if (r.network, r.author_id) in facts:
-            facts[(r.network, r.author_id)].update(handle=r.handle, name=r.display_name, location=r.location)
-    return facts
 
 
 def new_facts(posts: int = 0, reposts: int = 0) -> dict:
@@ -197,15 +178,6 @@ def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
             f["geo"].append(point)
         elif point in f["geo"]:
             f["geo"].remove(point)
-
-
-def _scan_posts(conn: Connection, config: Config, facts: dict) -> None:
-    """The signals of every author's own posts."""
-    signals = Signals(config)
-    for r in conn.execute(only_counted(select(*SIGNAL_COLUMNS).select_from(p)).where(p.c.kind != "repost")):
-        f = facts.get((r.network, r.author_id))
-        if f is not None:
-            add_signals(f, r, signals.of(r))
 
 
 def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
@@ -366,21 +338,17 @@ def judge_person(
 
 
 def classify(conn: Connection, config: Config) -> pd.DataFrame:
-    """One row per participant (COLUMNS), computed from scratch; the live screen keeps ``Tallies`` instead."""
-    facts = _per_author(conn)
-    _scan_posts(conn, config, facts)
-    rosters, overrides, identity = read_rosters(config), read_overrides(conn), read_identity(conn, config)
-    handles = {(r.network, r.author_id): r.handle for r in conn.execute(select(a.c.network, a.c.author_id, a.c.handle))}
-    accounts_of = lambda account: identity.members(identity.person(account))  # noqa: E731
-    return pd.DataFrame(
-        [
-            judge_person(
-                config, person, [(k, facts[k]) for k in accounts], rosters, overrides, handles.get, accounts_of
-            )
-            for person, accounts in identity.groups(facts).items()
-        ],
-        columns=COLUMNS,
-    )
+    """One row per participant (COLUMNS) under ``config``'s settings: the store's judgements (``people``) when they
+    were made under them, otherwise judged from the posts now (``figures.rebuild.compute``; nothing is written)."""
+    from ..figures.counting import Counting  # the figures build on these rules
+    from ..figures.rebuild import compute
+    from ..figures.upkeep import FINGERPRINT_KEY
+    from .people import stored
+
+    counting = Counting(config)
+    if get_meta(conn, FINGERPRINT_KEY) == counting.fingerprint:
+        return stored(conn)
+    return pd.DataFrame([row for _, row in sorted(compute(conn, counting).people.items()) if row], columns=COLUMNS)
 
 
 def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -392,37 +360,19 @@ def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
     return {k: {lab: v.get(lab, 0) for lab in ("in_room", "remote", "unknown")} for k, v in out.items()}
 
 
-def split_over_time(
-    conn: Connection, config: Config, people: pd.DataFrame, bucket_s: int = 900, since: int | None = None
-) -> pd.DataFrame:
-    """Posts per bucket by participation label: columns time, label, posts."""
-    labels, identity = dict(zip(people.person, people.label)), read_identity(conn, config)
-    q = only_counted(
-        select(
-            p.c.network,
-            p.c.author_id,
-            (p.c.created_ts // bucket_s * bucket_s).label("bucket"),
-            func.count().label("posts"),
-        ).select_from(p)
-    )
-    if since is not None:
-        q = q.where(p.c.created_ts >= since)
-    q = q.group_by(p.c.network, p.c.author_id, "bucket")
-    rows = [
-        (r.bucket, labels.get(key(identity.person((r.network, r.author_id))), "unknown"), r.posts)
-        for r in conn.execute(q)
-    ]
-    frame = pd.DataFrame(rows, columns=["bucket", "label", "posts"]).groupby(["bucket", "label"], as_index=False).sum()
-    return with_times(frame, config)[["time", "label", "posts"]]
-
-
 def set_override(conn: Connection, person: str, label: str, reason: str = "") -> None:
     """Store an organiser's decision; it wins over every other piece of evidence."""
     if label not in ("in_room", "remote", "unknown"):
         raise ValueError(f"label must be in_room, remote or unknown, not {label!r}")
     stmt = dialect_insert(conn, schema.participant_overrides).values(
-        person=person, label=label, reason=reason, ts=now_ts()
+        person=person, label=label, reason=reason, ts=wall_clock()
     )
     conn.execute(
-        stmt.on_conflict_do_update(index_elements=["person"], set_={"label": label, "reason": reason, "ts": now_ts()})
+        stmt.on_conflict_do_update(
+            index_elements=["person"], set_={"label": label, "reason": reason, "ts": wall_clock()}
+        )
     )
+    from ..figures import upkeep  # the person, and whoever replied to them, judged again at once
+
+    upkeep.mark_stale(conn, upkeep.accounts_of_person(conn, parse_key(person)), dependents=True)
+    upkeep.judge_stale(conn)

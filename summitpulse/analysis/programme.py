@@ -8,7 +8,7 @@ from sqlalchemy import Connection, and_, func, select
 from ..settings.config import Config, Session, clean_tag
 from ..store import schema
 from .filters import Filters
-from .metrics import counted
+from .metrics import counted, post_count
 from .themes import timeline
 
 p, t, m, a = schema.posts, schema.post_tags, schema.post_mentions, schema.authors
@@ -27,14 +27,14 @@ def activity(
 ) -> pd.DataFrame:
     """Per session: posts in its slot, posts with its hashtag, mentions of its speakers, the themes its slot raised.
 
-    ``theme_time`` is posts per theme per minute (``themes.timeline`` or ``Tallies.theme_timeline`` at 60 s), when
+    ``theme_time`` is posts per theme per minute (``themes.timeline`` at 60 s), when
     the caller has it; otherwise it is read here."""
     if theme_time is None:
         theme_time = timeline(conn, config, filters, 60)
     rows = []
     for s in sorted(config.programme.sessions, key=lambda s: s.start):
         slot = Filters(int(s.start.timestamp()), int(s.end.timestamp()), filters.networks, filters.themes)
-        posts = conn.execute(counted(config, slot, func.count())).scalar() or 0
+        posts = post_count(conn, config, slot)
         tagged = 0
         if s.hashtag:
             tagged = (

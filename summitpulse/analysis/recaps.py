@@ -25,7 +25,7 @@ from sqlalchemy import Connection, and_, exists, false, func, or_, select, true,
 from ..normalise.folding import fold
 from ..settings.config import Config, Session, clean_tag
 from ..store import schema
-from .filters import Filters, theme_condition
+from .filters import Filters, about
 from .metrics import ENGAGEMENT, counted
 from .programme import speaker_accounts
 from .wall import top_posts
@@ -89,7 +89,7 @@ def membership(conn: Connection, config: Config, session: Session):
     theme = next((th for th in config.themes if th.name == session.theme), None)
     markers = [_mentions(speakers), _replies_to(speakers)]
     if theme is not None:
-        markers.append(theme_condition(theme))
+        markers.append(about((theme.name,)))  # matched once, at ingest (post_themes)
     if session.hashtag:
         markers.append(_tagged(clean_tag(session.hashtag)))
     in_slot = and_(
@@ -205,7 +205,7 @@ def recap(
     split_among: Callable[[set], dict[str, int]] | None = None,
     limit: int = 5,
 ) -> dict:
-    """Everything a recap says about ``session``; ``split_among`` labels its authors (``Tallies.split_among``)."""
+    """Everything a recap says about ``session``; ``split_among`` labels its authors (``people.split_among``)."""
     member = membership(conn, config, session)
     speakers = speaker_accounts(conn, session)
     asked = or_(_mentions(speakers), _replies_to(speakers)) if speakers else true()

@@ -38,7 +38,7 @@ def _patterns(config: Config) -> dict[str, list[tuple[str, re.Pattern]]]:
 
 def group_of(patterns: dict[str, list[tuple[str, re.Pattern]]], profile: str) -> tuple[str, int]:
     """(group, score) for one profile text. A keyword is looked for as whole words only where it occurs at all
-    (a substring test, ten times faster than the pattern: 100,000 profiles × 63 keywords)."""
+    (a substring test, much cheaper than the pattern)."""
     folded = fold(profile)
     scores = {g: sum(1 for word, p in pats if word in folded and p.search(folded)) for g, pats in patterns.items()}
     best = max(scores, key=lambda g: scores[g], default="other")

@@ -28,7 +28,7 @@ def opted_out(config: Config) -> frozenset[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def _opt_out_keys(refs: tuple[str, ...]) -> frozenset[tuple[str, str]]:
-    """Built once per list: a report asks about every account and every edge, 1.7 million times at 1M posts."""
+    """Built once per list: a report asks about every account and every edge."""
     pairs = (ref.split(":", 1) if ":" in ref else ("*", ref) for ref in refs)
     return frozenset((network, handle.lstrip("@").casefold()) for network, handle in pairs)
 
@@ -42,8 +42,8 @@ def is_opted_out(config: Config, network: str, handle: str, author_id: str = "")
 
 
 def opted_out_rows(config: Config, network: pd.Series, handle: pd.Series, author_id: pd.Series) -> pd.Series:
-    """``is_opted_out`` of every row of three aligned Series, by set membership over whole columns (a million
-    posts' authors in a fraction of a second; a call per author took five)."""
+    """``is_opted_out`` of every row of three aligned Series, by set membership over whole columns, not a
+    call per author."""
     names = [column.fillna("").astype(str).str.lstrip("@").str.casefold() for column in (handle, author_id)]
     hit = pd.Series(False, index=network.index)
     for where in {n for n, _ in opted_out(config)}:
@@ -73,7 +73,7 @@ def carries_opt_out_tag(config: Config, hashtags: str | list) -> bool:
 
 def carry_opt_out_tag(config: Config, hashtags: pd.Series) -> pd.Series:
     """Which posts of ``hashtags`` (a Series of the stored JSON lists) carry the opt-out tag: a substring test
-    first, read as JSON only where it may (a million posts in a second, not ten)."""
+    first, read as JSON only where it may."""
     tag = clean_tag(config.participants.opt_out_tag or "")
     if not tag:
         return pd.Series(False, index=hashtags.index)

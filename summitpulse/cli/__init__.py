@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
@@ -70,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(handler=cmd_import)
 
+    p = sub.add_parser(
+        "rebuild",
+        help="recompute every figure from the posts, after a change of themes, programme, participation or rosters",
+    )
+    p.set_defaults(handler=cmd_rebuild)
+
     p = sub.add_parser("export", help="export a table as CSV, JSON or Parquet")
     p.add_argument("what", choices=EXPORTS)
     p.add_argument("--format", choices=FORMATS, default="csv")
@@ -121,7 +128,7 @@ def write_config(path: Path) -> int:
 
 
 def cmd_init(config: Config, args) -> int:
-    engine = open_store(config.effective_database_url)
+    engine = open_store(config.effective_database_url, config)
     print(f"config OK: {config.event.name}; database ready at {engine.url.render_as_string(hide_password=True)}")
     return 0
 
@@ -130,26 +137,44 @@ def cmd_demo(config: Config, args) -> int:
     from ..demo import run_demo
 
     return run_demo(
-        config, open_store(config.effective_database_url), speed=args.speed, reset=args.reset, archive=args.archive
+        config,
+        open_store(config.effective_database_url, config),
+        speed=args.speed,
+        reset=args.reset,
+        archive=args.archive,
     )
 
 
 def cmd_collect(config: Config, args) -> int:
     from collectors.scheduler import run_collectors
 
-    return run_collectors(config, open_store(config.effective_database_url), once=args.once, network=args.network)
+    return run_collectors(
+        config, open_store(config.effective_database_url, config), once=args.once, network=args.network
+    )
 
 
 def cmd_import(config: Config, args) -> int:
     from ..ingest import import_files
 
-    return import_files(config, open_store(config.effective_database_url), [Path(f) for f in args.files])
+    return import_files(config, open_store(config.effective_database_url, config), [Path(f) for f in args.files])
+
+
+def cmd_rebuild(config: Config, args) -> int:
+    from ..figures import rebuild_store
+
+    engine = open_store(config.effective_database_url)
+    started = time.perf_counter()
+    posts = rebuild_store(engine, config)
+    print(
+        f"rebuild: the figures of {posts:,} posts recomputed under {args.config} ({time.perf_counter() - started:.1f} s)"
+    )
+    return 0
 
 
 def cmd_export(config: Config, args) -> int:
     from ..outputs.export import export
 
-    return export(config, open_store(config.effective_database_url), args.what, args.format, args.out)
+    return export(config, open_store(config.effective_database_url, config), args.what, args.format, args.out)
 
 
 def cmd_report(config: Config, args) -> int:
@@ -157,7 +182,7 @@ def cmd_report(config: Config, args) -> int:
 
     return write_report(
         config,
-        open_store(config.effective_database_url),
+        open_store(config.effective_database_url, config),
         Path(args.out),
         pdf=args.pdf,
         compare=[Path(f) for f in args.compare],
@@ -171,14 +196,14 @@ def cmd_publish(config: Config, args) -> int:
         print("error: --every needs at least 1 second", file=sys.stderr)
         return 2
     return publish(
-        config, open_store(config.effective_database_url), Path(args.out), args.every, args.once, args.site_url
+        config, open_store(config.effective_database_url, config), Path(args.out), args.every, args.once, args.site_url
     )
 
 
 def cmd_alerts(config: Config, args) -> int:
     from ..alerts import run_alerts
 
-    return run_alerts(config, open_store(config.effective_database_url), once=args.once)
+    return run_alerts(config, open_store(config.effective_database_url, config), once=args.once)
 
 
 def cmd_up(config: Config, args) -> int:

@@ -21,10 +21,12 @@ import sys
 from sqlalchemy import Engine, delete, select
 from tqdm import tqdm
 
+from ..figures.rebuild import FIGURE_TABLES
+from ..figures.upkeep import IDENTITY_KEY
 from ..settings.config import Config
 from ..store import schema
 from ..store.clock import CLOCK_KEY
-from ..store.engine import dialect_insert, get_meta, mark_reset
+from ..store.engine import dialect_insert, get_meta
 from .personas import Persona, edition_cast
 from .player import Player, play
 from .script import day_bounds, live_from, write_script
@@ -38,7 +40,7 @@ EVENT_TABLES = (
     schema.sightings,
     schema.moderation,
     schema.cursors,
-    schema.snapshots,
+    *(schema.metadata.tables[name] for name in FIGURE_TABLES),  # the figures of those posts
 )
 
 
@@ -53,8 +55,7 @@ def reset_store(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in EVENT_TABLES:
             conn.execute(delete(table))
-        conn.execute(delete(schema.meta).where(schema.meta.c.key == CLOCK_KEY))
-        mark_reset(conn)
+        conn.execute(delete(schema.meta).where(schema.meta.c.key.in_([CLOCK_KEY, IDENTITY_KEY])))
 
 
 def _resume_from(engine: Engine, begin: float, end: float) -> float | None:

@@ -10,7 +10,6 @@ skipped, and everything else goes in.
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,7 +18,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 from tqdm import tqdm
 
-from ..analysis.tallies import Tallies
 from ..normalise import normalise
 from ..normalise.models import Batch
 from ..settings.config import Config
@@ -27,7 +25,7 @@ from ..store.engine import IngestResult
 from .detect import records
 from .pipeline import ingest_stream
 
-CHUNK = 5000  # posts per transaction: fewer commits write fewer index pages again (1,000: 34 µs a post, 5,000: 26)
+CHUNK = 5000  # posts per transaction: fewer commits write fewer index pages again (bench/ingest.py)
 
 
 @dataclass
@@ -93,15 +91,4 @@ def import_files(config: Config, engine: Engine, paths: list[Path]) -> int:
     for problem in summary.problems:
         print(f"skipped {problem}", file=sys.stderr)
     print(f"import: {summary.line()}")
-    if summary.new or summary.updated:
-        keep_tallies(config, engine)
     return 0 if complete else 1
-
-
-def keep_tallies(config: Config, engine: Engine) -> None:
-    """Bring the store's tallies snapshot up to date, so the dashboard and the report start from it instead
-    of reading every post (about half a minute at a million posts, paid once here)."""
-    print("import: bringing the tallies up to date for the dashboard and the report…", flush=True)
-    started = time.perf_counter()
-    Tallies.resumed(engine, config)
-    print(f"import: tallies kept ({time.perf_counter() - started:.1f} s)")

@@ -2,10 +2,9 @@
 
 For imports, where there are many pages to take in at once. Normalising and writing each cost about half of
 a post's time and SQLite takes one writer, so the writing stays here while the sources (archive files) are
-read by workers, one per core, each taking the next file when free. The workers run at the lowest priority:
-the writer takes the CPU whenever it has rows to write and the workers use the rest (on two cores: 26–29k
-posts/s; one worker gave 22.5–24.7k, two at the writer's priority 24.2–25.9k, the writer then waiting its
-turn behind them). What crosses between them is plain row tuples (``store.Rows``), cheap to send,
+read by workers, one per core, each taking the next file when free; they also work out each batch's
+contribution to the figures (themes, evidence, counts, pre-aggregated), so the writer only adds it. The workers
+run at the lowest priority: the writer takes the CPU whenever it has rows to write and the workers use the rest. What crosses between them is plain row tuples (``store.Rows``), cheap to send,
 over a pipe per worker: a worker killed in the middle of sending ends only its own pipe, which reads here as its
 end. Each batch is one transaction, so an import killed at any moment keeps what was committed and, being
 idempotent, can simply be run again.
@@ -22,8 +21,9 @@ from multiprocessing.connection import wait
 
 from sqlalchemy import Engine
 
+from ..figures import upkeep
 from ..normalise.models import Batch
-from ..store.engine import IngestResult, Rows, prepare, write_rows
+from ..store.engine import IngestResult, Rows, prepare, transaction, write_rows
 
 Source = Callable[[], Iterable[Batch]]  # called in a worker; yields batches, one transaction each
 Done = Callable[[IngestResult, list[str]], None]  # after each committed batch: its result, its rejection reasons
@@ -40,18 +40,26 @@ def ingest_stream(engine: Engine, sources: Sequence[Source], done: Done) -> None
     Forked workers, one per core, each take the next source not yet taken when they are free (so give the
     largest first); each source's batches are written in their order. A source is called in its worker, not sent, so it may close over
     anything. Where fork is not available, they run here, one after the other."""
+    with engine.connect() as conn:
+        counting = upkeep.counting_of(conn)  # the workers work out each batch's figures; the writer adds them
     if "fork" not in multiprocessing.get_all_start_methods():
         for source in sources:
             for batch in source():
-                _write(engine, prepare(batch, engine.dialect.name), done)
-        return
+                _write(engine, prepare(batch, engine.dialect.name, counting=counting), done)
+    else:
+        _fork(engine, sources, done, counting)
+    with engine.begin() as conn:  # the people whose posts came in, judged once at the end rather than per batch
+        upkeep.judge_stale(conn)
+
+
+def _fork(engine: Engine, sources: Sequence[Source], done: Done, counting) -> None:
     context = multiprocessing.get_context("fork")
     count, taken = min(len(sources), os.cpu_count() or 1), context.Value("i", 0)
     readers, workers = [], []
     for _ in range(count):  # a pipe each: a worker killed while sending can only end its own pipe, not a shared one
         reader, writer = context.Pipe(duplex=False)
         workers.append(
-            context.Process(target=_produce, args=(sources, taken, engine.dialect.name, writer), daemon=True)
+            context.Process(target=_produce, args=(sources, taken, engine.dialect.name, counting, writer), daemon=True)
         )
         workers[-1].start()
         writer.close()  # only the worker holds its writing end, so its death is an end of file here
@@ -82,8 +90,7 @@ def _receive(reader) -> Rows | str | None:
 
 
 def _write(engine: Engine, rows: Rows, done: Done) -> None:
-    with engine.begin() as conn:
-        result = write_rows(conn, rows)
+    result = transaction(engine, lambda conn: write_rows(conn, rows, judge=False))
     done(result, rows.rejected)
 
 
@@ -96,7 +103,7 @@ def _next_source(sources: Sequence[Source], taken) -> Source | None:
         return sources[taken.value - 1]
 
 
-def _produce(sources: Sequence[Source], taken, dialect_name: str, rows) -> None:
+def _produce(sources: Sequence[Source], taken, dialect_name: str, counting, rows) -> None:
     """A worker: every batch of the sources it takes as rows, then None; or the traceback of what stopped it. Sending
     waits while the writer is busy, so a worker is at most a batch ahead: memory stays bounded."""
     os.nice(WORKER_NICENESS)
@@ -105,7 +112,7 @@ def _produce(sources: Sequence[Source], taken, dialect_name: str, rows) -> None:
     try:
         while (source := _next_source(sources, taken)) is not None:
             for batch in source():
-                rows.send(prepare(batch, dialect_name))
+                rows.send(prepare(batch, dialect_name, counting=counting))
         rows.send(None)
     except Exception:  # noqa: BLE001 — any failure goes to the writer, which raises it
         rows.send(traceback.format_exc())

@@ -12,20 +12,16 @@ from collections.abc import Callable
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, select
 
-from ..analysis import contributors, stakeholders
+from ..analysis import contributors, stakeholders, themes
+from ..analysis import people as people_mod
 from ..analysis.filters import Filters
 from ..analysis.frames import frame_of, write_csv
-from ..analysis.tallies import Tallies
 from ..analysis.visibility import ANONYMOUS, anonymised, carry_opt_out_tag, only_counted, opted_out_rows
 from ..settings.config import Config
 from ..store import schema
 
-Shared = dict  # what a caller already computed: "tallies" (a Tallies), "contributors" (contributors.table), "groups"
-#                (stakeholders.classify)
-
-
-def _tallies(conn: Connection, config: Config, shared: Shared | None) -> Tallies:
-    return (shared or {}).get("tallies") or Tallies(config).update(conn)
+Shared = dict  # what a caller already computed: "people" (people.stored), "contributors" (contributors.table),
+#                "groups" (stakeholders.classify)
 
 
 def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
@@ -71,15 +67,16 @@ def participants_frame(conn: Connection, config: Config, shared: Shared | None =
     """Every participant with label, confidence, evidence and stakeholder group; opted-out anonymised."""
     groups = (shared or {}).get("groups")
     groups = stakeholders.classify(conn, config) if groups is None else groups
-    people = _tallies(conn, config, shared).people().merge(groups, on="person", how="left")
+    everyone = (shared or {}).get("people")
+    everyone = people_mod.stored(conn) if everyone is None else everyone
+    people = everyone.merge(groups, on="person", how="left")
     people = anonymised(config, people.assign(reasons=people.reasons.map(" · ".join)))
     return people.assign(accounts=[a if a == ANONYMOUS else " · ".join(a) for a in people.accounts])
 
 
 def themes_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
     """Per theme: posts, share, and posts from the room, remote and not known."""
-    tallies = _tallies(conn, config, shared)
-    totals, split = tallies.theme_totals(None, None), tallies.theme_participation()
+    totals, split = themes.totals(conn, config, Filters()), themes.by_participation(conn, config, Filters())
     wide = split.pivot_table(index="theme", columns="label", values="posts", fill_value=0).reset_index()
     frame = totals.merge(wide, on="theme", how="left")
     return frame.fillna({label: 0 for label in wide.columns[1:]}).astype({label: int for label in wide.columns[1:]})

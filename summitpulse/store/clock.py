@@ -16,7 +16,7 @@ from .engine import get_meta, set_meta
 CLOCK_KEY = "clock_ts"
 
 
-def now_ts(conn: Connection) -> int:
+def event_now(conn: Connection) -> int:
     """The simulated time while a demo runs (or ran), else the wall clock."""
     value = get_meta(conn, CLOCK_KEY)
     return int(float(value)) if value else int(time.time())

@@ -7,8 +7,9 @@ collector cursor that covers it: a cursor never runs ahead of its posts.
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import psycopg  # noqa: F401 (postgresql.psycopg)
 from sqlalchemy.dialects.sqlite import pysqlite  # noqa: F401 (sqlite.pysqlite)
+from sqlalchemy.exc import OperationalError
 
 from ..normalise.folding import fold, stems
 from ..normalise.models import Author, Batch, Post
@@ -27,7 +29,8 @@ from .migrations import migrate
 CHUNK = 500
 
 
-def now_ts() -> int:
+def wall_clock() -> int:
+    """The wall clock in epoch seconds: when something was stored (the event's own "now" is ``clock.event_now``)."""
     return int(time.time())
 
 
@@ -48,7 +51,7 @@ MMAP_BYTES = 2**31 - 2**16  # the most a default SQLite build maps; a bigger sto
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     """WAL for a writer beside readers; the file memory-mapped, so a scan of the whole store reads pages in place
-    instead of copying each through a read() call (at a million posts a third of a report's time went there)."""
+    instead of copying each through a read() call."""
     cur = dbapi_conn.cursor()
     for pragma in (
         "journal_mode=WAL",
@@ -63,10 +66,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def open_store(url: str) -> Engine:
-    """Connect and bring the schema up to date."""
+def open_store(url: str, config=None) -> Engine:
+    """Connect and bring the schema up to date; with the event's ``config``, a store that has no counting settings
+    yet takes its (and computes the figures of any posts it already holds)."""
     engine = connect(url)
-    migrate(engine)
+    migrate(engine, config=config)
+    if config is not None:
+        from ..figures import adopt  # the figures build on the store; imported here, where they are given a config
+
+        with engine.begin() as conn:
+            adopt(conn, config)
     return engine
 
 
@@ -124,7 +133,7 @@ def _driver_sql(dialect_name: str, name: str, columns: tuple[str, ...]) -> str:
     return str(compiled)
 
 
-def _executemany(conn: Connection, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def executemany(conn: Connection, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """executemany of plain tuples straight to the driver: SQLAlchemy's per-row parameter work, then the dicts,
     were the ingest's largest costs."""
     if rows:
@@ -147,7 +156,7 @@ CHILDREN = {
 
 
 def _sqlite_time(dt: datetime) -> str:
-    """A UTC datetime as SQLAlchemy's SQLite DateTime stores it ("2014-10-22 14:00:00.000000"), 4× faster."""
+    """A UTC datetime as SQLAlchemy's SQLite DateTime stores it ("2014-10-22 14:00:00.000000"), cheaper than its own processor."""
     return dt.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
@@ -244,15 +253,24 @@ class Rows:
     deleted: list[str]
     fetched: int
     rejected: list[str]  # why payloads or posts were turned away
+    delta: object = None  # figures.Delta of the posts, when prepared with a counting (in an import's worker)
+    themes: list[tuple] = field(default_factory=list)  # (network, native_id, theme) of the posts, likewise
+    fingerprint: str | None = None  # of the counting settings that made ``delta`` and ``themes``
 
 
-def prepare(batch: Batch, dialect_name: str, now: int | None = None) -> Rows:
-    """The rows ``batch`` writes (see ``write_rows``); pure, no database."""
-    now = now_ts() if now is None else now
+def prepare(batch: Batch, dialect_name: str, now: int | None = None, counting=None) -> Rows:
+    """The rows ``batch`` writes (see ``write_rows``); pure, no database. With a ``figures.Counting``, also their
+    contribution to the figures (an import's workers do that work, not the one writer)."""
+    now = wall_clock() if now is None else now
     posts = list({(p.network, p.native_id): p for p in batch.posts}.values())
     stamp = _stamp(dialect_name)
+    post_rows = [_post_values(p, now, stamp) for p in posts]
+    delta, themes = counting.contribution(map(counting.row, post_rows)) if counting else (None, [])
     return Rows(
-        posts=[_post_values(p, now, stamp) for p in posts],
+        posts=post_rows,
+        delta=delta,
+        themes=themes,
+        fingerprint=counting.fingerprint if counting else None,
         authors=_author_values((a for a in batch.authors if not a.partial), now),
         partial_authors=_author_values((a for a in batch.authors if a.partial), now),
         children={
@@ -266,7 +284,7 @@ def prepare(batch: Batch, dialect_name: str, now: int | None = None) -> Rows:
     )
 
 
-def _existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+def existing(conn: Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of ``keys`` (network, native_id) are stored already."""
     found: set[tuple[str, str]] = set()
     by_network: dict[str, list[str]] = {}
@@ -296,19 +314,55 @@ class IngestResult:
     rejected: int = 0
 
 
-def write_rows(conn: Connection, rows: Rows) -> IngestResult:
-    """Upsert prepared rows inside the caller's transaction; idempotent."""
+POST_LOCKS = 7351002  # PostgreSQL advisory locks on post keys (the first key: this use; migrations take 7351001)
+DEADLOCK = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+
+
+def lock_posts(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    """On PostgreSQL, hold a lock on each post key (network, native_id) until the transaction ends, taken in
+    ascending order so writers never wait on each other in a circle: what a writer then reads of those posts —
+    stored or new, counted or not — stays true until it commits, and no post is counted twice by two writers."""
+    if conn.dialect.name == "postgresql" and keys:
+        hashes = sorted({zlib.crc32(f"{n}:{i}".encode()) - 2**31 for n, i in keys})
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, k) FROM unnest(%s::int4[]) AS k", (POST_LOCKS, hashes))
+
+
+def transaction(engine: Engine, work):
+    """``work(conn)`` in one transaction, run again (up to three times) when PostgreSQL ends it to break a deadlock
+    between writers; returns what ``work`` returns."""
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except OperationalError as exc:
+            if attempt == 2 or getattr(exc.orig, "sqlstate", None) not in DEADLOCK:
+                raise
+    raise AssertionError("unreachable")
+
+
+def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult:
+    """Upsert prepared rows inside the caller's transaction, with the figures they change; idempotent. ``judge``:
+    the people whose posts these are are judged again now (an import does it once, at its end)."""
+    from ..figures import upkeep  # the figures build on the store; the write path keeps them
+
     keys = [(row[0], row[1]) for row in rows.posts]  # (network, native_id): POST_COLUMNS starts so
-    existing = _existing(conn, keys)
-    _executemany(conn, "ignore:authors", AUTHOR_COLUMNS, rows.partial_authors)
-    _executemany(conn, "authors", AUTHOR_COLUMNS, rows.authors)
+    lock_posts(conn, keys + [tuple(k.split(":", 1)) for k in rows.deleted])
+    counting = upkeep.counting_of(conn)
+    old = upkeep.stored_posts(conn, keys) if counting else {}
+    stored = set(old) if counting else existing(conn, keys)
+    executemany(conn, "ignore:authors", AUTHOR_COLUMNS, rows.partial_authors)
+    executemany(conn, "authors", AUTHOR_COLUMNS, rows.authors)
     for i in range(0, len(rows.posts), CHUNK * 4):
-        _executemany(conn, "posts", POST_COLUMNS, rows.posts[i : i + CHUNK * 4])
+        executemany(conn, "posts", POST_COLUMNS, rows.posts[i : i + CHUNK * 4])
     for table, (column, _, _) in CHILDREN.items():
-        _executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
-    _executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
+        executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
+    executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
+    if counting:
+        upkeep.after_write(conn, counting, rows, old)
     deleted = mark_deleted(conn, rows.deleted)
-    new = sum(1 for key in keys if key not in existing)
+    if counting and judge:
+        upkeep.judge_stale(conn, counting)
+    new = sum(1 for key in keys if key not in stored)
     return IngestResult(
         fetched=rows.fetched, new=new, updated=len(keys) - new, deleted=deleted, rejected=len(rows.rejected)
     )
@@ -320,26 +374,35 @@ def write_batch(conn: Connection, batch: Batch) -> IngestResult:
 
 
 def mark_deleted(conn: Connection, keys: Sequence[str]) -> int:
-    """Mark posts deleted upstream; keys are ``network:native_id``."""
+    """Mark posts deleted upstream, their figures taken back; keys are ``network:native_id``."""
+    from ..figures import upkeep
+
+    if not keys:
+        return 0
+    pairs = [tuple(k.split(":", 1)) for k in keys]
+    lock_posts(conn, pairs)
+    upkeep.count_posts(conn, [k for k, (_, counted) in upkeep.stored_posts(conn, pairs).items() if counted], -1)
     count = 0
-    for key in keys:
-        network, native_id = key.split(":", 1)
-        t = schema.posts
+    t = schema.posts
+    for network, native_id in pairs:
         count += conn.execute(
             update(t)
             .where(t.c.network == network, t.c.native_id == native_id, t.c.deleted_ts.is_(None))
-            .values(deleted_ts=now_ts())
+            .values(deleted_ts=wall_clock())
         ).rowcount
     return count
 
 
 def ingest(engine: Engine, batch: Batch, cursor: tuple[str, str] | None = None) -> IngestResult:
     """Write ``batch`` and advance ``cursor`` (collector, value) in one transaction."""
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> IngestResult:
         result = write_batch(conn, batch)
         if cursor is not None:
             set_cursor(conn, *cursor)
-    return result
+        return result
+
+    return transaction(engine, work)
 
 
 def get_cursor(conn: Connection, collector: str) -> str | None:
@@ -348,14 +411,14 @@ def get_cursor(conn: Connection, collector: str) -> str | None:
 
 
 def set_cursor(conn: Connection, collector: str, value: str) -> None:
-    stmt = dialect_insert(conn, schema.cursors).values(collector=collector, value=value, updated_ts=now_ts())
+    stmt = dialect_insert(conn, schema.cursors).values(collector=collector, value=value, updated_ts=wall_clock())
     conn.execute(
-        stmt.on_conflict_do_update(index_elements=["collector"], set_={"value": value, "updated_ts": now_ts()})
+        stmt.on_conflict_do_update(index_elements=["collector"], set_={"value": value, "updated_ts": wall_clock()})
     )
 
 
 def start_run(conn: Connection, collector: str) -> int:
-    result = conn.execute(schema.runs.insert().values(collector=collector, started_ts=now_ts()))
+    result = conn.execute(schema.runs.insert().values(collector=collector, started_ts=wall_clock()))
     return result.inserted_primary_key[0]
 
 
@@ -368,7 +431,7 @@ def finish_run(
     reached_back_ts: int | None = None,
     **counts: int,
 ) -> None:
-    values = {"ended_ts": now_ts(), "status": status, "message": message[:2000], **counts}
+    values = {"ended_ts": wall_clock(), "status": status, "message": message[:2000], **counts}
     if reached_back_ts is not None:
         values["reached_back_ts"] = reached_back_ts
     conn.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(**values))
@@ -377,7 +440,7 @@ def finish_run(
 def log_event(conn: Connection, collector: str, kind: str, message: str) -> None:
     """Record a collector fault (429, 5xx, timeout, bad page) for the health page."""
     conn.execute(
-        schema.collector_events.insert().values(collector=collector, ts=now_ts(), kind=kind, message=message[:2000])
+        schema.collector_events.insert().values(collector=collector, ts=wall_clock(), kind=kind, message=message[:2000])
     )
 
 
@@ -388,11 +451,3 @@ def get_meta(conn: Connection, key: str) -> str | None:
 def set_meta(conn: Connection, key: str, value: str) -> None:
     stmt = dialect_insert(conn, schema.meta).values(key=key, value=value)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
-
-
-RESET_KEY = "reset_ts"
-
-
-def mark_reset(conn: Connection) -> None:
-    """Note that the event's posts were emptied, so incremental readers start again from scratch."""
-    set_meta(conn, RESET_KEY, str(time.time_ns()))

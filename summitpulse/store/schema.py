@@ -12,7 +12,6 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
@@ -62,7 +61,7 @@ posts = Table(
 )
 Index("ix_posts_created", posts.c.created_ts)
 Index("ix_posts_author", posts.c.network, posts.c.author_id)
-# What the live screen's incremental tallies read on each refresh: what arrived, left or changed since the last.
+# What arrived, left or changed since a moment (schema version 2).
 CHANGE_INDEXES = [
     Index("ix_posts_collected", posts.c.collected_ts, posts.c.network, posts.c.native_id),
     Index(
@@ -220,14 +219,94 @@ demo_truth = Table(
     Column("stakeholder", String(32), nullable=False, default=""),
 )
 
-snapshots = Table(  # an analysis's running state, so a new process need not read every post again
-    "snapshots",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("fingerprint", String(64), nullable=False),  # what the state was computed under: code, config
-    Column("saved_ts", BigInteger, nullable=False),
-    Column("data", LargeBinary, nullable=False),
+# --- Figures kept with the posts (summitpulse/figures): each row is incremented in the transaction that writes,
+# deletes or moderates the posts it counts; ``summitpulse rebuild`` recomputes them all from the posts.
+
+post_themes = _post_child("post_themes", "theme")  # the configured themes a post is about, matched once at ingest
+
+
+def _counts(name: str, keys: list[Column], values: tuple[str, ...], *indexes: tuple[str, ...]) -> Table:
+    """An aggregate table: ``keys`` → integer ``values``, each upserted as ``value = value + delta``."""
+    table = Table(name, metadata, *keys, *(Column(v, BigInteger, nullable=False, server_default="0") for v in values))
+    for columns in indexes:
+        Index(f"ix_{name}_{'_'.join(columns)}", *(table.c[c] for c in columns))
+    return table
+
+
+def _key(name: str, type_=BigInteger) -> Column:
+    return Column(name, type_, primary_key=True)
+
+
+def Network() -> Column:  # noqa: N802 — read as a column type in the tables below
+    return _key("network", String(16))
+
+
+def AuthorId() -> Column:  # noqa: N802
+    return _key("author_id", String(128))
+
+
+def Themes() -> Column:  # noqa: N802 — the sorted JSON list of a post's themes: a post is counted once, whatever
+    return _key("themes", String(1000))  # themes are asked for together
+
+
+def Minute() -> Column:  # noqa: N802 — epoch seconds // 60
+    return _key("minute")
+
+
+def Quarter() -> Column:  # noqa: N802 — the epoch second a quarter hour starts at
+    return _key("quarter")
+
+
+def Kind() -> Column:  # noqa: N802
+    return _key("kind", String(10))
+
+
+minute_counts = _counts("minute_counts", [Minute(), Network(), Kind()], ("posts", "engagement"))
+theme_minutes = _counts("theme_minutes", [Themes(), Minute(), Network(), Kind()], ("posts", "engagement"))
+author_quarters = _counts(
+    "author_quarters", [Network(), AuthorId(), Quarter()], ("posts", "reposts", "engagement"), ("quarter",)
 )
+theme_authors = _counts(
+    "theme_authors", [Themes(), Network(), AuthorId(), Quarter()], ("posts", "reposts", "engagement"), ("quarter",)
+)
+label_quarters = _counts(
+    "label_quarters", [Quarter(), Column("label", String(16), primary_key=True)], ("posts",)
+)  # posts per quarter hour by their author's current label
+evidence = _counts(
+    "evidence", [Network(), AuthorId(), Column("fact", String(600), primary_key=True)], ("n",), ("fact",)
+)  # what an account's posts said about where they are: the participation rules' per-post facts, counted
+
+accounts = Table(  # every account with a counted post: its totals, its person and the label it is counted under
+    "accounts",
+    metadata,
+    Network(),
+    AuthorId(),
+    Column("posts", BigInteger, nullable=False, server_default="0"),
+    Column("reposts", BigInteger, nullable=False, server_default="0"),
+    Column("engagement", BigInteger, nullable=False, server_default="0"),
+    Column("followers", BigInteger, nullable=False, server_default="0"),  # its profile's, kept with it: reach
+    Column("person", String(300), nullable=False),
+    Column("label", String(16), nullable=False, server_default="unknown"),
+    Column("stale", Integer, nullable=False, server_default="1"),  # its person is to be judged again
+)
+Index("ix_accounts_person", accounts.c.person)
+Index("ix_accounts_stale", accounts.c.stale, sqlite_where=accounts.c.stale == 1, postgresql_where=accounts.c.stale == 1)
+
+people = Table(  # every participant's current judgement, rewritten for that person alone when it changes
+    "people",
+    metadata,
+    Column("person", String(300), primary_key=True),
+    Column("network", String(16), nullable=False),
+    Column("handle", String(255), nullable=False),
+    Column("name", Text, nullable=False, default=""),
+    Column("posts", BigInteger, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON list
+    Column("accounts", Text, nullable=False),  # JSON list of "network:@handle"
+)
+Index("ix_people_label", people.c.label)
 
 meta = Table(
     "meta",

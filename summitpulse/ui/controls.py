@@ -103,11 +103,20 @@ def organiser_gate() -> bool:
     return False
 
 
+def rebuild_notice() -> None:
+    """Tell organisers, plainly, when the store's figures were computed under other settings than this config's."""
+    status = data.figures_status()
+    if status.due:
+        st.warning(
+            f"The figures in the store were computed under other settings than this config's "
+            f"({', '.join(status.changed)} changed): they follow the earlier settings until someone runs "
+            "`summitpulse rebuild`, which recomputes them from the posts."
+        )
+
+
 def change_identity(action, *accounts: str) -> None:
-    """Store an organiser's link, rejection or unlink (``identity.link`` etc.) and show its effect at once."""
-    with data.engine().begin() as conn:
-        action(conn, *accounts)
-    data.forget_people()
+    """An organiser's link, rejection or unlink (``actions.link`` etc.), its effect shown at once."""
+    action(*accounts)
     st.rerun()
 
 

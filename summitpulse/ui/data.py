@@ -1,30 +1,36 @@
-"""One engine per process, and cached, pre-aggregated queries with a TTL no longer than the refresh.
+"""One engine per process, and cached queries over the figures kept in the store, with a TTL no longer than the
+refresh.
 
-Fifty viewers share these caches: the database answers each query once per
-refresh interval, whatever the audience.
+Every figure is one query over the store's aggregate tables (``summitpulse.figures``), so any number of dashboard
+processes on one store show the same figures at the same moment; fifty viewers of one process share these caches:
+the database answers each query once per refresh interval, whatever the audience.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from .. import figures
 from ..alerts import incidents
 from ..alerts.rules import write_heartbeat
-from ..analysis import contributors, graph, identity, metrics, participation, programme, stakeholders, themes, topics
+from ..analysis import contributors, graph, identity, metrics, moderation, programme, stakeholders, themes, topics
 from ..analysis import health as health_mod
+from ..analysis import people as people_mod
 from ..analysis import recaps as recap_mod
 from ..analysis import wall as wall_mod
 from ..analysis.completeness import estimate
 from ..analysis.filters import Filters
-from ..analysis.tallies import BUCKET_S, SNAPSHOT_EVERY_S, Tallies
 from ..analysis.visibility import anonymised
 from ..outputs import recaps
+from ..outputs.export import EXPORTS
+from ..outputs.report import build_report_html
 from ..settings.config import Config, load_config
-from ..store.clock import now_ts
+from ..store.clock import event_now
 from ..store.engine import open_store
 from . import charts, screen_charts
 from .periodic import Periodic
@@ -37,7 +43,7 @@ def config() -> Config:
 
 @st.cache_resource
 def engine():
-    return open_store(config().effective_database_url)
+    return open_store(config().effective_database_url, config())
 
 
 # Shorter than the refresh interval, so every refresh finds fresh data rather than the entry
@@ -54,8 +60,8 @@ def _run(fn, *args):
 @st.cache_resource(ttl=TTL, max_entries=64, show_spinner=False)
 def figure(name: str, frame: pd.DataFrame, *args, **kwargs):
     """``charts.<name>(frame, ...)`` — or the live screen's own HTML for "screen_charts.<name>" — built once per
-    data snapshot and shared by every viewer: plotly's builders cost ~30 ms a chart, the screen's ~6 ms, per
-    viewer per refresh. What it returns is only read afterwards."""
+    data snapshot and shared by every viewer, not built per viewer per refresh. What it returns is only read
+    afterwards."""
     module, _, function = name.rpartition(".")
     return getattr(screen_charts if module == "screen_charts" else charts, function)(frame, *args, **kwargs)
 
@@ -70,51 +76,18 @@ def in_event_zone(times: pd.Series) -> pd.Series:
 
 def clock() -> int:
     with engine().connect() as conn:
-        return now_ts(conn)
+        return event_now(conn)
 
 
-@st.cache_resource
-def tallies() -> Tallies:
-    """The live screen's incremental counters, shared by every viewer of this process; they go on from the
-    store's snapshot, so a restarted dashboard does not read every post again (33 s at a million)."""
-    counts = Tallies(config())
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def figures_status() -> figures.Status:
+    """Whether the store's figures were computed under this dashboard's config, and if not, what changed."""
     with engine().connect() as conn:
-        counts.restore(conn)
-    return counts
-
-
-def tallied() -> Tallies:
-    """The tallies, brought up to date (the several queries of one refresh share one update)."""
-    counts = tallies()
-    with engine().connect() as conn:
-        counts.update(conn, within=TTL / 2)
-    _snapshots()  # started once, with the first refresh
-    return counts
-
-
-def _keep_tallies() -> None:
-    counts = tallies()
-    if counts.unsaved:
-        with engine().begin() as conn:
-            counts.save(conn)
-
-
-@st.cache_resource
-def _snapshots() -> Periodic:
-    """Keeps the tallies in the store every SNAPSHOT_EVERY_S on a background thread, never inside a refresh
-    (4 s at a million posts), for the next process and the report."""
-    return Periodic(_keep_tallies, every=SNAPSHOT_EVERY_S, initial=None)
-
-
-def _whole_event(filters: Filters) -> bool:
-    """Filters the tallies answer: the whole event, any networks, no theme."""
-    return filters.start_ts is None and filters.end_ts is None and not filters.themes
+        return figures.status(conn, config())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def headline(filters: Filters, now: int) -> dict:
-    if _whole_event(filters):
-        return tallied().headline(filters.clean(config()).networks, now)
     return _run(metrics.headline, filters, now)
 
 
@@ -126,14 +99,39 @@ def timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def people() -> pd.DataFrame:
     """Every participant; a person with an opted-out account is anonymous."""
-    return anonymised(config(), tallied().people())
+    with engine().connect() as conn:
+        return anonymised(config(), people_mod.stored(conn))
 
 
 def forget_people() -> None:
     """After an organiser's override or link: the next read of participants sees it."""
-    tallies().expire()
-    for cached in (people, identity_suggestions, identity_links):
+    for cached in (people, identity_suggestions, identity_links, split, participation_over_time, theme_participation):
         cached.clear()
+
+
+def after_moderation() -> None:
+    """After a moderation decision or a block: the wall, the queue and the figures show it at the next read."""
+    st.cache_data.clear()
+
+
+def moderation_queue(filters: Filters, limit: int) -> list[dict]:
+    """Recent posts with their decision, for the moderation page (never cached: an organiser is acting on it)."""
+    return _run(wall_mod.queue, filters, limit)
+
+
+def moderation_log() -> list[dict]:
+    with engine().connect() as conn:
+        return moderation.actions(conn)
+
+
+def export_table(what: str) -> pd.DataFrame:
+    """One of ``outputs.export.EXPORTS`` (deleted posts and spam left out, opted-out people anonymised)."""
+    return _run(lambda conn, cfg: EXPORTS[what](conn, cfg))
+
+
+def report_html() -> str:
+    """The post-event report, as ``summitpulse report`` writes it."""
+    return build_report_html(config(), engine())
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
@@ -150,13 +148,8 @@ def identity_links() -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def split(filters: Filters, now: int) -> dict[str, int]:
     """Participants by label among those who posted in ``filters``, as ``headline`` counts them beside it (the
-    same clock keys both, so their figures add up): the whole event from the tallies, a window through SQL."""
-    counts, f = tallied(), filters.clean(config())
-    if f.start_ts is not None or f.end_ts is not None:
-        return counts.split_among(_run(metrics.authors, filters))
-    if f.networks or f.themes:
-        return counts.split_among(counts.accounts(f.networks, f.themes))
-    return counts.split()["participants"]  # everybody: kept as a count, no set to build
+    same clock keys both)."""
+    return _run(people_mod.split, filters)
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
@@ -167,22 +160,16 @@ def stakeholder_groups() -> pd.DataFrame:
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
 def theme_stakeholders() -> pd.DataFrame:
-    return stakeholders.per_theme(stakeholder_groups(), tallied().theme_authors())
+    return stakeholders.per_theme(stakeholder_groups(), _run(themes.authors, Filters()))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataFrame:
-    if bucket_s == BUCKET_S:
-        return tallied().split_over_time(since)
-    with engine().connect() as conn:
-        return participation.split_over_time(conn, config(), people(), bucket_s, since)
+    return _run(people_mod.split_over_time, bucket_s, since)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def theme_totals(filters: Filters) -> pd.DataFrame:
-    """Whole minutes from the tallies unless a theme is chosen (the live screen's pulse never chooses one)."""
-    if not filters.themes:
-        return tallied().theme_totals(filters.start_ts, filters.end_ts, filters.clean(config()).networks)
     return _run(themes.totals, filters)
 
 
@@ -193,7 +180,7 @@ def theme_timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
 def theme_participation(filters: Filters) -> pd.DataFrame:
-    return _run(themes.by_participation, filters, people())
+    return _run(themes.by_participation, filters)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -295,5 +282,5 @@ def recap_html(title: str, end_ts: int) -> str:
     session = next(s for s in config().programme.sessions if s.title == title and s.end.timestamp() == end_ts)
     with engine().connect() as conn:
         return recaps.STYLE + recaps.recap_html(
-            config(), recap_mod.recap(conn, config(), session, tallied().split_among)
+            config(), recap_mod.recap(conn, config(), session, partial(people_mod.split_among, conn))
         )

@@ -1,7 +1,7 @@
 """A figure too slow for a refresh, recomputed on a background thread and read instantly.
 
-The capture–recapture estimate reads every sighting (seconds at a million
-posts); the live screen shows the latest estimate instead of waiting for one.
+The capture–recapture estimate reads every sighting (slow on a large store);
+the live screen shows the latest estimate instead of waiting for one.
 """
 
 from __future__ import annotations

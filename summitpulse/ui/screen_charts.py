@@ -1,8 +1,7 @@
 """The live screen's two charts drawn as plain HTML and SVG, not plotly.
 
-A browser lays these out in a millisecond; plotly re-rendering the screen's two charts on every refresh was
-80 % of each viewer's work (0.34 of 0.42 CPU-seconds), which is what kept fifty screens from fitting on one
-machine and a kiosk PC busy. Labels are HTML, so they keep the page's type at any width; only the areas are SVG.
+A browser lays these out at once; plotly re-rendering the screen's two charts on every refresh was most of each
+viewer's work (bench/viewers.py; figures in bench/results.md), which kept a kiosk PC busy. Labels are HTML, so they keep the page's type at any width; only the areas are SVG.
 """
 
 from __future__ import annotations

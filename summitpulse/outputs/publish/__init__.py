@@ -34,7 +34,7 @@ from ...analysis.filters import Filters
 from ...analysis.wall import wall
 from ...normalise.folding import fold
 from ...settings.config import Config
-from ...store.clock import now_ts
+from ...store.clock import event_now
 from ...ui.cards import MAX_TEXT, safe_src
 from ...ui.palette import NETWORK_NAMES
 
@@ -138,7 +138,7 @@ def rss(config: Config, cards: list[dict], title: str, site_url: str) -> str:
 
 def site(conn: Connection, config: Config, every: int, site_url: str = "") -> dict[str, str]:
     """Every file of one cycle, by path: the wall, the embed, each theme's page, and their feeds."""
-    now, tz = now_ts(conn), config.event.tz
+    now, tz = event_now(conn), config.event.tz
     pages = [("All posts", "index", Filters())] + [
         (t.name, f"themes/{slug(t.name)}", Filters(themes=(t.name,))) for t in config.themes
     ]

@@ -20,7 +20,6 @@ from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ...analysis.frames import write_csv
-from ...analysis.tallies import Tallies
 from ...settings.config import Config
 from ...ui.palette import NETWORK_NAMES, short_number
 from ..export import EXPORTS
@@ -41,16 +40,13 @@ def build_report_html(
     data_dir: str = "",
     progress=None,
     shared: dict | None = None,
-    tallies: Tallies | None = None,
     collected: Callable[[], dict] | None = None,
 ) -> str:
-    """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked. ``tallies``: the
-    caller's own, up to date (the dashboard's); otherwise they go on from the store's snapshot, if there is one.
-    ``collected``: waits for ``sections.collection`` computed elsewhere (otherwise it is computed here)."""
-    tallies = tallies or Tallies.resumed(engine, config)
+    """The whole report as HTML text; ``data_dir`` is where the appendix's files are linked. ``collected``: waits
+    for ``sections.collection`` computed elsewhere (otherwise it is computed here)."""
     step(progress)
     with engine.connect() as conn:
-        context = gather(conn, config, tallies, progress, shared)
+        context = gather(conn, config, progress, shared)
         context |= collected() if collected else collection(conn, config)
     step(progress)
     return TEMPLATES.get_template("report.html.j2").render(
@@ -72,8 +68,7 @@ def write_data_files(
 
 class Aside:
     """A forked process doing the report's work that needs nothing the report computes, on the second core:
-    the collection sections (``collected``), then the posts data file (``finish`` waits for it) — about a third
-    of the work at a million posts. Where fork is not available both are done at once, here."""
+    the collection sections (``collected``), then the posts data file (``finish`` waits for it). Where fork is not available both are done at once, here."""
 
     def __init__(self, config: Config, engine: Engine, folder: Path):
         if "fork" not in multiprocessing.get_all_start_methods():

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from plotly.graph_objects import Figure
 from sqlalchemy import Connection
 
-from ...analysis import contributors, graph, metrics, programme, recaps, stakeholders, topics
+from ...analysis import (
+    contributors,
+    graph,
+    metrics,
+    participation,
+    people,
+    programme,
+    recaps,
+    stakeholders,
+    themes,
+    topics,
+)
 from ...analysis.completeness import estimate
 from ...analysis.filters import Filters
 from ...analysis.health import health
-from ...analysis.tallies import Tallies
 from ...analysis.wall import top_posts
 from ...settings.config import Config
 from ...ui import charts
@@ -35,13 +46,14 @@ def step(progress) -> None:
         progress.update()
 
 
-def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, shared: dict | None = None) -> dict:
-    """Every section's content but ``collection``'s, in reading order; the tallies (one pass over the posts) feed most.
+def gather(conn: Connection, config: Config, progress=None, shared: dict | None = None) -> dict:
+    """Every section's content but ``collection``'s, in reading order, from the figures kept in the store.
 
-    ``shared`` receives the tallies, the contributor table and the stakeholder groups, for the appendix's data files."""
+    ``shared`` receives the participants, the contributor table and the stakeholder groups, for the appendix's
+    data files."""
     everything = Filters()
-    people = tallies.people()
-    head = tallies.headline((), int(config.event.end.timestamp()))
+    everyone = people.stored(conn)
+    head = metrics.headline(conn, config, everything, int(config.event.end.timestamp()))
     step(progress)
     out = {
         "config": config,
@@ -49,31 +61,35 @@ def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, sh
         "accent": config.dashboard.accent_color,
         "generated": datetime.now(UTC).astimezone(config.event.tz),
         "headline": head,
-        "split": tallies.split() if not people.empty else None,
+        "split": participation.split(everyone) if not everyone.empty else None,
         "timeline": _fig(charts.network_timeline(metrics.timeline(conn, config, everything, 900), "light", 340)),
-        "participation_time": _fig(charts.participation_area(tallies.split_over_time(), "light", 340))
-        if not people.empty
+        "participation_time": _fig(charts.participation_area(people.split_over_time(conn, config), "light", 340))
+        if not everyone.empty
         else "",
     }
     step(progress)
-    by_theme, groups = tallies.theme_participation(), stakeholders.classify(conn, config)
+    by_theme, groups = themes.by_participation(conn, config, everything), stakeholders.classify(conn, config)
     out |= {
-        "theme_totals": tallies.theme_totals(None, None).to_dict("records"),
-        "theme_time": _fig(charts.theme_lines(tallies.theme_timeline(1800), "light", 340)),
+        "theme_totals": themes.totals(conn, config, everything).to_dict("records"),
+        "theme_time": _fig(charts.theme_lines(themes.timeline(conn, config, everything, 1800), "light", 340)),
         "theme_split": _fig(charts.split_bars(by_theme, "light", "theme", 300)) if not by_theme.empty else "",
         "emerging": topics.emerging(conn, config, everything),
-        "theme_stakeholders": stakeholders.per_theme(groups, tallies.theme_authors()).to_dict("records"),
+        "theme_stakeholders": stakeholders.per_theme(groups, themes.authors(conn, config, everything)).to_dict(
+            "records"
+        ),
     }
     step(progress)
     counted_ties = graph.ties(conn, config, everything)  # one read for mentions, influence and the network drawing
     links = graph.edges_of(counted_ties)
     table = contributors.table(conn, config, everything, counted_ties, links)
     if shared is not None:
-        shared.update(tallies=tallies, contributors=table, groups=groups)
+        shared.update(people=everyone, contributors=table, groups=groups)
     out["rankings"] = {title: contributors.top(table, by, 10).to_dict("records") for by, title in RANKINGS.items()}
     step(progress)
-    out["sessions"] = programme.activity(conn, config, everything, tallies.theme_timeline(60)).to_dict("records")
-    out["recaps"] = session_recaps(conn, config, tallies)
+    out["sessions"] = programme.activity(
+        conn, config, everything, themes.timeline(conn, config, everything, 60)
+    ).to_dict("records")
+    out["recaps"] = session_recaps(conn, config)
     step(progress)
     handles = dict(zip(table.person, table.handle))
     nodes, lines = graph.conversation(conn, config, everything, handles, 40, links)
@@ -84,13 +100,13 @@ def gather(conn: Connection, config: Config, tallies: Tallies, progress=None, sh
     out |= {
         "health": health(conn, config.networks.x.poll_seconds).to_dict("records"),
         "weights": config.participation,
-        "linked": int((people.accounts.map(len) > 1).sum()) if not people.empty else 0,
+        "linked": int((everyone.accounts.map(len) > 1).sum()) if not everyone.empty else 0,
     }
     return out
 
 
 def collection(conn: Connection, config: Config) -> dict:
-    """The sections about what was collected, which need no tallies: coverage, languages, hashtags, links."""
+    """The sections about what was collected: coverage, languages, hashtags, links."""
     everything = Filters()
     return {
         "coverage": estimate(conn),
@@ -100,11 +116,12 @@ def collection(conn: Connection, config: Config) -> dict:
     }
 
 
-def session_recaps(conn: Connection, config: Config, tallies: Tallies) -> list[str]:
+def session_recaps(conn: Connection, config: Config) -> list[str]:
     """Each ended session's recap as HTML, in programme order (the recap's own style first)."""
     over = recaps.ended(config, int(config.event.end.timestamp()) + recaps.AFTER_S)
     return (
-        [STYLE] + [recap_html(config, recaps.recap(conn, config, s, tallies.split_among)) for s in reversed(over)]
+        [STYLE]
+        + [recap_html(config, recaps.recap(conn, config, s, partial(people.split_among, conn))) for s in reversed(over)]
         if over
         else []
     )

@@ -1,0 +1,74 @@
+"""Participants and the in-room/remote split, read from the store's judgements (``people``, ``accounts``,
+``label_quarters``; see ``summitpulse.figures``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import orjson
+import pandas as pd
+from sqlalchemy import Connection, func, literal_column, select, tuple_
+
+from ..settings.config import Config
+from ..store import schema
+from .filters import Filters
+from .metrics import activity, with_times
+from .participation import COLUMNS
+
+LABELS = ("in_room", "remote", "unknown")
+pe, acc, lq = schema.people, schema.accounts, schema.label_quarters
+
+
+def stored(conn: Connection) -> pd.DataFrame:
+    """Every participant as last judged (``participation.COLUMNS``), by person."""
+    rows = conn.execute(select(*(pe.c[c] for c in COLUMNS)).order_by(pe.c.person)).all()
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for column in ("reasons", "accounts"):
+        frame[column] = frame[column].map(orjson.loads)
+    return frame.astype({"posts": "int64"})
+
+
+def split(conn: Connection, config: Config, filters: Filters = Filters()) -> dict[str, int]:
+    """Participants by label among the people with a counted post in ``filters`` (each person once)."""
+    f = filters.clean(config)
+    label = func.coalesce(pe.c.label, "unknown")
+    if f == Filters():
+        q = select(pe.c.label, func.count()).group_by(pe.c.label)
+    else:
+        posted = activity(conn, config, f, people=True).subquery()
+        persons = select(posted.c.person).distinct().subquery()
+        q = (
+            select(label, func.count())
+            .select_from(persons.outerjoin(pe, pe.c.person == persons.c.person))
+            .group_by(label)
+        )
+    counts = dict(conn.execute(q).all())
+    return {k: int(counts.get(k, 0)) for k in LABELS}
+
+
+def split_among(conn: Connection, accounts) -> dict[str, int]:
+    """Participants by label among the people behind ``accounts`` ((network, author_id) pairs), each person once."""
+    accounts = sorted(set(accounts))
+    persons: dict[tuple[str, str], str] = {k: f"{k[0]}:{k[1]}" for k in accounts}
+    for i in range(0, len(accounts), 500):
+        q = select(acc.c.network, acc.c.author_id, acc.c.person).where(
+            tuple_(acc.c.network, acc.c.author_id).in_(accounts[i : i + 500])
+        )
+        persons.update(((n, a), person) for n, a, person in conn.execute(q))
+    wanted, labels = sorted(set(persons.values())), {}
+    for i in range(0, len(wanted), 500):
+        q = select(pe.c.person, pe.c.label).where(pe.c.person.in_(wanted[i : i + 500]))
+        labels.update(conn.execute(q).all())
+    counts = Counter(labels.get(person, "unknown") for person in wanted)
+    return {k: counts[k] for k in LABELS}
+
+
+def split_over_time(conn: Connection, config: Config, bucket_s: int = 900, since: int | None = None) -> pd.DataFrame:
+    """Posts per bucket (whole quarter hours) by their author's label: columns time, label, posts."""
+    bucket = (lq.c.quarter // bucket_s * bucket_s).label("bucket")
+    q = select(bucket, lq.c.label, func.sum(lq.c.posts).label("posts")).group_by(literal_column("bucket"), lq.c.label)
+    if since is not None:
+        q = q.where(lq.c.quarter >= since)
+    q = q.having(func.sum(lq.c.posts) != 0).order_by(literal_column("bucket"), lq.c.label)
+    frame = pd.DataFrame(conn.execute(q).all(), columns=["bucket", "label", "posts"]).astype({"posts": "int64"})
+    return with_times(frame, config)[["time", "label", "posts"]]
