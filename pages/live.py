@@ -10,7 +10,7 @@ import streamlit as st
 
 from summitpulse.alerts.rules import SCREEN_HEARTBEAT
 from summitpulse.analysis.programme import now_on
-from summitpulse.ui import cards, controls, data, screen_charts
+from summitpulse.ui import cards, controls, data, say_so, screen_charts
 from summitpulse.ui.palette import NETWORK_NAMES, short_number
 
 controls.through_navigation()
@@ -151,3 +151,4 @@ def screen() -> None:
 
 
 screen()
+say_so.room_qr(config)

@@ -13,6 +13,7 @@ controls.through_navigation()
 if not controls.organiser_gate():
     st.stop()
 st.title("Participants")
+config = data.config()
 people = data.people()
 if people.empty:
     st.info("No participants yet: they appear once posts are collected.")
@@ -27,8 +28,18 @@ for col, (label, title) in zip(cols, LABELS.items()):
         delta_color="off",
         delta_arrow="off",
     )
+said = data.self_reports()
+if config.participation.in_room_tag or config.participation.remote_tag:
+    share = said["said"] / said["participants"] if said["participants"] else 0
+    st.metric(
+        "Said where they are themselves",
+        f"{share:.0%} of participants",
+        f"{said['said_in']:,} in the room · {said['said_remote']:,} remote (the event's tags; the live screen's QR code)",
+        delta_color="off",
+        delta_arrow="off",
+    )
 st.caption(
-    "Labels come from weighted evidence (rosters, venue geotags, check-in and livestream phrases, greetings "
+    "Labels come from weighted evidence (people saying so with the event's tags, rosters, venue geotags, check-in and livestream phrases, greetings "
     "for another time of day, night-time posting, session photos, repost-only activity, and the profile "
     "location when the posts say nothing). Below the threshold a person stays 'not known': we do not guess. "
     "Confidence grows with the weight of the evidence."

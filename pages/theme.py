@@ -30,6 +30,10 @@ st.markdown(
     unsafe_allow_html=True,
 )
 st.caption("Share this page: its address keeps the theme you chose.")
+if config.participation.remote_tag:
+    st.page_link(
+        "pages/say.py", label="Following from afar? Say so", icon=":material/campaign:", query_params={"from": "afar"}
+    )
 
 
 @st.fragment(run_every=config.dashboard.refresh_seconds)

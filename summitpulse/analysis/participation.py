@@ -80,6 +80,8 @@ def new_facts(posts: int = 0, reposts: int = 0) -> dict:
         "night": 0,
         "photos": 0,
         "clock": 0,
+        "said_in": 0,
+        "said_remote": 0,
         "replies_to": Counter(),
         "phrases": Counter(),
     }
@@ -105,7 +107,11 @@ class Signals:
     def __init__(self, config: Config):
         w = config.participation
         self.checkin, self.remote = _phrases([*w.checkin_phrases, *venue_words(config)]), _phrases(w.remote_phrases)
-        self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
+        self.told = [
+            (side, re.compile(rf"#{re.escape(clean_tag(tag))}(?!\w)"))
+            for side, tag in (("said_remote", w.remote_tag), ("said_in", w.in_room_tag))
+            if tag
+        ]
         self.greeting, self.parts = _greetings(w.greetings)
         self.starts, self.ends = _union(
             [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
@@ -125,7 +131,8 @@ class Signals:
             return {}
         text, at = r.text.casefold(), bisect_right(self.starts, r.created_ts) - 1
         in_session = at >= 0 and r.created_ts < self.ends[at]
-        said, hour = self.said(text), self.local_hour(r.created_ts)
+        told = next((side for side, tag in self.told if tag.search(text)), "")
+        said, hour = ("", "") if told else self.said(text), self.local_hour(r.created_ts)
         greeting = self.greeting and self.greeting.search(text)
         odd = bool(greeting) and odd_greeting(hour, self.parts[greeting.group(1)])
         return {
@@ -135,6 +142,7 @@ class Signals:
             "clock": int(odd),
             **({"clock_phrase": f'"{greeting.group(1)}" at {hour:02d}h'} if odd else {}),
             "photos": int(bool(r.media_count) and in_session),
+            **({told: 1} if told else {}),
             **({"phrase": said} if said[0] else {}),
             **({"reply_to": r.reply_to_author} if r.kind == "reply" and r.reply_to_author and in_session else {}),
         }
@@ -145,7 +153,7 @@ class Signals:
             return "out", m.group(0)
         if self.checkin and (m := self.checkin.search(text)):
             return "in", m.group(0)
-        return ("in", self.tag) if self.tag and self.tag in text else ("", "")
+        return "", ""
 
 
 def _union(spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
@@ -194,8 +202,9 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
         ev.add(w.geotag_in_venue, "a post geotagged at the venue during the event")
     elif any(distance_km(lat, lon, venue.latitude, venue.longitude) > FAR_KM for lat, lon in during):
         ev.add(w.geotag_far, "a post geotagged far from the venue during the event")
+    _told_evidence(config, f, ev)
     _phrase_evidence(config, f, ev)
-    if not (f["checkin"] or f["remote"]):
+    if not (f["checkin"] or f["remote"] or f["said_in"] or f["said_remote"]):
         _profile_evidence(config, f.get("location") or "", ev)
     if f["clock"]:
         ev.add(
@@ -223,7 +232,7 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     return ev
 
 
-COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos", "clock")
+COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos", "clock", "said_in", "said_remote")
 
 
 def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
@@ -240,6 +249,21 @@ def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
         for name in ("handle", "name", "location"):
             out[name] = out.get(name) or f.get(name) or ""
     return out
+
+
+def _told_evidence(config: Config, f: dict, ev: Evidence) -> None:
+    """The person said where they are, with the event's in-room or remote tag."""
+    w = config.participation
+    for side, sign, tag, where in (
+        ("said_in", 1, w.in_room_tag, "in the room"),
+        ("said_remote", -1, w.remote_tag, "remote"),
+    ):
+        if f[side]:
+            n = f[side]
+            ev.add(
+                sign * w.self_report,
+                f"said so: {n} post{'s' if n > 1 else ''} tagged #{clean_tag(tag or '')} ({where})",
+            )
 
 
 def _phrase_evidence(config: Config, f: dict, ev: Evidence) -> None:

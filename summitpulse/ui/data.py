@@ -103,6 +103,13 @@ def people() -> pd.DataFrame:
         return anonymised(config(), people_mod.stored(conn))
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def self_reports() -> dict[str, int]:
+    """How many participants said where they are with the event's tags (``analysis.people.self_reports``)."""
+    with engine().connect() as conn:
+        return people_mod.self_reports(conn)
+
+
 def forget_people() -> None:
     """After an organiser's override or link: the next read of participants sees it."""
     for cached in (people, identity_suggestions, identity_links, split, participation_over_time, theme_participation):
