@@ -190,17 +190,16 @@ def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
 
 def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     """The evidence of one person's merged facts (``merge_facts``)."""
-    w, venue, ev = config.participation, config.event.venue, Evidence()
-    ids = {(n, name) for (n, author_id), handle in f["accounts"] for name in (handle, author_id.casefold())}
-    if ids & rosters["in_room"]:
+    w, ev = config.participation, Evidence()
+    on_roster = _rostered(f, rosters)
+    if "in_room" in on_roster:
         ev.add(w.roster, "registered to attend in person")
-    if ids & rosters["remote"]:
+    if "remote" in on_roster:
         ev.add(-w.roster, "registered as a remote attendee")
-    start, end = config.event.start.timestamp(), config.event.end.timestamp()
-    during = [(lat, lon) for lat, lon, ts in f["geo"] if start - 3600 <= ts <= end + 3600]
-    if any(distance_km(lat, lon, venue.latitude, venue.longitude) <= venue.radius_km for lat, lon in during):
+    geotag = _geotagged(config, f)
+    if geotag == "in_room":
         ev.add(w.geotag_in_venue, "a post geotagged at the venue during the event")
-    elif any(distance_km(lat, lon, venue.latitude, venue.longitude) > FAR_KM for lat, lon in during):
+    elif geotag == "remote":
         ev.add(w.geotag_far, "a post geotagged far from the venue during the event")
     _told_evidence(config, f, ev)
     _phrase_evidence(config, f, ev)
@@ -230,6 +229,48 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
             f"one person on {len(f['accounts'])} accounts: " + ", ".join(f"{n}:@{h}" for (n, _), h in f["accounts"])
         )
     return ev
+
+
+def _rostered(f: dict, rosters: dict) -> set[str]:
+    """The rosters ("in_room", "remote") naming one of the person's accounts."""
+    ids = {(n, name) for (n, author_id), handle in f["accounts"] for name in (handle, author_id.casefold())}
+    return {label for label in ("in_room", "remote") if ids & rosters[label]}
+
+
+def _geotagged(config: Config, f: dict) -> str:
+    """ "in_room" for a post geotagged at the venue during the event, else "remote" for one far from it, else ""."""
+    venue = config.event.venue
+    start, end = config.event.start.timestamp(), config.event.end.timestamp()
+    km = [
+        distance_km(lat, lon, venue.latitude, venue.longitude)
+        for lat, lon, ts in f["geo"]
+        if start - 3600 <= ts <= end + 3600
+    ]
+    return "in_room" if any(d <= venue.radius_km for d in km) else "remote" if any(d > FAR_KM for d in km) else ""
+
+
+NO_ROSTERS = {"in_room": frozenset(), "remote": frozenset()}
+
+
+def weak_evidence(config: Config, f: dict) -> Evidence:
+    """The rules' evidence without the strong kinds (rosters, the person's own tags, geotags): what the event
+    model reads as features."""
+    return _judge(config, {**f, "said_in": 0, "said_remote": 0, "geo": []}, NO_ROSTERS, lambda target: False)
+
+
+def profile_distance(config: Config, location: str) -> int:
+    """1 when a profile's location is near the venue, -1 when far, 0 when neither or unknown."""
+    ev = Evidence()
+    _profile_evidence(config, location, ev)
+    return (ev.score > 0) - (ev.score < 0)
+
+
+def strong_evidence(config: Config, f: dict, rosters: dict) -> str:
+    """Where a person's strong evidence alone places them — a roster, their own tag, a geotag — or "" (none, or
+    contradicting): the people the event model learns from."""
+    said = "in_room" if f["said_in"] > f["said_remote"] else "remote" if f["said_remote"] > f["said_in"] else ""
+    sides = _rostered(f, rosters) | ({said} - {""}) | ({_geotagged(config, f)} - {""})
+    return sides.pop() if len(sides) == 1 else ""
 
 
 COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos", "clock", "said_in", "said_remote")
@@ -326,13 +367,15 @@ def judge_person(
     overrides: dict,
     handle_of,
     accounts_of=lambda account: [account],
+    learnt: tuple[float, list[str]] | None = None,
 ) -> dict:
     """The row of one participant — one person's accounts and their facts, the person's own first — with
     label, score, confidence and the reasons, an organiser's override (on any of the accounts) winning.
 
     ``handle_of`` gives the handle of a (network, author_id), for the people this one replied to, and
     ``accounts_of`` every account of the person behind one: a reply to someone counts when any of their
-    accounts is registered in person or overridden to the room."""
+    accounts is registered in person or overridden to the room. ``learnt`` is the event model's verdict
+    (probability in the room, what moved it most): it decides for a person without strong evidence."""
     f = merge_facts(accounts)
     ev = _judge(
         config,
@@ -343,6 +386,9 @@ def judge_person(
         ),
     )
     label = label_of(ev.score, config.participation.threshold)
+    confidence = round(1 - math.exp(-abs(ev.score) / 2.5), 2)
+    if learnt and not strong_evidence(config, f, rosters):
+        label, confidence = _learnt_label(config, learnt, ev)
     override = next((overrides[key(a)] for a, _ in f["accounts"] if key(a) in overrides), None)
     if override:
         label, reason = override
@@ -355,10 +401,23 @@ def judge_person(
         "posts": f["posts"],
         "label": label,
         "score": round(ev.score, 2),
-        "confidence": 1.0 if override else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
+        "confidence": 1.0 if override else confidence,
         "reasons": ev.reasons or ["no evidence either way"],
         "accounts": [f"{n}:@{h}" for (n, _), h in f["accounts"]],
     }
+
+
+def _learnt_label(config: Config, learnt: tuple[float, list[str]], ev: Evidence) -> tuple[str, float]:
+    """The event model's label and confidence; what moved it most goes first among the reasons."""
+    p_in, moved = learnt
+    t = config.participation.model.threshold
+    label = "in_room" if p_in >= t else "remote" if p_in <= 1 - t else "unknown"
+    ev.reasons.insert(
+        0,
+        f"learnt from this event's placed people: {p_in:.0%} likely in the room"
+        + (f" — moved most by {'; '.join(moved)}" if moved else ""),
+    )
+    return label, round(max(p_in, 1 - p_in), 2)
 
 
 def classify(conn: Connection, config: Config) -> pd.DataFrame:

@@ -184,6 +184,16 @@ class Moderation(_Model):
     trusted_accounts: list[str] = []
 
 
+class EventModel(_Model):
+    """The model each event learns from its own people placed by strong evidence (``figures.event_model``)."""
+
+    enabled: bool = True
+    threshold: float = Field(default=0.8, gt=0.5, lt=1)  # the probability a label needs; below it, unknown
+    min_seeds: int = Field(default=10, ge=3)  # people placed by strong evidence needed on each side to learn
+    seed_score: float = Field(default=3.0, gt=0)  # a rules' score beyond ± this places a person for learning too
+    every_minutes: int = Field(default=10, ge=1)  # how often `collect` learns again
+
+
 class Evidence(_Model):
     """Weights of the in-room/remote evidence; positive means in the room."""
 
@@ -288,6 +298,7 @@ class Evidence(_Model):
     # them); the strongest evidence after a roster.
     in_room_tag: str | None = None
     remote_tag: str | None = None
+    model: EventModel = EventModel()
 
     @field_validator("in_room_tag", "remote_tag")
     @classmethod
