@@ -408,10 +408,15 @@ def judge_person(
 
 
 def _learnt_label(config: Config, learnt: tuple[float, list[str]], ev: Evidence) -> tuple[str, float]:
-    """The event model's label and confidence; what moved it most goes first among the reasons."""
+    """The event model's label and confidence when it is sure (else the rules'); what moved it most goes first
+    among the reasons."""
     p_in, moved = learnt
     t = config.participation.model.threshold
-    label = "in_room" if p_in >= t else "remote" if p_in <= 1 - t else "unknown"
+    if 1 - t < p_in < t:
+        rules = label_of(ev.score, config.participation.threshold)
+        ev.reasons.append(f"the event's model is unsure ({p_in:.0%} likely in the room): the rules decide")
+        return rules, round(1 - math.exp(-abs(ev.score) / 2.5), 2)
+    label = "in_room" if p_in >= t else "remote"
     ev.reasons.insert(
         0,
         f"learnt from this event's placed people: {p_in:.0%} likely in the room"

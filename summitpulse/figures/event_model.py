@@ -42,21 +42,23 @@ WRITE_CHUNK = 2000
 C = 4.0  # inverse regularisation: few seeds must still teach their words
 _URL, _MENTION = re.compile(r"https?://\S+"), re.compile(r"(?<!\w)@[\w.@-]+")
 _WORDS = re.compile(r"[^\W\d_]")
-# behaviour features: name → how a reason shows a value above the event's average, and below it
+# behaviour features, each 0 when absent (absence of evidence pushes nowhere): name → how a reason shows it
 BEHAVIOUR = {
-    "rules": ("the rules' other evidence leaning to the room", "the rules' other evidence leaning remote"),
-    "checkin": ("check-in words", "no check-in words"),
-    "remote": ("remote words", "no remote words"),
-    "clock": ("greetings for another time of day", "no greetings for another time of day"),
-    "night": ("posting in the venue's night", "no posting in the venue's night"),
-    "photos": ("photos during sessions", "no photos during sessions"),
-    "profile": ("a profile location near the venue", "a profile location far away"),
-    "reposts": ("mostly reposts", "few reposts"),
-    "links": ("mostly bare links", "few bare links"),
-    "posts": ("many original posts", "few original posts"),
-    "with_in_room": ("talking with people placed in the room", "little talk with people placed in the room"),
-    "with_remote": ("talking with people placed remote", "little talk with people placed remote"),
-    "talks": ("talking with many people", "talking with few people"),
+    "rules_in": "the rules' other evidence for the room",
+    "rules_out": "the rules' other evidence for remote",
+    "checkin": "check-in words",
+    "remote": "remote words",
+    "clock": "greetings for another time of day",
+    "night": "posting in the venue's night",
+    "photos": "photos during sessions",
+    "near": "a profile location near the venue",
+    "far": "a profile location far away",
+    "reposts": "a share of reposts",
+    "links": "a share of bare links",
+    "posts": "original posts",
+    "with_in_room": "talking with people placed in the room",
+    "with_remote": "talking with people placed remote",
+    "talks": "talking with many people",
 }
 
 
@@ -128,9 +130,10 @@ def _seed(config: Config, f: dict, score: float, rosters: dict) -> int:
 
 
 def _behaviour(config: Config, f: dict, score: float) -> list[float]:
-    """The first BEHAVIOUR columns (through "profile") of one person's merged facts and weaker rules' ``score``."""
+    """The first BEHAVIOUR columns (through "far") of one person's merged facts and weaker rules' ``score``."""
     counts = [math.log1p(max(f[name], 0)) for name in ("checkin", "remote", "clock", "night", "photos")]
-    return [score, *counts, profile_distance(config, f.get("location") or "")]
+    profile = profile_distance(config, f.get("location") or "")
+    return [max(score, 0), max(-score, 0), *counts, float(profile > 0), float(profile < 0)]
 
 
 def _read_posts(conn: Connection, config: Config, person_of: dict, n: int):
@@ -220,8 +223,9 @@ def propagate(edges: list[tuple[int, int]], seeds: np.ndarray, damping: float = 
 
 
 def fit(persons: Persons, config: Config) -> tuple[dict[str, tuple[float, list[str]]], dict]:
-    """The verdicts (person → probability in the room, what moved it most) on everyone not in the seed set, and
-    a summary; no verdicts when either side has fewer than ``model.min_seeds`` seeds."""
+    """The verdicts (person → probability in the room, what moved it most) on everyone not in the seed set whose
+    own evidence pushes at least ``model.min_push`` (a person who says little is judged by the rules alone, not by
+    the seeds' prior), and a summary; no verdicts when either side has fewer than ``model.min_seeds`` seeds."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -240,9 +244,9 @@ def fit(persons: Persons, config: Config) -> tuple[dict[str, tuple[float, list[s
         analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=30_000, sublinear_tf=True, dtype=np.float32
     )
     words.fit([t for t, s in zip(persons.texts, placed) if s])
-    mean, scale = behaviour.mean(axis=0), behaviour.std(axis=0) + 1e-9
+    scale = np.abs(behaviour).max(axis=0) + 1e-9  # to [0, 1], zeros kept: sparse, and absence stays 0
     features = lambda rows: sparse.hstack(  # noqa: E731
-        [words.transform([persons.texts[i] for i in rows]), sparse.csr_matrix((behaviour[rows] - mean) / scale)]
+        [words.transform([persons.texts[i] for i in rows]), sparse.csr_matrix(behaviour[rows] / scale)]
     ).tocsr()
     train, rest = np.flatnonzero(placed), np.flatnonzero(~placed)
     model = CalibratedClassifierCV(
@@ -254,17 +258,18 @@ def fit(persons: Persons, config: Config) -> tuple[dict[str, tuple[float, list[s
     x = features(rest)
     p_in = model.predict_proba(x)[:, 1]
     coef = np.mean([c.estimator.coef_.ravel() for c in model.calibrated_classifiers_], axis=0)
-    labels = [(f'the words "{g.strip()}"',) * 2 for g in words.get_feature_names_out()] + list(BEHAVIOUR.values())
+    labels = [f'the words "{g.strip()}"' for g in words.get_feature_names_out()] + list(BEHAVIOUR.values())
     moved = _moved_most(x, coef, p_in, labels)
-    verdicts = {persons.keys[i]: (round(float(p), 3), why) for i, p, why in zip(rest, p_in, moved)}
+    push = x @ coef  # what the person's own evidence says, without the model's prior
+    own = np.abs(push) >= settings.min_push
+    verdicts = {persons.keys[i]: (round(float(p), 3), why) for i, p, why, kept in zip(rest, p_in, moved, own) if kept}
     t = settings.threshold
-    summary["labelled"] = int(((p_in >= t) | (p_in <= 1 - t)).sum())
+    summary["labelled"] = int((((p_in >= t) | (p_in <= 1 - t)) & own).sum())
     return verdicts, summary
 
 
-def _moved_most(x: sparse.csr_matrix, coef: np.ndarray, p_in: np.ndarray, labels: list[tuple[str, str]], top: int = 3):
-    """Per person, the features that pushed most towards the side the model leans to, with their push; each
-    feature's label (``labels``) for a value above the average, or below it (behaviour is centred)."""
+def _moved_most(x: sparse.csr_matrix, coef: np.ndarray, p_in: np.ndarray, labels: list[str], top: int = 3):
+    """Per person, the features that pushed most towards the side the model leans to, with their push."""
     pushes = x.multiply(coef).tocsr()
     out = []
     for i in range(pushes.shape[0]):
@@ -272,13 +277,7 @@ def _moved_most(x: sparse.csr_matrix, coef: np.ndarray, p_in: np.ndarray, labels
         data, columns = pushes.data[lo:hi], pushes.indices[lo:hi]
         side = 1 if p_in[i] >= 0.5 else -1
         order = np.argsort(-side * data)[:top]
-        out.append(
-            [
-                f"{labels[columns[j]][bool(data[j] * coef[columns[j]] < 0)]} ({data[j]:+.1f})"
-                for j in order
-                if side * data[j] > 0
-            ]
-        )
+        out.append([f"{labels[columns[j]]} ({data[j]:+.1f})" for j in order if side * data[j] > 0])
     return out
 
 

@@ -191,6 +191,7 @@ class EventModel(_Model):
     threshold: float = Field(default=0.8, gt=0.5, lt=1)  # the probability a label needs; below it, unknown
     min_seeds: int = Field(default=10, ge=3)  # people placed by strong evidence needed on each side to learn
     seed_score: float = Field(default=3.0, gt=0)  # a rules' score beyond ± this places a person for learning too
+    min_push: float = Field(default=1.0, ge=0)  # the log-odds a person's own evidence must move for a verdict
     every_minutes: int = Field(default=10, ge=1)  # how often `collect` learns again
 
 
