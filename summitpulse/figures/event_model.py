@@ -61,6 +61,14 @@ BEHAVIOUR = {
     "talks": "talking with many people",
 }
 
+# the kinds of evidence the model reads (the bench measures each one's effect by leaving it out)
+KINDS = {
+    "rules": ("rules_in", "rules_out", "checkin", "remote", "clock", "night", "photos", "near", "far"),
+    "talk": ("with_in_room", "with_remote", "talks"),
+    "habits": ("reposts", "links", "posts"),
+    "words": (),  # the character n-grams
+}
+
 
 @dataclass
 class Persons:
@@ -73,15 +81,16 @@ class Persons:
     edges: list[tuple[int, int]] = field(default_factory=list)
 
 
-def learn(engine: Engine) -> dict:
-    """Fit the store's event model and write its verdicts; returns a summary (also kept in ``meta``)."""
+def learn(engine: Engine, kinds: tuple[str, ...] = tuple(KINDS)) -> dict:
+    """Fit the store's event model on the evidence ``kinds`` and write its verdicts; returns a summary (also kept
+    in ``meta``)."""
     started = time.perf_counter()
     with engine.connect() as conn:
         counting = counting_of(conn)
         persons = gather(conn, counting) if counting else None
     if persons is None or not counting.config.participation.model.enabled:
         return {"note": "no counting settings or the model is switched off"}
-    verdicts, summary = fit(persons, counting.config)
+    verdicts, summary = fit(persons, counting.config, kinds)
     summary["fit_seconds"] = round(time.perf_counter() - started, 2)
     summary["changed"] = write(engine, verdicts)
     with engine.begin() as conn:
@@ -222,7 +231,9 @@ def propagate(edges: list[tuple[int, int]], seeds: np.ndarray, damping: float = 
 # --- learning ------------------------------------------------------------------------------------------------
 
 
-def fit(persons: Persons, config: Config) -> tuple[dict[str, tuple[float, list[str]]], dict]:
+def fit(
+    persons: Persons, config: Config, kinds: tuple[str, ...] = tuple(KINDS)
+) -> tuple[dict[str, tuple[float, list[str]]], dict]:
     """The verdicts (person → probability in the room, what moved it most) on everyone not in the seed set whose
     own evidence pushes at least ``model.min_push`` (a person who says little is judged by the rules alone, not by
     the seeds' prior), and a summary; no verdicts when either side has fewer than ``model.min_seeds`` seeds."""
@@ -243,10 +254,14 @@ def fit(persons: Persons, config: Config) -> tuple[dict[str, tuple[float, list[s
     words = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=30_000, sublinear_tf=True, dtype=np.float32
     )
-    words.fit([t for t, s in zip(persons.texts, placed) if s])
-    scale = np.abs(behaviour).max(axis=0) + 1e-9  # to [0, 1], zeros kept: sparse, and absence stays 0
+    read = "words" in kinds and words.fit([t for t, s in zip(persons.texts, placed) if s])
+    used = [any(name in KINDS[kind] for kind in kinds) for name in names]
+    scale = np.where(used, np.abs(behaviour).max(axis=0) + 1e-9, np.inf)  # to [0, 1]; absence, unused: 0
     features = lambda rows: sparse.hstack(  # noqa: E731
-        [words.transform([persons.texts[i] for i in rows]), sparse.csr_matrix(behaviour[rows] / scale)]
+        [
+            words.transform([persons.texts[i] for i in rows]) if read else sparse.csr_matrix((len(rows), 0)),
+            sparse.csr_matrix(behaviour[rows] / scale),
+        ]
     ).tocsr()
     train, rest = np.flatnonzero(placed), np.flatnonzero(~placed)
     model = CalibratedClassifierCV(
@@ -258,7 +273,8 @@ def fit(persons: Persons, config: Config) -> tuple[dict[str, tuple[float, list[s
     x = features(rest)
     p_in = model.predict_proba(x)[:, 1]
     coef = np.mean([c.estimator.coef_.ravel() for c in model.calibrated_classifiers_], axis=0)
-    labels = [f'the words "{g.strip()}"' for g in words.get_feature_names_out()] + list(BEHAVIOUR.values())
+    ngrams = words.get_feature_names_out() if read else []
+    labels = [f'the words "{g.strip()}"' for g in ngrams] + list(BEHAVIOUR.values())
     moved = _moved_most(x, coef, p_in, labels)
     push = x @ coef  # what the person's own evidence says, without the model's prior
     own = np.abs(push) >= settings.min_push
