@@ -44,8 +44,6 @@ _URL, _MENTION = re.compile(r"https?://\S+"), re.compile(r"(?<!\w)@[\w.@-]+")
 _WORDS = re.compile(r"[^\W\d_]")
 # behaviour features, each 0 when absent (absence of evidence pushes nowhere): name → how a reason shows it
 BEHAVIOUR = {
-    "rules_in": "the rules' other evidence for the room",
-    "rules_out": "the rules' other evidence for remote",
     "checkin": "check-in words",
     "remote": "remote words",
     "clock": "greetings for another time of day",
@@ -63,7 +61,9 @@ BEHAVIOUR = {
 
 # the kinds of evidence the model reads (the bench measures each one's effect by leaving it out)
 KINDS = {
-    "rules": ("rules_in", "rules_out", "checkin", "remote", "clock", "night", "photos", "near", "far"),
+    # the rules' weaker evidence kind by kind; never their sum, which places the seeds beyond ±seed_score (a model
+    # reading it learns that selection back: on the archives' tuning half it labelled fewer people, less precisely)
+    "rules": ("checkin", "remote", "clock", "night", "photos", "near", "far"),
     "talk": ("with_in_room", "with_remote", "talks"),
     "habits": ("reposts", "links", "posts"),
     "words": (),  # the character n-grams
@@ -115,7 +115,7 @@ def gather(conn: Connection, counting: Counting) -> Persons:
     facts = _facts(conn, counting, keys, members)
     weak = [weak_evidence(config, f).score for f in facts]
     seeds = np.array([_seed(config, f, s, counting.rosters) for f, s in zip(facts, weak)], dtype=np.int8)
-    rows = np.array([_behaviour(config, f, s) for f, s in zip(facts, weak)], dtype=float)
+    rows = np.array([_behaviour(config, f) for f in facts], dtype=float)
     behaviour[:, : rows.shape[1]] = rows
     return Persons(keys, behaviour, texts, seeds, edges)
 
@@ -138,11 +138,11 @@ def _seed(config: Config, f: dict, score: float, rosters: dict) -> int:
     return {"in_room": 1, "remote": -1}.get(side, 0)
 
 
-def _behaviour(config: Config, f: dict, score: float) -> list[float]:
-    """The first BEHAVIOUR columns (through "far") of one person's merged facts and weaker rules' ``score``."""
+def _behaviour(config: Config, f: dict) -> list[float]:
+    """The first BEHAVIOUR columns (through "far") of one person's merged facts."""
     counts = [math.log1p(max(f[name], 0)) for name in ("checkin", "remote", "clock", "night", "photos")]
     profile = profile_distance(config, f.get("location") or "")
-    return [max(score, 0), max(-score, 0), *counts, float(profile > 0), float(profile < 0)]
+    return [*counts, float(profile > 0), float(profile < 0)]
 
 
 def _read_posts(conn: Connection, config: Config, person_of: dict, n: int):
