@@ -15,9 +15,9 @@ from summitpulse.store.engine import get_meta, ingest
 from .test_analysis import _post, counting_under
 from .test_config import _good
 
-# Words the rules were never given (Spanish, Portuguese): only the event's own tagged people teach them.
-ROOM = ["Aquí en la sala plenaria, {} colegas", "Na sala do plenário com {} colegas", "En la sala con {} colegas"]
-AFAR = ["Siguiendo desde casa con {} tazas de café", "Acompanhando de casa, {} cafés", "Desde casa, {} cafés"]
+# Words the rules were never given (Dutch): only the event's own tagged people teach them.
+ROOM = ["Zit in de zaal met {} collega's", "Eindelijk in de zaal, {} collega's", "Met {} collega's in de zaal"]
+AFAR = ["Kijk mee van thuis met {} koppen koffie", "Thuis meekijken, {} koffie", "Van thuis, {} koppen koffie"]
 
 
 def _config(**model):
