@@ -1,5 +1,6 @@
 """Participants: the in-room/remote split, each person's evidence, and an override that wins."""
 
+import pandas as pd
 import streamlit as st
 
 from summitpulse.analysis import participation, stakeholders
@@ -44,6 +45,15 @@ st.caption(
     "location when the posts say nothing). Below the threshold a person stays 'not known': we do not guess. "
     "Confidence grows with the weight of the evidence."
 )
+learnt = data.event_model()
+if learnt and "note" in learnt:
+    st.caption(f"The event's own model: {learnt['note']}.")
+elif learnt:
+    st.caption(
+        f"The event's own model, learnt at {data.in_event_zone(pd.Series([learnt['at']])).iloc[0]:%H:%M} from "
+        f"{learnt['seeds_in_room']:,} people placed in the room and {learnt['seeds_remote']:,} remote by strong "
+        f"evidence, labels {learnt['labelled']:,} more; their evidence says what moved it most."
+    )
 mode = controls.mode()
 st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch", theme=None)
 st.subheader("Who is talking")

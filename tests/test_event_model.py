@@ -1,9 +1,16 @@
 """The event's own model: learnt from the people strong evidence places, it labels the rest with a calibrated
 probability and the evidence that moved it most, through the ``people`` table every view reads."""
 
+import os
+import shutil
+import subprocess
+import sys
+
 import numpy as np
 import pytest
+import streamlit as st
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from summitpulse.analysis import people
 from summitpulse.figures import event_model
@@ -12,6 +19,7 @@ from summitpulse.settings.config import parse_config
 from summitpulse.store import schema
 from summitpulse.store.engine import get_meta, ingest
 
+from .conftest import ROOT
 from .test_analysis import _post, counting_under
 from .test_config import _good
 
@@ -91,3 +99,29 @@ def test_hostile_words_are_features_like_any_other(engine, hostile):
     _event(engine, config, tagged=6, untagged=1)
     ingest(engine, Batch(posts=[_post(999, "room0", hostile)], authors=[]))
     assert event_model.learn(engine)["seeds_in_room"] == 6
+
+
+def test_the_command_learns_and_the_participants_page_says_what_it_learnt(demo_url, tmp_path, monkeypatch):
+    store = tmp_path / "demo.db"
+    shutil.copyfile(demo_url.removeprefix("sqlite:///"), store)
+    env = {**os.environ, "SUMMITPULSE_DATABASE_URL": f"sqlite:///{store}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "summitpulse", "--config", str(ROOT / "config.yaml"), "learn"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("learn: people ") and "seeds_in_room" in done.stdout
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", f"sqlite:///{store}")
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["organiser"] = True
+    at.switch_page("pages/participants.py")
+    at.run()
+    assert not at.exception
+    assert any("The event's own model, learnt at" in c.value for c in at.caption)

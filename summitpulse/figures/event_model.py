@@ -31,7 +31,7 @@ from ..analysis.identity import parse_key, read_identity
 from ..analysis.participation import merge_facts, profile_distance, strong_evidence, weak_evidence
 from ..settings.config import Config, clean_tag
 from ..store import schema
-from ..store.engine import dialect_insert, set_meta
+from ..store.engine import dialect_insert, get_meta, set_meta
 from .counting import Counting
 from .upkeep import _evidence, _profiles, accounts_facts, counting_of, judge_stale, mark_stale, read_learnt
 
@@ -91,12 +91,18 @@ def learn(engine: Engine, kinds: tuple[str, ...] = tuple(KINDS)) -> dict:
     if persons is None or not counting.config.participation.model.enabled:
         return {"note": "no counting settings or the model is switched off"}
     verdicts, summary = fit(persons, counting.config, kinds)
-    summary["fit_seconds"] = round(time.perf_counter() - started, 2)
+    summary["fit_seconds"], summary["at"] = round(time.perf_counter() - started, 2), int(time.time())
     summary["changed"] = write(engine, verdicts)
     with engine.begin() as conn:
         set_meta(conn, SUMMARY_KEY, orjson.dumps(summary).decode())
     log.info("event model: %s", summary)
     return summary
+
+
+def last_summary(conn: Connection) -> dict | None:
+    """What the last ``learn`` on this store said (``learn``'s summary), None before the first."""
+    value = get_meta(conn, SUMMARY_KEY)
+    return orjson.loads(value) if value else None
 
 
 # --- what the model reads ------------------------------------------------------------------------------------
