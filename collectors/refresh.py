@@ -85,7 +85,7 @@ def _status(run: Run, api, local_id: str):
 
 def refresh_mastodon(config: Config, engine, instance: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, f"mastodon:{mastodon.instance_key(instance)}:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = mastodon.client(instance, timeout)
+        api = mastodon.client(instance, engine, timeout)
         for native_id, local_id in recent(engine, "mastodon", source=instance):
             batch = normalise("mastodon_statuses", _status(run, api, local_id), config.hashtags.all, source=instance)
             batch.deleted = [] if batch.posts else [f"mastodon:{native_id}"]

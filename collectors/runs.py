@@ -21,8 +21,9 @@ class Run:
 
     def __init__(self, engine: Engine, name: str, sleep=time.sleep, max_wait: float = 60.0):
         self.engine, self.name, self.sleep, self.max_wait = engine, name, sleep, max_wait
-        self.counts = {"fetched": 0, "new": 0, "updated": 0, "errors": 0, "rate_limit_waits": 0}
+        self.counts = {"fetched": 0, "new": 0, "updated": 0, "errors": 0, "rate_limit_waits": 0, "requests": 0}
         self.reached_back: datetime | None = None
+        self.host: str | None = None
 
     def __enter__(self) -> Run:
         with self.engine.begin() as conn:
@@ -42,6 +43,7 @@ class Run:
                 message=message,
                 **self.counts,
                 reached_back_ts=int(self.reached_back.timestamp()) if self.reached_back else None,
+                host=self.host,
             )
         return isinstance(exc, StopRun)
 
@@ -70,6 +72,11 @@ class Run:
         log.info("%s: %s: %s", self.name, kind, message)
         with self.engine.begin() as conn:
             log_event(conn, self.name, kind, message)
+
+    def counted_request(self, host: str) -> None:
+        """One more HTTP request sent, spent from ``host``'s rate budget."""
+        self.counts["requests"] += 1
+        self.host = host
 
     def reached(self, when: datetime) -> None:
         if self.reached_back is None or when < self.reached_back:
