@@ -31,7 +31,7 @@ class Run:
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
-        status = "ok" if exc is None else "failed"
+        status = "ok" if exc is None else "refused" if isinstance(exc, StopRun) and exc.refused else "failed"
         message = "" if exc is None else redact(f"{type(exc).__name__}: {exc}")[:500]
         if exc is not None:
             log.warning("%s: run failed: %s", self.name, message)
@@ -85,3 +85,8 @@ class Run:
 
 class StopRun(Exception):
     """End this run quietly (already recorded): a rate limit past the interval, a refused login…"""
+
+    @property
+    def refused(self) -> bool:
+        """The network refused us (a login, a token, an admin setting): no retry will help until someone acts."""
+        return str(self).startswith("refused")

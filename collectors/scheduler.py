@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from summitpulse.settings.config import Config
 
-from . import bluesky, jetstream, mastodon, refresh, x
+from . import bluesky, jetstream, mastodon, mastodon_stream, refresh, x
 
 log = logging.getLogger("collectors")
 
@@ -40,6 +40,10 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         out += [
             Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
             for name, kw in mastodon.jobs(config)
+        ]
+        out += [
+            Job(name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=every, **kw), every)
+            for name, kw in mastodon_stream.jobs(config)
         ]
     if nets.x.enabled and network in (None, "x"):
         every = nets.x.poll_seconds

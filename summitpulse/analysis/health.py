@@ -1,4 +1,4 @@
-"""Collector health: per collector, its last run, errors by kind, cursor and whether it stalled."""
+"""Collector health: per collector, its last run, errors by kind, cursor and whether it stalled or is refused."""
 
 from __future__ import annotations
 
@@ -70,6 +70,8 @@ def _state(run, now: float, poll_seconds: int) -> str:
         return "never ran"
     if run.status == "running" and now - run.started_ts < 5 * poll_seconds:
         return "running"
+    if run.status == "refused":
+        return "refused"
     if run.status not in ("ok", "running"):
         return "failing"
     return "stalled" if now - (run.ended_ts or run.started_ts) > 3 * poll_seconds else "ok"
