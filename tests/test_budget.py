@@ -137,3 +137,35 @@ def test_mastodon_py_spends_from_the_instance_budget_and_never_exceeds_it(engine
         assert any(r.requests > 8 for r in runs), "a run that needed more than one window waited for the next"
     finally:
         fake.close()
+
+
+def test_the_health_page_shows_requests_against_each_budget_and_faults_by_kind(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    url = f"sqlite:///{tmp_path}/health.db"
+    engine = open_store(url)
+    with Run(engine, "mastodon:social.example:#tag") as run:
+        token = budget.current.set(run)
+        for _ in range(3):
+            budget.spend(engine, "social.example", budget.MASTODON)
+        budget.current.reset(token)
+        reset = time.time() + 120
+        headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "290", "X-RateLimit-Reset": str(reset)}
+        budget.note(engine, "social.example", budget.MASTODON, headers, 200)
+        run.fault("rate_limit", "429 <script>x</script>")
+    engine.dispose()
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["organiser"] = True
+    at.switch_page("pages/health.py")
+    at.run()
+    assert not at.exception, at.exception
+    frames = [f.value for f in at.dataframe]
+    collectors = next(f for f in frames if "budget" in getattr(f, "columns", []))
+    row = collectors.iloc[0] if hasattr(collectors, "iloc") else collectors.data.iloc[0]
+    assert row["requests"] == 3 and row["budget"].startswith("10 of 300 used") and "rate_limit: 1" in row["faults"]
+    assert any("Rate budgets" in h.value for h in at.subheader)
