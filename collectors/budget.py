@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlparse
 
 from requests import Session
 from requests.adapters import HTTPAdapter
@@ -52,6 +53,7 @@ class Policy:
     period: float  # seconds
     headers: tuple[str, str, str]
     margin: int = 3  # requests kept back for other jobs' requests in flight when the headers spoke
+    unthrottled: tuple[str, ...] = ()  # path prefixes the host does not count (a streaming server)
 
     def read(self, headers: Mapping[str, str]) -> tuple[int, int, float] | None:
         """(limit, remaining, reset) from a response's headers (names are matched case-insensitively)."""
@@ -66,7 +68,14 @@ class Policy:
 
 
 # docs.joinmastodon.org/api/rate-limits: 300 requests per 5 minutes per account and per IP; reset is ISO 8601.
-MASTODON = Policy("mastodon", 300, 300, ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"))
+# The streaming server is a separate process, not behind Rack::Attack (config/initializers/rack_attack.rb).
+MASTODON = Policy(
+    "mastodon",
+    300,
+    300,
+    ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"),
+    unthrottled=("/api/v1/streaming",),
+)
 # docs.x.com/fundamentals/rate-limits: per endpoint and 15-minute window (recent search: 450 per app); epoch reset.
 X = Policy("x", 450, 900, ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset"))
 # docs.bsky.app/docs/advanced-guides/rate-limits: a PDS allows 3000 requests per 5 minutes per IP; epoch reset.
@@ -171,6 +180,8 @@ class BudgetAdapter(HTTPAdapter):
         self.engine, self.host, self.policy = engine, host, policy
 
     def send(self, request, **kwargs):
+        if urlparse(request.url).path.startswith(self.policy.unthrottled or ("\0",)):
+            return super().send(request, **kwargs)
         spend(self.engine, self.host, self.policy)
         response = super().send(request, **kwargs)
         note(self.engine, self.host, self.policy, response.headers, response.status_code)

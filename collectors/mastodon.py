@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from mastodon import Mastodon
@@ -55,10 +56,16 @@ def time_of(status_id: str | int) -> datetime:
 
 
 def client(instance: str, engine, timeout: float = 10.0) -> Mastodon:
-    """Mastodon.py for ``instance``; every request it sends is spent from the instance's shared rate budget."""
+    """Mastodon.py for ``instance``, one per process and token: the instance documents it reads before a
+    timeline or a stream are asked once. Every request it sends is spent from the instance's shared budget."""
+    return _client(instance, engine, timeout, get_secret("mastodon_token", instance))
+
+
+@lru_cache(maxsize=64)
+def _client(instance: str, engine, timeout: float, token: str | None) -> Mastodon:
     return Mastodon(
         api_base_url=instance,
-        access_token=get_secret("mastodon_token", instance),
+        access_token=token,
         ratelimit_method="throw",
         request_timeout=timeout,
         session=budget.session(engine, instance_key(instance), budget.MASTODON),

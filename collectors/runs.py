@@ -7,10 +7,11 @@ import logging
 import time
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from summitpulse.normalise.models import Batch
 from summitpulse.settings.secrets import redact
+from summitpulse.store import schema
 from summitpulse.store.engine import finish_run, get_cursor, ingest, log_event, start_run
 
 log = logging.getLogger("collectors")
@@ -90,3 +91,11 @@ class StopRun(Exception):
     def refused(self) -> bool:
         """The network refused us (a login, a token, an admin setting): no retry will help until someone acts."""
         return str(self).startswith("refused")
+
+
+def last_started(engine: Engine) -> dict[str, int]:
+    """When each collector's latest run started (epoch seconds): a restarted process does not repeat a run
+    made less than an interval ago, and so spends no request twice on it."""
+    r = schema.runs
+    with engine.connect() as conn:
+        return dict(conn.execute(select(r.c.collector, func.max(r.c.started_ts)).group_by(r.c.collector)).all())
