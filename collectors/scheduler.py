@@ -43,8 +43,11 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
             for name, kw in mastodon.jobs(config)
         ]
+        listen = mastodon_stream.SECONDS
         out += [
-            Job(name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=every, **kw), every, False)
+            Job(
+                name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw), listen, False
+            )
             for name, kw in mastodon_stream.jobs(config)
         ]
     if nets.x.enabled and network in (None, "x"):
