@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from pathlib import Path
 
+import httpx
 from atproto import Client
 from atproto_client.exceptions import (
     BadRequestError,
     InvokeTimeoutError,
+    ModelError,
     NetworkError,
     RateLimitExceededError,
     RequestException,
@@ -68,19 +71,34 @@ def client(config: Config, timeout: float = 10.0) -> Client:
 
 
 def classify(exc: BaseException) -> Fault | None:
+    """atproto's errors as faults. It raises NetworkError for a 502 too (with the response), lets httpx's
+    RemoteProtocolError (a body cut short) through unwrapped, and ModelError for a 200 that is not the
+    lexicon's JSON (an HTML page from a proxy)."""
     if isinstance(exc, RateLimitExceededError):
         headers = getattr(getattr(exc, "response", None), "headers", None) or {}
         reset = headers.get("ratelimit-reset") or headers.get("RateLimit-Reset")
         return Fault("rate_limit", reset_at=float(reset) if reset and str(reset).isdigit() else None)
     if isinstance(exc, (UnauthorizedError, BadRequestError)):
         return Fault("refused", retry=False)
-    if isinstance(exc, (InvokeTimeoutError, NetworkError)):
+    if isinstance(exc, InvokeTimeoutError) or isinstance(exc, httpx.TimeoutException):
         return Fault("timeout")
-    if isinstance(exc, RequestException):
-        return Fault("server_error")
-    if isinstance(exc, ValueError):
-        return Fault("bad_page")
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if isinstance(exc, RequestException) or (isinstance(exc, NetworkError) and status):
+        return Fault("server_error", message=_status_text(status, exc))
+    if isinstance(exc, (NetworkError, httpx.TransportError)):
+        return Fault("dropped", message=f"connection dropped: {type(exc.__cause__ or exc).__name__} {exc}")
+    if isinstance(exc, (ModelError, ValueError)):
+        return Fault("bad_page", message=f"not the JSON the lexicon describes (an HTML page?): {exc}"[:300])
     return None
+
+
+def _status_text(status: int | None, exc: BaseException) -> str:
+    """``502 Bad Gateway: …``: what the health page shows."""
+    try:
+        name = HTTPStatus(status).phrase
+    except ValueError:
+        name = "error"
+    return f"{status} {name}: {str(exc)[:200]}"
 
 
 @retrying(classify)

@@ -79,17 +79,20 @@ def client(config: Config, timeout: float = 10.0) -> tweepy.Client:
 
 
 def classify(exc: BaseException) -> Fault | None:
+    """tweepy's and requests' errors as faults; a body cut short mid-way is requests' ChunkedEncodingError."""
     if isinstance(exc, tweepy.TooManyRequests):
         reset = exc.response.headers.get("x-rate-limit-reset")
         return Fault("rate_limit", reset_at=float(reset) if reset and reset.isdigit() else None)
     if isinstance(exc, (tweepy.Unauthorized, tweepy.Forbidden)):
         return Fault("refused", retry=False)
     if isinstance(exc, tweepy.TwitterServerError):
-        return Fault("server_error")
-    if isinstance(exc, (requests.Timeout, requests.ConnectionError)):
+        return Fault("server_error", message=f"{exc.response.status_code} {exc.response.reason}: {exc}"[:300])
+    if isinstance(exc, requests.Timeout):
         return Fault("timeout")
-    if isinstance(exc, ValueError):  # a body that is not JSON
-        return Fault("bad_page")
+    if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+        return Fault("dropped", message=f"connection dropped: {type(exc).__name__} {exc}"[:300])
+    if isinstance(exc, ValueError):  # a body that is not JSON (an HTML page)
+        return Fault("bad_page", message=f"not JSON (an HTML page?): {exc}"[:300])
     return None
 
 

@@ -60,6 +60,17 @@ for network, est in data.completeness(wait=30).items():
         )
     else:
         st.write(f"**{name}**: {est['observed']:,} posts; {est['method']}.")
+st.subheader("Faults by kind")
+by_kind = data.collector_faults()
+if by_kind.empty:
+    st.write("No fault so far.")
+else:
+    st.dataframe(
+        by_kind,
+        hide_index=True,
+        width="stretch",
+        column_config={"collector": "Collector", "kind": "Kind", "count": st.column_config.NumberColumn("Count")},
+    )
 st.subheader("Recent faults")
 faults = data.collector_events()
 if faults.empty:

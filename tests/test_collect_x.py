@@ -94,3 +94,17 @@ def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake
     assert _stored(engine) == _ids(fake)
     with engine.connect() as conn:
         assert not get_cursor(conn, f"x:search:{x.query(config)}").startswith("{")
+
+
+def test_a_body_cut_short_an_html_page_and_a_502_are_retried_and_told_apart(engine, fake):
+    """requests' ChunkedEncodingError (connection dropped mid-body) is retried, not a traceback; a 502 is a
+    server error, never a timeout; an HTML page is an unreadable page."""
+    fake.inject("cut", "html", "502", on="search")
+    _run(_config(fake.url), engine)
+    assert _stored(engine) == _ids(fake)
+    with engine.connect() as conn:
+        row = health(conn).iloc[0]
+        kinds = dict(conn.execute(text("SELECT kind, message FROM collector_events")).all())
+    assert row.state == "ok"
+    assert {"dropped", "bad_page", "server_error"} <= set(kinds)
+    assert kinds["server_error"].startswith("502 Bad Gateway") and "timeout" not in kinds

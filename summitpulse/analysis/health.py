@@ -11,6 +11,17 @@ from ..store import schema
 from .frames import frame_of
 
 r, e, c = schema.runs, schema.collector_events, schema.cursors
+FAULT_KINDS = {  # every fault kind a collector records (collectors/retry.py), as the health page names it
+    "rate_limit": "rate limited (429)",
+    "server_error": "server error (5xx, bad gateway)",
+    "timeout": "timed out",
+    "dropped": "connection dropped",
+    "bad_page": "unreadable page (not JSON, an HTML page)",
+    "bad_record": "unreadable post",
+    "refused": "refused (login, 401/403)",
+    "not_found": "not found",
+    "budget": "budget reached",
+}
 
 
 def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -> pd.DataFrame:
@@ -81,6 +92,16 @@ def errors_by_kind(conn: Connection, since: float = 0) -> dict[str, dict[str, in
     for name, kind, n in conn.execute(q):
         out.setdefault(name, {})[kind] = n
     return out
+
+
+def faults_by_kind(conn: Connection) -> pd.DataFrame:
+    """One row per collector and fault kind: collector, kind (as the page names it), count."""
+    rows = [
+        {"collector": name, "kind": FAULT_KINDS.get(kind, kind), "count": n}
+        for name, kinds in sorted(errors_by_kind(conn).items())
+        for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1])
+    ]
+    return pd.DataFrame(rows, columns=["collector", "kind", "count"])
 
 
 def recent_events(conn: Connection, limit: int = 50) -> pd.DataFrame:

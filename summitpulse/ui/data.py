@@ -232,6 +232,12 @@ def collector_events() -> pd.DataFrame:
         return health_mod.recent_events(conn)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def collector_faults() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return health_mod.faults_by_kind(conn)
+
+
 def _estimate() -> dict:
     with engine().connect() as conn:
         return estimate(conn)
