@@ -49,6 +49,12 @@ def _tweets(run: Run, api, ids: list[str]) -> dict:
     return api.get_tweets(ids, **x.FIELDS)
 
 
+def _billed_tweets(run: Run, config: Config, api, ids: list[str]) -> dict:
+    """Tweet lookup (up to 100 ids a call), within X's budget and recorded as billed."""
+    x.within_budget(run, config)
+    return x.charge(run, _tweets(run, api, ids))
+
+
 def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, size: int) -> None:
     """Ask for the network's recent posts ``size`` at a time; store what comes back, delete what does not."""
     ids = [n for n, _ in recent(engine, network)]
@@ -61,7 +67,7 @@ def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, s
 def refresh_x(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "x:refresh", sleep=sleep, max_wait=max_wait) as run:
         api = x.client(config, timeout)
-        _look_up(run, engine, config, "x", "x_page", lambda r, ids: _tweets(r, api, ids), 100)
+        _look_up(run, engine, config, "x", "x_page", lambda r, ids: _billed_tweets(r, config, api, ids), x.PAGE)
 
 
 @retrying(bluesky.classify)

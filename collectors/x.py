@@ -1,5 +1,9 @@
 """X: recent search for the event's tags (tweepy ``Client.search_recent_tweets``), since-id incremental.
 
+X is pay-per-use (the default since February 2026): every post and user a response returns is billed, once
+per UTC day. Each response's reads are recorded (``store.x_reads``) and a run stops before a page could take the
+estimated spend past ``networks.x.budget_usd``.
+
 Pages come newest first; the cursor (``since_id``) moves to the newest id only
 once every page back to the old cursor is stored. tweepy hard-codes its host
 and sets no timeout: an adapter mounted on its session adds both.
@@ -15,15 +19,18 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
+from summitpulse.analysis.health import x_usage
 from summitpulse.normalise import normalise
 from summitpulse.settings.config import Config
 from summitpulse.settings.secrets import get_secret
+from summitpulse.store import x_reads
 
 from .retry import Fault, retrying
 from .runs import Run, StopRun
 
 API = "https://api.twitter.com"
 MAX_PAGES = 30
+PAGE = 100  # posts per page: recent search's and tweet lookup's maximum
 FIELDS = {
     "expansions": [
         "author_id",
@@ -100,9 +107,30 @@ def query(config: Config) -> str:
     return " OR ".join(f"#{t}" for t in config.hashtags.all)
 
 
+def within_budget(run: Run, config: Config) -> None:
+    """Stop the run (and X collection, till the budget is raised) before a page could take spend past the budget."""
+    with run.engine.connect() as conn:
+        usage = x_usage(conn, config)
+    x = config.networks.x
+    if usage.spend_usd + PAGE * (x.post_read_usd + x.user_read_usd) > usage.budget_usd:
+        message = (
+            f"X budget reached: ${usage.spend_usd:,.2f} of ${usage.budget_usd:,.2f} spent "
+            f"({usage.posts:,} posts, {usage.users:,} users read); raise networks.x.budget_usd to go on"
+        )
+        run.fault("budget", message)
+        raise StopRun(message)
+
+
+def charge(run: Run, page: dict) -> dict:
+    """Record what X bills for this response (each post and user, once a day), then hand it on."""
+    with run.engine.begin() as conn:
+        x_reads.record(conn, x_reads.resources(page))
+    return page
+
+
 @retrying(classify)
 def fetch(run: Run, api: tweepy.Client, q: str, **params) -> dict:
-    return api.search_recent_tweets(q, max_results=100, **FIELDS, **params)
+    return api.search_recent_tweets(q, max_results=PAGE, **FIELDS, **params)
 
 
 def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
@@ -118,7 +146,8 @@ def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.
         since = {"since_id": state["since_id"]} if state["since_id"] else {"start_time": _start(config)}
         newest, token = state.get("newest"), state.get("next_token")
         for _ in range(MAX_PAGES):
-            page = fetch(run, api, query(config), **since, **({"next_token": token} if token else {}))
+            within_budget(run, config)
+            page = charge(run, fetch(run, api, query(config), **since, **({"next_token": token} if token else {})))
             meta = page.get("meta") or {}
             newest = newest or meta.get("newest_id")
             token = meta.get("next_token")

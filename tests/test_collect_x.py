@@ -19,9 +19,9 @@ def fake(fixtures_dir, monkeypatch):
     server.close()
 
 
-def _config(base_url):
+def _config(base_url, **x):
     data = _good()
-    data["networks"]["x"]["base_url"] = base_url
+    data["networks"]["x"].update(base_url=base_url, **x)
     return parse_config(data)
 
 
@@ -108,3 +108,23 @@ def test_a_body_cut_short_an_html_page_and_a_502_are_retried_and_told_apart(engi
     assert row.state == "ok"
     assert {"dropped", "bad_page", "server_error"} <= set(kinds)
     assert kinds["server_error"].startswith("502 Bad Gateway") and "timeout" not in kinds
+
+
+def test_reads_are_counted_as_billed_and_collection_stops_at_the_budget(engine, fake):
+    """Pay-per-use: each post and user returned is billed once a UTC day. A run stops before a page could take the
+    estimated spend past the budget; raising the budget goes on from the stored state, nothing lost."""
+    from summitpulse.analysis.health import x_usage
+
+    tight = _config(fake.url, budget_usd=1.55)  # a page of 100 posts and 100 users could cost $1.50
+    _run(tight, engine)
+    with engine.connect() as conn:
+        usage, faults = x_usage(conn, tight), health(conn).iloc[0].faults
+    assert 0 < usage.spend_usd <= usage.budget_usd and "budget" in faults
+    assert usage.posts >= len(_stored(engine)) and _stored(engine) < _ids(fake)
+    asked = len(fake.requests)
+    _run(tight, engine)
+    assert len(fake.requests) == asked, "no request once the budget is reached"
+    _run(_config(fake.url, budget_usd=50), engine)
+    with engine.connect() as conn:
+        again = x_usage(conn, tight)
+    assert _stored(engine) == _ids(fake) and again.posts == len(fake.tweets)  # each billed once today

@@ -238,6 +238,12 @@ def collector_faults() -> pd.DataFrame:
         return health_mod.faults_by_kind(conn)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def x_usage() -> health_mod.XUsage:
+    with engine().connect() as conn:
+        return health_mod.x_usage(conn, config())
+
+
 def _estimate() -> dict:
     with engine().connect() as conn:
         return estimate(conn)
