@@ -140,8 +140,23 @@ runs = Table(
     Column("reached_back_ts", BigInteger),
     Column("status", String(16), nullable=False, default="running"),
     Column("message", Text, nullable=False, default=""),
+    Column("requests", Integer, nullable=False, server_default="0"),  # HTTP requests this run sent
+    Column("host", String(255)),  # the rate budget they were spent from (``rate_budgets.host``)
 )
 Index("ix_runs_collector", runs.c.collector, runs.c.started_ts)
+
+rate_budgets = Table(  # each host's rate limit, shared by every job of every collecting process
+    "rate_budgets",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("network", String(16), nullable=False),
+    Column("limit", Integer, nullable=False),  # requests per window, as the host's headers last said
+    Column("remaining", Integer, nullable=False),  # left in this window: the headers' count less ours since
+    Column("reset_ts", Float, nullable=False),  # when the window ends (epoch seconds)
+    Column("requests", BigInteger, nullable=False, server_default="0"),  # sent by us, ever
+    Column("refused", BigInteger, nullable=False, server_default="0"),  # answered 429
+    Column("updated_ts", BigInteger, nullable=False),
+)
 
 collector_events = Table(
     "collector_events",

@@ -244,6 +244,11 @@ def x_usage() -> health_mod.XUsage:
         return health_mod.x_usage(conn, config())
 
 
+def rate_budgets() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return health_mod.budgets(conn)
+
+
 def _estimate() -> dict:
     with engine().connect() as conn:
         return estimate(conn)

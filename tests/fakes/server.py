@@ -19,8 +19,10 @@ HTML_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad
 
 
 class Reply:
-    def __init__(self, body=None, status: int = 200, headers: dict | None = None):
-        self.body, self.status, self.headers = body, status, headers or {}
+    """An answer: a JSON body, or ``stream(write)`` writing an event stream until the client leaves."""
+
+    def __init__(self, body=None, status: int = 200, headers: dict | None = None, stream=None):
+        self.body, self.status, self.headers, self.stream = body, status, headers or {}, stream
 
 
 class FakeServer:
@@ -30,6 +32,7 @@ class FakeServer:
         self.routes, self.faults, self.requests = routes, [], []
         self.timeout_s = timeout_s
         self.delay_s = 0.0  # added to every request: time for a test to kill a client mid-run
+        self.local = threading.local()  # the request being served, per handler thread
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -38,6 +41,15 @@ class FakeServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    @property
+    def authorised(self) -> bool:
+        """Whether the request being served carries a bearer token."""
+        return bool((self.local.headers.get("Authorization") or "").startswith("Bearer "))
+
+    def limit(self, path: str) -> tuple[Reply | None, dict]:
+        """A server's rate limit: (the refusal, or None to serve; headers for the answer). None here."""
+        return None, {}
 
     def inject(self, *faults: str, on: str = "") -> None:
         """Queue faults for the next requests whose path contains ``on``."""
@@ -62,6 +74,8 @@ class FakeServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 server.requests.append((method, self.path))
+                server.local.headers = self.headers
+                refusal, limit_headers = server.limit(url.path)
                 fault = server._fault_for(url.path)
                 if fault == "down":
                     self.connection.close()
@@ -73,7 +87,13 @@ class FakeServer:
                     (fn for (m, prefix), fn in server.routes.items() if m == method and url.path.startswith(prefix)),
                     None,
                 )
-                reply = route(url.path, parse_qs(url.query), body) if route else Reply({"error": "not found"}, 404)
+                reply = refusal or (
+                    route(url.path, parse_qs(url.query), body) if route else Reply({"error": "not found"}, 404)
+                )
+                reply.headers = {**limit_headers, **reply.headers}
+                if reply.stream:
+                    self._stream(reply)
+                    return
                 if fault in ("500", "429", "401"):
                     reply = Reply(
                         {"error": f"injected {fault}"},
@@ -106,6 +126,20 @@ class FakeServer:
                         self.wfile.flush()
                         self.connection.shutdown(socket.SHUT_RDWR)
                 except OSError:
+                    pass
+
+            def _stream(self, reply: Reply) -> None:
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+
+                def write(data: bytes) -> None:
+                    self.wfile.write(data)
+                    self.wfile.flush()
+
+                try:
+                    reply.stream(write)
+                except (BrokenPipeError, ConnectionResetError):
                     pass
 
             def do_GET(self):

@@ -1,14 +1,14 @@
 """X reads as billed (``x_reads``: each resource once per UTC day) and Bluesky profile look-ups (``profile_checks``).
 
-Revision ID: 0009_h17bx
-Revises: 0008
+Revision ID: 0010_h17bx
+Revises: 0009_h17m
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_h17bx"
-down_revision = "0008"
+revision = "0010_h17bx"
+down_revision = "0009_h17m"
 branch_labels = None
 depends_on = None
 
