@@ -45,6 +45,7 @@ def _gone(network: str, asked: list[str], found: list) -> list[str]:
 
 
 @retrying(x.classify)
+@budget.budgeted
 def _tweets(run: Run, api, ids: list[str]) -> dict:
     return api.get_tweets(ids, **x.FIELDS)
 
@@ -66,18 +67,19 @@ def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, s
 
 def refresh_x(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "x:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = x.client(config, timeout)
+        api = x.client(config, engine, timeout)
         _look_up(run, engine, config, "x", "x_page", lambda r, ids: _billed_tweets(r, config, api, ids), x.PAGE)
 
 
 @retrying(bluesky.classify)
+@budget.budgeted
 def _posts(run: Run, api, uris: list[str]) -> dict:
     return get_model_as_dict(api.app.bsky.feed.get_posts({"uris": uris}))
 
 
 def refresh_bluesky(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "bluesky:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = bluesky.client(config, timeout)
+        api = bluesky.client(config, engine, timeout)
         _look_up(run, engine, config, "bluesky", "bluesky_search", lambda r, uris: _posts(r, api, uris), 25)
 
 

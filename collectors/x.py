@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse
 
 import requests
 import tweepy
@@ -25,6 +26,7 @@ from summitpulse.settings.config import Config
 from summitpulse.settings.secrets import get_secret
 from summitpulse.store import x_reads
 
+from . import budget
 from .retry import Fault, retrying
 from .runs import Run, StopRun
 
@@ -61,25 +63,31 @@ logging.getLogger("tweepy").setLevel(logging.INFO)  # its debug log prints the A
 
 
 class BaseAndTimeout(HTTPAdapter):
-    """Sends tweepy's requests to ``base`` (a proxy, a test server) with a timeout."""
+    """Sends tweepy's requests to ``base`` (a proxy, a test server) with a timeout, each spent from its
+    endpoint's shared rate budget (X limits each endpoint per app and 15-minute window) and its answer's
+    ``x-rate-limit-*`` headers read into it."""
 
-    def __init__(self, base: str | None, timeout: float):
+    def __init__(self, engine, base: str | None, timeout: float):
         super().__init__()
-        self.base, self.timeout = base.rstrip("/") if base else None, timeout
+        self.engine, self.base, self.timeout = engine, base.rstrip("/") if base else None, timeout
 
     def send(self, request, **kwargs):
+        endpoint = f"{urlparse(API).netloc}{urlparse(request.url).path}"
         if self.base and request.url.startswith(API):
             request.url = self.base + request.url[len(API) :]
         kwargs["timeout"] = kwargs.get("timeout") or self.timeout
-        return super().send(request, **kwargs)
+        budget.spend(self.engine, endpoint, budget.X)
+        response = super().send(request, **kwargs)
+        budget.note(self.engine, endpoint, budget.X, response.headers, response.status_code)
+        return response
 
 
-def client(config: Config, timeout: float = 10.0) -> tweepy.Client:
+def client(config: Config, engine, timeout: float = 10.0) -> tweepy.Client:
     token = get_secret("x_bearer_token")
     if not token:
         raise StopRun("no X bearer token: set SUMMITPULSE_X_BEARER_TOKEN")
     api = tweepy.Client(bearer_token=token, return_type=dict, wait_on_rate_limit=False)
-    adapter = BaseAndTimeout(config.networks.x.base_url, timeout)
+    adapter = BaseAndTimeout(engine, config.networks.x.base_url, timeout)
     api.session.mount("https://", adapter)
     api.session.mount("http://", adapter)
     return api
@@ -129,6 +137,7 @@ def charge(run: Run, page: dict) -> dict:
 
 
 @retrying(classify)
+@budget.budgeted
 def fetch(run: Run, api: tweepy.Client, q: str, **params) -> dict:
     return api.search_recent_tweets(q, max_results=PAGE, **FIELDS, **params)
 
@@ -142,7 +151,7 @@ def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.
     """
     name = f"x:search:{query(config)}"
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
-        api, state = client(config, timeout), run.state("since_id")
+        api, state = client(config, engine, timeout), run.state("since_id")
         since = {"since_id": state["since_id"]} if state["since_id"] else {"start_time": _start(config)}
         newest, token = state.get("newest"), state.get("next_token")
         for _ in range(MAX_PAGES):

@@ -1,5 +1,6 @@
 """atproto against a loopback PDS serving a real recorded PostView, varied; session saved and reused."""
 
+import json
 import stat
 
 import pytest
@@ -75,7 +76,8 @@ def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake
     _run(config, engine)
     assert _stored(engine) == {p["uri"] for p in fake.posts}
     with engine.connect() as conn:
-        assert get_cursor(conn, "bluesky:search:#somesummit") == fake.posts[0]["record"]["createdAt"]
+        state = json.loads(get_cursor(conn, "bluesky:search:#somesummit"))
+    assert state["newest"] == fake.posts[0]["record"]["createdAt"] and "until" not in state
 
 
 def test_a_post_deleted_mid_walk_makes_no_other_post_skipped(engine, fake, tmp_path):
