@@ -26,13 +26,15 @@ from summitpulse.settings.config import Config
 from summitpulse.settings.secrets import get_secret
 from summitpulse.store import x_reads
 
-from . import budget
+from . import budget, cursors
 from .retry import Fault, retrying
 from .runs import Run, StopRun
 
 API = "https://api.twitter.com"
 MAX_PAGES = 30
 PAGE = 100  # posts per page: recent search's and tweet lookup's maximum
+OVERLAP = timedelta(seconds=30)  # a post reaches recent search a moment after it is created
+TWITTER_EPOCH_MS = 1288834974657
 FIELDS = {
     "expansions": [
         "author_id",
@@ -142,25 +144,45 @@ def fetch(run: Run, api: tweepy.Client, q: str, **params) -> dict:
     return api.search_recent_tweets(q, max_results=PAGE, **FIELDS, **params)
 
 
-def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
-    """Every page newer than the cursor (or back to the event's start), then the new cursor.
+def id_at(when: datetime) -> int:
+    """The smallest tweet id of that moment: a snowflake's milliseconds since the Twitter epoch, shifted 22 bits."""
+    return max(0, int(when.timestamp() * 1000) - TWITTER_EPOCH_MS) << 22
 
-    A run stops after MAX_PAGES; each page is stored with the state that resumes the walk (the old
-    since_id, the newest id seen, the next token), so a long backlog is finished by later runs —
-    or by a killed run's successor — and the since_id moves to the newest only at the end.
+
+def since_of(state: dict, collected: datetime) -> dict:
+    """A walk's lower bound: the unfinished walk's own; else ``OVERLAP`` before the newest id stored or now
+    (a post reaches search a moment after X gives it its id); the event's start the first time."""
+    if state.get("next_token"):
+        since = state.get("since_id")
+    elif state.get("since_id"):
+        since = str(cursors.reread_from(int(state["since_id"]), collected, OVERLAP, id_at))
+    else:
+        since = None
+    return {"since_id": since} if since else {}
+
+
+def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    """Every page from ``since_of`` (or back to the event's start), then the new cursor.
+
+    A run stops after MAX_PAGES; each page is stored with the state that resumes the walk (its since_id,
+    the newest id seen, the next token), so a long backlog is finished by later runs — or by a killed run's
+    successor — and the cursor moves to the newest id (never past the collection time) only at the end.
     """
     name = f"x:search:{query(config)}"
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
-        api, state = client(config, engine, timeout), run.state("since_id")
-        since = {"since_id": state["since_id"]} if state["since_id"] else {"start_time": _start(config)}
-        newest, token = state.get("newest"), state.get("next_token")
+        api, state, collected = client(config, engine, timeout), run.state("since_id"), cursors.now()
+        since = since_of(state, collected)
+        bound = since or {"start_time": _start(config)}
+        token = state.get("next_token")
+        newest = state.get("newest") if token else state.get("since_id")  # never moves back
         for _ in range(MAX_PAGES):
             within_budget(run, config)
-            page = charge(run, fetch(run, api, query(config), **since, **({"next_token": token} if token else {})))
+            page = charge(run, fetch(run, api, query(config), **bound, **({"next_token": token} if token else {})))
             meta = page.get("meta") or {}
-            newest = newest or meta.get("newest_id")
+            seen = [int(meta["newest_id"])] if str(meta.get("newest_id", "")).isdigit() else []
+            newest = str(cursors.advance(int(newest) if newest else None, seen, collected, id_at) or "") or None
             token = meta.get("next_token")
-            resume = json.dumps({"since_id": state["since_id"], "newest": newest, "next_token": token})
+            resume = json.dumps({**since, "newest": newest, "next_token": token})
             run.store(normalise("x_page", page, config.hashtags.all, source="x"), cursor=resume if token else newest)
             _note_reach(run, page)
             if not token:

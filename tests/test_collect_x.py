@@ -128,3 +128,35 @@ def test_reads_are_counted_as_billed_and_collection_stops_at_the_budget(engine, 
     with engine.connect() as conn:
         again = x_usage(conn, tight)
     assert _stored(engine) == _ids(fake) and again.posts == len(fake.tweets)  # each billed once today
+
+
+def test_a_tweet_reaching_search_late_is_found_by_the_overlap(engine, fake):
+    """X gives a tweet its id when it is created; it reaches recent search a moment later, behind tweets with
+    higher ids already read. ``since_id`` alone skips it; the overlap re-reads back from now."""
+    import time
+
+    config, now = _config(fake.url), time.time()
+    like = next(t for t in fake.tweets.values() if t.get("author_id"))
+    fake.arrive(like, now - 20)
+    late = fake.arrive(like, now - 10, lag=3600)  # created before the next one, not searchable yet
+    fake.arrive(like, now - 5)
+    _run(config, engine)
+    assert late["id"] not in _stored(engine)
+    fake.searchable[late["id"]] = 0
+    _run(config, engine)
+    assert late["id"] in _stored(engine) and _stored(engine) == _ids(fake)
+
+
+def test_the_rate_window_is_kept_from_the_headers(engine, fixtures_dir, monkeypatch):
+    """A window of 6 requests a second (x-rate-limit-* on every answer, 429 past it): never exceeded."""
+    import time
+
+    from .fakes.x import XWindow
+
+    monkeypatch.setenv("SUMMITPULSE_X_BEARER_TOKEN", "test-bearer-token-not-real")
+    fake = FakeX(fixtures_dir, page_size=2, window=XWindow(6, 1.0))
+    try:
+        x.collect(_config(fake.url), engine, sleep=time.sleep, max_wait=5, timeout=2)
+        assert _stored(engine) == _ids(fake) and fake.window.over_budget == 0
+    finally:
+        fake.close()
