@@ -17,7 +17,7 @@ from summitpulse.normalise import normalise
 from summitpulse.settings.config import Config
 from summitpulse.store import schema
 
-from . import bluesky, budget, mastodon, x
+from . import bluesky, budget, mastodon, profiles, x
 from .retry import retrying
 from .runs import Run
 
@@ -81,6 +81,7 @@ def refresh_bluesky(config: Config, engine, sleep, max_wait: float, timeout: flo
     with Run(engine, "bluesky:refresh", sleep=sleep, max_wait=max_wait) as run:
         api = bluesky.client(config, engine, timeout)
         _look_up(run, engine, config, "bluesky", "bluesky_search", lambda r, uris: _posts(r, api, uris), 25)
+        profiles.refresh_profiles(run, api)
 
 
 BATCH = 20  # GET /api/v1/statuses takes at most DEFAULT_STATUSES_LIMIT (20) ids; more is a 422

@@ -116,3 +116,32 @@ def test_the_rate_limit_is_kept_and_429s_are_waited_out(engine, fixtures_dir, tm
         assert limit == 8, "the window the headers said"
     finally:
         fake.close()
+
+
+def test_followers_come_from_profiles_fetched_25_at_a_time_and_once_a_day(engine, live, tmp_path):
+    """Search results carry no follower counts: the refresh looks the authors up with getProfiles, at most 25 a
+    call, and not again the same day; the figures' accounts (contributors, potential reach) get them."""
+    from collectors import refresh
+
+    from summitpulse.figures import adopt
+
+    config, now = _config_now(live.url, tmp_path), time.time()
+    with engine.begin() as conn:
+        adopt(conn, config)  # the figures kept with the posts, as `collect` opens the store
+    dids = [f"did:plc:author{i:03d}" for i in range(30)]
+    for i, did in enumerate(dids):
+        live.arrive(i, now - 60 + i, author=did)
+        live.followers[did] = 1000 + i
+    live.followers[dids[0]] = 0  # a real zero, not a missing count
+    _run(config, engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM authors WHERE followers IS NOT NULL")).scalar() == 0
+    refresh.refresh_bluesky(config, engine, sleep=lambda s: None, max_wait=5, timeout=2)
+    assert sorted(len(asked) for asked in live.profile_asks) == [5, 25]
+    with engine.connect() as conn:
+        authors = dict(conn.execute(text("SELECT author_id, followers FROM authors WHERE network = 'bluesky'")).all())
+        accounts = dict(conn.execute(text("SELECT author_id, followers FROM accounts WHERE network = 'bluesky'")).all())
+    assert authors == {d: live.followers[d] for d in dids}
+    assert accounts == authors, "the figures' reach reads the profiles' followers"
+    refresh.refresh_bluesky(config, engine, sleep=lambda s: None, max_wait=5, timeout=2)
+    assert len(live.profile_asks) == 2, "looked up once a day, not every refresh"
