@@ -122,7 +122,6 @@ def test_followers_come_from_profiles_fetched_25_at_a_time_and_once_a_day(engine
     """Search results carry no follower counts: the refresh looks the authors up with getProfiles, at most 25 a
     call, and not again the same day; the figures' accounts (contributors, potential reach) get them."""
     from collectors import refresh
-
     from summitpulse.figures import adopt
 
     config, now = _config_now(live.url, tmp_path), time.time()
