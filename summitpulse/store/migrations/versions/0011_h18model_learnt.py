@@ -1,14 +1,14 @@
 """The event model's verdicts: ``learnt`` (a person's calibrated probability of being in the room, and why).
 
-Revision ID: 0009_h18model_learnt
-Revises: 0008
+Revision ID: 0011_h18model_learnt
+Revises: 0010_h17bx
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_h18model_learnt"
-down_revision = "0008"
+revision = "0011_h18model_learnt"
+down_revision = "0010_h17bx"
 branch_labels = None
 depends_on = None
 
