@@ -37,7 +37,8 @@ from .upkeep import _evidence, _profiles, accounts_facts, counting_of, judge_sta
 
 log = logging.getLogger(__name__)
 SUMMARY_KEY = "event_model"
-TEXT_CAP = 600  # characters of a person's own words read: enough to say where they are, bounded at a million posts
+TEXT_CAP = 300  # characters of a person's own words read: enough to say where they are, bounded at a million posts
+SEEDS_CAP = 5000  # seeds per side learnt from (an even sample beyond): enough to learn, bounded at a million posts
 WRITE_CHUNK = 2000
 C = 4.0  # inverse regularisation: few seeds must still teach their words
 _URL, _MENTION = re.compile(r"https?://\S+"), re.compile(r"(?<!\w)@[\w.@-]+")
@@ -257,8 +258,11 @@ def fit(
     for column, values in zip(("with_in_room", "with_remote", "talks"), propagate(persons.edges, seeds)):
         behaviour[:, names.index(column)] = values
     placed = seeds != 0
+    for side in (1, -1):  # beyond SEEDS_CAP a side's seeds are learnt from as an even sample
+        at = np.flatnonzero(seeds == side)
+        placed[at[np.arange(len(at)) % -(-len(at) // SEEDS_CAP) != 0]] = False
     words = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=30_000, sublinear_tf=True, dtype=np.float32
+        analyzer="char_wb", ngram_range=(3, 4), min_df=2, max_features=30_000, sublinear_tf=True, dtype=np.float32
     )
     read = "words" in kinds and words.fit([t for t, s in zip(persons.texts, placed) if s])
     used = [any(name in KINDS[kind] for kind in kinds) for name in names]
@@ -269,7 +273,7 @@ def fit(
             sparse.csr_matrix(behaviour[rows] / scale),
         ]
     ).tocsr()
-    train, rest = np.flatnonzero(placed), np.flatnonzero(~placed)
+    train, rest = np.flatnonzero(placed), np.flatnonzero(seeds == 0)
     model = CalibratedClassifierCV(
         LogisticRegression(C=C, class_weight="balanced", max_iter=500), method="sigmoid", cv=3
     )
