@@ -43,6 +43,14 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
             for name, kw in mastodon.jobs(config)
         ]
+        out += [
+            Job(
+                mastodon.sweep_name(kw["instance"], kw["tag"]),
+                partial(mastodon.sweep, config, engine, sleep=sleep, max_wait=every, **kw),
+                mastodon.SWEEP_SECONDS,
+            )
+            for _, kw in mastodon.jobs(config)
+        ]
         listen = mastodon_stream.SECONDS
         out += [
             Job(
