@@ -78,8 +78,7 @@ def job_name(instance: str, tag: str) -> str:
 def jobs(config: Config) -> list[tuple[str, dict]]:
     """(name, kwargs for stream) for every instance with a token × tag."""
     return [
-        (job_name(i, t), {"instance": i.rstrip("/"), "tag": t})
-        for i in config.networks.mastodon.instances
-        if get_secret("mastodon_token", i)
-        for t in config.hashtags.all
+        (job_name(kw["instance"], kw["tag"]), kw)
+        for _, kw in mastodon.jobs(config)
+        if get_secret("mastodon_token", kw["instance"])
     ]
