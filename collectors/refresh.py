@@ -17,7 +17,7 @@ from summitpulse.normalise import normalise
 from summitpulse.settings.config import Config
 from summitpulse.store import schema
 
-from . import bluesky, budget, mastodon, x
+from . import bluesky, budget, mastodon, profiles, x
 from .retry import retrying
 from .runs import Run
 
@@ -45,8 +45,15 @@ def _gone(network: str, asked: list[str], found: list) -> list[str]:
 
 
 @retrying(x.classify)
+@budget.budgeted
 def _tweets(run: Run, api, ids: list[str]) -> dict:
     return api.get_tweets(ids, **x.FIELDS)
+
+
+def _billed_tweets(run: Run, config: Config, api, ids: list[str]) -> dict:
+    """Tweet lookup (up to 100 ids a call), within X's budget and recorded as billed."""
+    x.within_budget(run, config)
+    return x.charge(run, _tweets(run, api, ids))
 
 
 def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, size: int) -> None:
@@ -60,19 +67,21 @@ def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, s
 
 def refresh_x(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "x:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = x.client(config, timeout)
-        _look_up(run, engine, config, "x", "x_page", lambda r, ids: _tweets(r, api, ids), 100)
+        api = x.client(config, engine, timeout)
+        _look_up(run, engine, config, "x", "x_page", lambda r, ids: _billed_tweets(r, config, api, ids), x.PAGE)
 
 
 @retrying(bluesky.classify)
+@budget.budgeted
 def _posts(run: Run, api, uris: list[str]) -> dict:
     return get_model_as_dict(api.app.bsky.feed.get_posts({"uris": uris}))
 
 
 def refresh_bluesky(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "bluesky:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = bluesky.client(config, timeout)
+        api = bluesky.client(config, engine, timeout)
         _look_up(run, engine, config, "bluesky", "bluesky_search", lambda r, uris: _posts(r, api, uris), 25)
+        profiles.refresh_profiles(run, api)
 
 
 BATCH = 20  # GET /api/v1/statuses takes at most DEFAULT_STATUSES_LIMIT (20) ids; more is a 422

@@ -53,6 +53,16 @@ st.dataframe(
     column_order=list(COLUMNS),
     column_config=COLUMNS,
 )
+if data.config().networks.x.enabled:
+    st.subheader("X reads and spend (estimate)")
+    usage = data.x_usage()
+    left, middle, right = st.columns(3)
+    left.metric("Posts read", f"{usage.posts:,}", help="Billed once per post per UTC day")
+    middle.metric("Users read", f"{usage.users:,}", help="The authors each page expands")
+    right.metric("Estimated spend", f"${usage.spend_usd:,.2f}", help=f"Budget ${usage.budget_usd:,.2f}")
+    st.progress(min(1.0, usage.share), text=f"{usage.share:.0%} of the budget (`networks.x.budget_usd`)")
+    if usage.share >= data.config().alerts.x_budget.share:
+        st.warning("X spend is near its budget: X collection stops before it would pass it. Raise the budget to go on.")
 st.subheader("Rate budgets")
 budgets = data.rate_budgets()
 if budgets.empty:
@@ -85,6 +95,17 @@ for network, est in data.completeness(wait=30).items():
         )
     else:
         st.write(f"**{name}**: {est['observed']:,} posts; {est['method']}.")
+st.subheader("Faults by kind")
+by_kind = data.collector_faults()
+if by_kind.empty:
+    st.write("No fault so far.")
+else:
+    st.dataframe(
+        by_kind,
+        hide_index=True,
+        width="stretch",
+        column_config={"collector": "Collector", "kind": "Kind", "count": st.column_config.NumberColumn("Count")},
+    )
 st.subheader("Recent faults")
 faults = data.collector_events()
 if faults.empty:

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from ..store import schema
+from ..settings.config import Config
+from ..store import schema, x_reads
 from .frames import frame_of
 
+FAULT_KINDS = {  # every fault kind a collector records (collectors/retry.py), as the health page names it
+    "rate_limit": "rate limited (429)",
+    "server_error": "server error (5xx, bad gateway)",
+    "timeout": "timed out",
+    "dropped": "connection dropped",
+    "bad_page": "unreadable page (not JSON, an HTML page)",
+    "bad_record": "unreadable post",
+    "refused": "refused (login, 401/403)",
+    "not_found": "not found",
+    "budget": "budget reached",
+}
 r, e, c, b = schema.runs, schema.collector_events, schema.cursors, schema.rate_budgets
 RECENT_S = 300  # "requests lately": Mastodon's and Bluesky's rate window
 
@@ -127,6 +140,37 @@ def errors_by_kind(conn: Connection, since: float = 0) -> dict[str, dict[str, in
     for name, kind, n in conn.execute(q):
         out.setdefault(name, {})[kind] = n
     return out
+
+
+def faults_by_kind(conn: Connection) -> pd.DataFrame:
+    """One row per collector and fault kind: collector, kind (as the page names it), count."""
+    rows = [
+        {"collector": name, "kind": FAULT_KINDS.get(kind, kind), "count": n}
+        for name, kinds in sorted(errors_by_kind(conn).items())
+        for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1])
+    ]
+    return pd.DataFrame(rows, columns=["collector", "kind", "count"])
+
+
+@dataclass(frozen=True)
+class XUsage:
+    """X's billed reads so far, their estimated cost and the event's budget (``networks.x``), in US dollars."""
+
+    posts: int
+    users: int
+    spend_usd: float
+    budget_usd: float
+
+    @property
+    def share(self) -> float:
+        return self.spend_usd / self.budget_usd
+
+
+def x_usage(conn: Connection, config: Config) -> XUsage:
+    x = config.networks.x
+    reads = x_reads.totals(conn)
+    spend = reads["post"] * x.post_read_usd + reads["user"] * x.user_read_usd
+    return XUsage(reads["post"], reads["user"], round(spend, 4), x.budget_usd)
 
 
 def recent_events(conn: Connection, limit: int = 50) -> pd.DataFrame:

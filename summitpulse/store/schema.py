@@ -330,6 +330,21 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+x_reads = Table(  # what X bills: each post or user returned, once per UTC day (daily deduplication)
+    "x_reads",
+    metadata,
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD, UTC
+    Column("resource", String(80), primary_key=True),  # "post:<id>" or "user:<id>"
+)
+
+profile_checks = Table(  # when a profile was last fetched on its own (Bluesky search results carry no follower counts)
+    "profile_checks",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("author_id", String(128), primary_key=True),
+    Column("checked_ts", BigInteger, nullable=False),
+)
+
 alert_incidents = Table(  # something that needs an organiser: open while its rule still finds it
     "alert_incidents",
     metadata,

@@ -1,17 +1,21 @@
 """A tiny threaded HTTP server on 127.0.0.1 whose routes are plain functions, with a fault queue.
 
-Faults are consumed one per matching request: '500', '429', 'timeout',
-'truncated' (half a JSON body), '401', 'down' (connection dropped),
-'reorder' (the page's items reversed), 'duplicate' (an item twice on the page).
+Faults are consumed one per matching request: '500', '502' (a gateway's HTML page), '429', 'timeout',
+'truncated' (half a JSON body), 'cut' (the connection dropped mid-body, after a Content-Length promising
+all of it), 'html' (an HTML page answered with 200, as a captive portal or CDN does), '401', 'down'
+(connection dropped before any answer), 'reorder' (the page's items reversed), 'duplicate' (an item twice).
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
+
+HTML_PAGE = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 class Reply:
@@ -102,20 +106,26 @@ class FakeServer:
                         if fault == "429"
                         else {},
                     )
+                if fault in ("502", "html"):
+                    reply = Reply(HTML_PAGE, 502 if fault == "502" else 200, {"Content-Type": "text/html"})
                 if fault in ("reorder", "duplicate"):
                     reply.body = _reshape(reply.body, fault)
                 data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                 if fault == "truncated":
                     data = data[: len(data) // 2]
                 self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                if "Content-Type" not in reply.headers:
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
                 self.end_headers()
                 try:
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data[: len(data) // 2] if fault == "cut" else data)
+                    if fault == "cut":
+                        self.wfile.flush()
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
                     pass
 
             def _stream(self, reply: Reply) -> None:
