@@ -2,7 +2,8 @@
 while dashboard queries read; at the end the store equals what the fakes served, exactly.
 
 The Mastodon fakes behave as Mastodon does (tests/fakes/mastodon.py): late copies keep ids from their creation
-time, 2-60 s before they arrive, and each instance enforces its documented rate limit, which no window exceeds."""
+time, 2-60 s before they arrive (1 % dated up to a day behind or ahead), and each instance enforces its
+documented rate limit, which no window exceeds."""
 
 import copy
 import os
@@ -50,6 +51,8 @@ class Stream:
             s = copy.deepcopy(fake.statuses[-1])
             s.update(uri=f"https://soak.invalid/{fake.url[-5:]}/{self.n}")
             late = self.rng.uniform(2, 60) if self.rng.random() < 0.3 else 0.0  # federated in late
+            if self.rng.random() < 0.01:  # its server's clock up to a day behind or ahead
+                late = self.rng.uniform(-86400, 86400)
             fake.arrive(s, time.time() - late, late)
         t = copy.deepcopy(next(iter(self.x.tweets.values())))
         t["id"] = str(max(int(i) for i in self.x.tweets) + 1)
