@@ -22,6 +22,9 @@ from . import budget, mastodon
 from .retry import Fault, retrying
 from .runs import Run, StopRun
 
+SECONDS = 300  # one run's listening (and the job's interval); a dropped connection is retried within it
+MARGIN_S = 2
+
 
 class Enough(StopRun):
     """The run has listened for its interval."""
@@ -57,9 +60,11 @@ def listen(run: Run, api: Mastodon, tag: str, listener: Listener) -> None:
 
 
 def stream(config: Config, engine, instance: str, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
-    """Listen to ``tag`` on ``instance`` for up to ``max_wait`` seconds, storing each status as it comes."""
+    """Listen to ``tag`` on ``instance`` for ``max_wait`` (the job's interval) less ``MARGIN_S`` seconds, storing
+    each status as it comes."""
     with Run(engine, job_name(instance, tag), sleep=sleep, max_wait=max_wait) as run:
-        listener = Listener(run, instance, config.hashtags.all, time.monotonic() + max_wait)
+        deadline = time.monotonic() + max(1.0, max_wait - MARGIN_S)
+        listener = Listener(run, instance, config.hashtags.all, deadline)
         try:
             listen(run, mastodon.client(instance, engine, timeout), tag, listener)
         except Enough:

@@ -44,7 +44,18 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             for name, kw in mastodon.jobs(config)
         ]
         out += [
-            Job(name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=every, **kw), every, False)
+            Job(
+                mastodon.sweep_name(kw["instance"], kw["tag"]),
+                partial(mastodon.sweep, config, engine, sleep=sleep, max_wait=every, **kw),
+                mastodon.SWEEP_SECONDS,
+            )
+            for _, kw in mastodon.jobs(config)
+        ]
+        listen = mastodon_stream.SECONDS
+        out += [
+            Job(
+                name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw), listen, False
+            )
             for name, kw in mastodon_stream.jobs(config)
         ]
     if nets.x.enabled and network in (None, "x"):

@@ -38,7 +38,7 @@ def test_a_streamed_status_is_stored_within_seconds(engine, fake, monkeypatch):
 
     watcher = threading.Thread(target=post_and_watch)
     watcher.start()
-    mastodon_stream.stream(config, engine, fake.url, TAG, sleep=time.sleep, max_wait=3, timeout=2)
+    mastodon_stream.stream(config, engine, fake.url, TAG, sleep=time.sleep, max_wait=5, timeout=2)
     watcher.join()
     assert "live" in seen, "the status came through the stream before the run ended"
     assert any(p.startswith("/api/v1/streaming/hashtag") for _, p in fake.requests)
