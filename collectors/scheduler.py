@@ -23,6 +23,9 @@ from . import bluesky, jetstream, mastodon, mastodon_stream, refresh, x
 from .runs import last_started
 
 log = logging.getLogger("collectors")
+# A stream listens this much less than its job's interval: the scheduler skips a tick that finds the job still
+# running, so a stream listening its whole interval would be down for the next one.
+STREAM_MARGIN_S = 2
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Job:
     run: Callable[[], None]
     interval: int
     paced: bool = True  # a restart waits out the interval since its last run; a stream (False) reconnects at once
+    once: bool = True  # run by ``collect --once`` (a Mastodon stream is not: polling gets the same statuses)
 
 
 def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep=time.sleep) -> list[Job]:
@@ -51,10 +55,14 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             )
             for _, kw in mastodon.jobs(config)
         ]
-        listen = mastodon_stream.SECONDS
+        listen = mastodon_stream.SECONDS - STREAM_MARGIN_S
         out += [
             Job(
-                name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw), listen, False
+                name,
+                partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw),
+                mastodon_stream.SECONDS,
+                paced=False,
+                once=False,
             )
             for name, kw in mastodon_stream.jobs(config)
         ]
@@ -71,7 +79,12 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             for name, kw in bluesky.jobs(config)
         ]
         out += [
-            Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every, False)
+            Job(
+                name,
+                partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every - STREAM_MARGIN_S),
+                every,
+                False,
+            )
             for name, _ in jetstream.jobs(config)
         ]
     slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))
@@ -106,7 +119,8 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
         return 2
     if once:
         for job in jobs:
-            guarded(job)
+            if job.once:
+                guarded(job)
         return 0
     scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
     started = last_started(engine)
