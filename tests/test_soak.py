@@ -33,7 +33,7 @@ from .fakes.x import FakeX
 from .test_config import _good
 
 SECONDS = float(os.environ.get("SUMMITPULSE_SOAK_SECONDS", "40"))
-FAULTS = ["500", "429", "timeout", "truncated", "down", "reorder", "duplicate"]
+FAULTS = ["500", "502", "429", "timeout", "truncated", "cut", "html", "down", "reorder", "duplicate"]
 pytestmark = pytest.mark.slow
 
 
