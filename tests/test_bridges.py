@@ -85,3 +85,15 @@ def test_original_and_copy_count_once_and_their_accounts_are_one_person(engine, 
         assert identity.bridged(conn).why.tolist() == [why]
         persons = dict(conn.execute(text("SELECT network, person FROM accounts")).all())
     assert persons["bluesky"] == persons["mastodon"], "one person across the bridge"
+
+
+def test_a_record_claiming_someone_elses_post_is_not_folded(fixtures_dir):
+    """Any account can write bridgyOriginalUrl: only Bridgy Fed's account for the original's author is believed."""
+    forged = _bluesky_copy(fixtures_dir)
+    forged["author"]["handle"] = "mallory.bsky.social"
+    [kept] = normalise("bluesky_search", {"posts": [forged]}, TAGS).posts
+    assert (kept.network, kept.native_id) == ("bluesky", forged["uri"])
+    status = _status(fixtures_dir)
+    status["uri"] = "https://bsky.brid.gy/convert/ap/at://did:plc:alice/app.bsky.feed.post/3kaheyt6v00001"
+    [kept] = normalise("mastodon_statuses", [status], TAGS, source="https://mastodon.social").posts
+    assert kept.network == "mastodon", "a copy's id is believed only from a bsky.brid.gy account"

@@ -48,28 +48,32 @@ def fediverse_original(url: str) -> tuple[str, str] | None:
 
 
 def fold(batch: Batch) -> Batch:
-    """Every copy in ``batch`` as its original (network, id, author); the original's author as a partial profile."""
-    handles = {(a.network, a.author_id): a.handle for a in batch.authors}
+    """Every copy in ``batch`` as its original (network, id, author); the original's author as a partial profile.
+    Only a copy its bridge account vouches for is folded: any Bluesky account can write ``bridgyOriginalUrl`` into
+    its records, but only Bridgy Fed holds the handle ``bridge_handle`` names for the original's author."""
+    handles = {(a.network, a.author_id): a.handle.casefold().lstrip("@") for a in batch.authors}
     for post in batch.posts:
         for field in ("repost_of", "reply_to", "quote_of"):  # a boost of a copy is a boost of the original
             if (target := bluesky_original(getattr(post, field) or "")) is not None:
                 setattr(post, field, target[0])
-        original = _original(post)
+        copied_by = handles.get((post.network, post.author_id), "")
+        original = _original(post, copied_by)
         if original is None:
             continue
         network, native_id, author_id, handle = original
-        copied_by = handles.get((post.network, post.author_id), "")
         post.network, post.native_id, post.uri, post.author_id = network, native_id, native_id, author_id
         post.like_count = post.repost_count = post.reply_count = post.quote_count = None  # the original's stay
-        batch.authors.append(Author(network, author_id, handle or bridged_handle(copied_by) or author_id, partial=True))
+        batch.authors.append(Author(network, author_id, handle, partial=True))
     return batch
 
 
-def _original(post: Post) -> tuple[str, str, str, str] | None:
-    """(network, native id, author id, handle) of the post ``post`` copies, if a bridge made it."""
+def _original(post: Post, copied_by: str) -> tuple[str, str, str, str] | None:
+    """(network, native id, author id, handle) of the post ``post`` copies, if its bridge account made it."""
     if post.network == "bluesky" and post.copy_of:
         found = fediverse_original(post.copy_of)
-        return ("mastodon", found[0], found[1], f"@{found[1]}") if found else None
-    if post.network == "mastodon" and (found := bluesky_original(post.native_id)):
-        return "bluesky", found[0], found[1], ""
+        if found and copied_by == bridge_handle(found[1]):
+            return "mastodon", found[0], found[1], f"@{found[1]}"
+    if post.network == "mastodon" and (handle := bridged_handle(post.author_id)):
+        found = bluesky_original(post.native_id)
+        return ("bluesky", found[0], found[1], handle) if found else None
     return None
