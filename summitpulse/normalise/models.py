@@ -62,6 +62,7 @@ class Post:
     matched_tags: list[str] = field(default_factory=list)
     source: str = ""
     local_id: str = ""  # the source's own id for the post, where it differs from native_id (Mastodon)
+    copy_of: str = ""  # the original's address, when a bridge made this copy (Bridgy Fed: normalise/bridges.py)
 
     @property
     def kind(self) -> str:

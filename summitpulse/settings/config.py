@@ -122,6 +122,7 @@ class MastodonNetwork(NetworkBase):
 
 
 class BlueskyNetwork(NetworkBase):
+    sweep_minutes: float = Field(default=10, ge=0)  # how often search re-reads the last day (clocks a day slow)
     jetstream: bool = False
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
 

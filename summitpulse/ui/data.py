@@ -145,6 +145,12 @@ def identity_links() -> pd.DataFrame:
         return identity.confirmed(conn)
 
 
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def identity_bridges() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return identity.bridged(conn)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def split(filters: Filters, now: int) -> dict[str, int]:
     """Participants by label among those who posted in ``filters``, as ``headline`` counts them beside it (the
