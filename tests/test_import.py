@@ -171,7 +171,7 @@ def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
         cwd=ROOT,
         text=True,
         capture_output=True,
-        env={**os.environ, "SUMMITPULSE_DATABASE_URL": db},
+        env={**os.environ, "SUMMITPULSE_DATABASE_URL": db, "SUMMITPULSE_DEMO_DATABASE_URL": db},
     )
 
 
