@@ -53,6 +53,7 @@ posts = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("place", Text, nullable=False, default=""),
+    Column("place_box", Text, nullable=False, default=""),  # a place tag's box, "west,south,east,north" (revision 0011)
     Column("matched_tags", Text, nullable=False, default="[]"),
     Column("source", String(255), nullable=False, default=""),
     Column("collected_ts", BigInteger, nullable=False),
