@@ -54,12 +54,22 @@ def complete_buckets(frame: pd.DataFrame, now: int, bucket_s: int = 900) -> pd.D
     return frame[frame.time + pd.Timedelta(seconds=bucket_s) <= pd.Timestamp(now, unit="s", tz="UTC")]
 
 
-def split_area(frame: pd.DataFrame, height: int, bucket_s: int = 900) -> str:
-    """In the room, remote and not known, stacked, per bucket: columns time (the event's zone), label, posts.
+def from_first_activity(stacked: pd.DataFrame, share: float = 0.1) -> pd.DataFrame:
+    """``stacked`` (from ``_stacked``) from the bucket before the first one with at least ``share`` of the busiest
+    bucket's posts: the hours of a post or two before the event starts are not what the chart is for."""
+    totals = stacked.iloc[:, -1]
+    first = int((totals >= share * totals.max()).to_numpy().argmax())
+    return stacked.iloc[max(first - 1, 0) :]
 
-    Each bucket's value sits at its middle, held flat to the edges of the first and last buckets, so one
-    bucket alone is a band, not nothing; the axis spans at least an hour."""
-    stacked = _stacked(frame, bucket_s)
+
+def split_area(frame: pd.DataFrame, height: int | None = None, bucket_s: int = 900) -> str:
+    """In the room, remote and not known, stacked, per bucket: columns time (the event's zone), label, posts;
+    ``height`` in pixels, or the height of its box (the live screen's panel) when None.
+
+    It starts at the first activity (``from_first_activity``). Each bucket's value sits at its middle, held flat
+    to the edges of the first and last buckets, so one bucket alone is a band, not nothing; the axis spans at least
+    an hour."""
+    stacked = from_first_activity(_stacked(frame, bucket_s))
     start, end = stacked.index[0], stacked.index[-1] + pd.Timedelta(seconds=bucket_s)
     axis_end = max(end, start + pd.Timedelta(hours=1))  # the first quarter hours fill an hour from the left
     top, tick = nice_top(stacked.iloc[:, -1].max())
@@ -90,10 +100,11 @@ def split_area(frame: pd.DataFrame, height: int, bucket_s: int = 900) -> str:
         f"Posts every {bucket_s // 60} minutes from {start:%H:%M} to {end:%H:%M}, by where the people are; "
         f"{last}: " + ", ".join(f"{LABELS[k]} {latest[k]}" for k in LABELS)
     )
+    sized = f' style="height:{height}px"' if height else ""
     return (
         f'<div class="sp-chart" role="img" aria-label="{escape(summary)}">'
         f'<div class="sp-legend">{legend}<span class="sp-note">{last}</span></div>'
-        f'<div class="sp-plot" style="height:{height}px">{y_labels}'
+        f'<div class="sp-plot"{sized}>{y_labels}'
         f'<svg viewBox="0 0 {WIDTH} 100" preserveAspectRatio="none" aria-hidden="true">{grid}{layers}</svg></div>'
         f'<div class="sp-xaxis">{x_labels}</div></div>'
     )
