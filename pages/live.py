@@ -46,7 +46,7 @@ def _participation(now: int) -> str:
     body = (
         '<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>'
         if frame.empty
-        else data.figure("screen_charts.split_area", frame)
+        else data.figure("screen_charts.split_area", frame, mode=controls.mode())
     )
     return cards.panel("chart", "In the room vs remote — posts per 15 minutes", body)
 
@@ -60,7 +60,7 @@ def _wall(filters, now: int) -> str:
 def _pulse(last_hour) -> str:
     pulse = data.theme_totals(last_hour)
     body = (
-        data.figure("screen_charts.theme_bars", pulse)
+        data.figure("screen_charts.theme_bars", pulse, controls.mode())
         if pulse.posts.sum()
         else '<p class="sp-note">No configured theme came up in the last hour.</p>'
     )

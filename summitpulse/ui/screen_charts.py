@@ -11,7 +11,7 @@ from html import escape
 
 import pandas as pd
 
-from .palette import LABELS, PALETTE, THEME_COLOURS
+from .palette import CHART, LABELS, THEMES
 
 WIDTH = 1000  # the SVG's own units across; stretched to the panel
 
@@ -62,7 +62,7 @@ def from_first_activity(stacked: pd.DataFrame, share: float = 0.1) -> pd.DataFra
     return stacked.iloc[max(first - 1, 0) :]
 
 
-def split_area(frame: pd.DataFrame, height: int | None = None, bucket_s: int = 900) -> str:
+def split_area(frame: pd.DataFrame, height: int | None = None, bucket_s: int = 900, mode: str = "light") -> str:
     """In the room, remote and not known, stacked, per bucket: columns time (the event's zone), label, posts;
     ``height`` in pixels, or the height of its box (the live screen's panel) when None.
 
@@ -70,6 +70,7 @@ def split_area(frame: pd.DataFrame, height: int | None = None, bucket_s: int = 9
     to the edges of the first and last buckets, so one bucket alone is a band, not nothing; the axis spans at least
     an hour."""
     stacked = from_first_activity(_stacked(frame, bucket_s))
+    colours = CHART[mode]
     start, end = stacked.index[0], stacked.index[-1] + pd.Timedelta(seconds=bucket_s)
     axis_end = max(end, start + pd.Timedelta(hours=1))  # the first quarter hours fill an hour from the left
     top, tick = nice_top(stacked.iloc[:, -1].max())
@@ -78,7 +79,7 @@ def split_area(frame: pd.DataFrame, height: int | None = None, bucket_s: int = 9
     xs.append((end - start).total_seconds() / span * WIDTH)
     tops = ([100 - 100 * v / top for v in stacked[key]] for key in LABELS)
     levels = [[100.0] * len(xs)] + [[h[0], *h, h[-1]] for h in tops]
-    layers = "".join(_layer(xs, levels[i], levels[i + 1], PALETTE[key]) for i, key in enumerate(LABELS))
+    layers = "".join(_layer(xs, levels[i], levels[i + 1], colours[key]) for i, key in enumerate(LABELS))
     grid = "".join(
         f'<line x1="0" x2="{WIDTH}" y1="{100 - 100 * v / top:.2f}" y2="{100 - 100 * v / top:.2f}" '
         f'style="stroke:var(--sp-line);stroke-width:1" vector-effect="non-scaling-stroke"/>'
@@ -93,7 +94,7 @@ def split_area(frame: pd.DataFrame, height: int | None = None, bucket_s: int = 9
     )
     latest = stacked.iloc[-1].diff().fillna(stacked.iloc[-1]).astype(int)
     legend = "".join(
-        f'<span><i style="background:{PALETTE[k]}"></i>{escape(LABELS[k])} <b>{latest[k]:,}</b></span>' for k in LABELS
+        f'<span><i style="background:{colours[k]}"></i>{escape(LABELS[k])} <b>{latest[k]:,}</b></span>' for k in LABELS
     )
     last = f"{stacked.index[-1]:%H:%M}–{end:%H:%M}"  # the last whole bucket, not the counters' rolling window
     summary = (
@@ -110,9 +111,9 @@ def split_area(frame: pd.DataFrame, height: int | None = None, bucket_s: int = 9
     )
 
 
-def theme_bars(frame: pd.DataFrame) -> str:
+def theme_bars(frame: pd.DataFrame, mode: str = "light") -> str:
     """Posts per configured theme as labelled bars, largest first; each theme keeps its colour (config order)."""
-    colours = {theme: THEME_COLOURS[i % len(THEME_COLOURS)] for i, theme in enumerate(frame.theme)}
+    colours = {theme: THEMES[mode][i % len(THEMES[mode])] for i, theme in enumerate(frame.theme)}
     most = max(int(frame.posts.max()), 1)
     rows = "".join(
         f'<div class="name"><bdi>{escape(str(r.theme))}</bdi></div><div class="track"><div class="fill" '

@@ -4,28 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-_VARS = {
-    "light": {
-        "bg": "#f8fafc",
-        "panel": "#ffffff",
-        "ink": "#0f172a",
-        "muted": "#475569",
-        "line": "#e2e8f0",
-        "up": "#15803d",
-        "down": "#b91c1c",
-        "link": "#1d4ed8",
-    },
-    "dark": {
-        "bg": "#0b1120",
-        "panel": "#111a2e",
-        "ink": "#f1f5f9",
-        "muted": "#cbd5e1",
-        "line": "#1e293b",
-        "up": "#4ade80",
-        "down": "#fca5a5",
-        "link": "#93c5fd",
-    },
-}
+from .palette import MODES
 
 # The live screen (cards.screen): every size in --u, 1 % of the viewport's height, or of 4/3 of its width when that
 # is less, so a 1024×768 projector and a 4K screen show the same screen, only sharper. What drops out where there
@@ -108,7 +87,7 @@ SCREEN_CSS = """
 
 def apply(mode: str, accent: str, kiosk: bool) -> None:
     """Inject the CSS once per run; kiosk mode hides Streamlit's chrome and scales the type up."""
-    v = _VARS.get(mode, _VARS["light"])
+    v = MODES.get(mode, MODES["light"])
     scale = 1.25 if kiosk else 1.0
     chrome = (
         """
