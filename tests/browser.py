@@ -125,7 +125,7 @@ def wait_for(driver, css: str, timeout: float = 40) -> None:
 
 
 LIVE_DRAWN = (".sp-card", ".sp-plot svg polygon", ".sp-bars", ".sp-rank")
-THEME_DRAWN = (".sp-card", ".sp-plot svg polygon")
+THEME_DRAWN = (".sp-card", ".sp-plot svg polygon", ".sp-split")
 
 
 def drawn(driver, path: str, timeout: float = 60) -> None:

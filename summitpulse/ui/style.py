@@ -15,7 +15,7 @@ SCREEN_CSS = """
               height: calc(100vh - var(--sp-chrome)); display:flex; flex-direction:column; gap: calc(1.2 * var(--u));
               overflow:hidden; font-size: var(--body); line-height:1.3;}
   .sp-screen .sp-header {flex:none; margin:0; padding-bottom: calc(.6 * var(--u)); border-bottom-width: calc(.5 * var(--u));}
-  .sp-screen .sp-title {font-size: calc(4.4 * var(--u)); padding:0; margin:0;}
+  .stApp .sp-screen h1.sp-title {font-size: calc(4.4 * var(--u)); padding:0; margin:0;}
   .sp-screen .sp-sub, .sp-screen .sp-nowline {font-size: var(--small);}
   .sp-screen .sp-nowline .sp-note, .sp-screen .sp-nowline b {font-size: var(--small); display:inline-block; max-width: 40vw;
               overflow:hidden; text-overflow:ellipsis; white-space:nowrap; vertical-align:bottom;}
@@ -34,7 +34,7 @@ SCREEN_CSS = """
   .sp-screen .sp-panel {display:flex; flex-direction:column; min-height:0; min-width:0; overflow:hidden;}
   .sp-screen .sp-p-chart {grid-area: chart;} .sp-screen .sp-p-wall {grid-area: wall;}
   .sp-screen .sp-p-pulse {grid-area: pulse;} .sp-screen .sp-p-leaders {grid-area: leaders;}
-  .sp-screen .sp-panel-title {font-size: calc(3 * var(--u)); margin: 0 0 calc(.6 * var(--u)); padding:0; line-height:1.2;}
+  .stApp .sp-screen h2.sp-panel-title {font-size: calc(3 * var(--u)); margin: 0 0 calc(.6 * var(--u)); padding:0; line-height:1.2;}
   .sp-screen .sp-fill {flex: 1 1 0; min-height:0; overflow:hidden;}
   .sp-screen .sp-list {height:100%; display:flex; flex-direction:column; flex-wrap:wrap; align-content:flex-start;
               column-gap: 50vw; overflow:hidden;}
@@ -110,6 +110,23 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       {SCREEN_CSS}
       .stApp {{background: var(--sp-bg); color: var(--sp-ink);}}
       .stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp label, .stApp li {{color: var(--sp-ink);}}
+      /* Streamlit's own chrome in the page's colours, so the dark mode is dark everywhere */
+      header[data-testid="stHeader"] {{background: var(--sp-bg);}}
+      header[data-testid="stHeader"] button, header[data-testid="stHeader"] svg {{color: var(--sp-ink); fill: currentColor;}}
+      [data-testid="stSidebar"] {{background: var(--sp-panel); border-right: 1px solid var(--sp-line);}}
+      [data-testid="stSidebar"] span, [data-testid="stSidebar"] p, [data-testid="stSidebar"] label,
+      [data-testid="stSidebar"] header, [data-testid="stSidebarNavSeparator"] {{color: var(--sp-ink) !important;}}
+      [data-testid="stSidebarNavLink"]:hover, [data-testid="stSidebarNavLink"][aria-current="page"] {{
+        background: var(--sp-line);}}
+      [data-testid="stSelectbox"] [role="group"] {{background: var(--sp-panel) !important;
+        border-color: var(--sp-muted) !important;}}
+      [data-testid="stSelectbox"] input, [data-testid="stSelectbox"] button {{color: var(--sp-ink) !important;}}
+      [role="listbox"], [role="option"] {{background: var(--sp-panel) !important; color: var(--sp-ink) !important;}}
+      [data-testid="stExpandSidebarButton"] *, [data-testid="stMainMenu"] * {{color: var(--sp-ink) !important;}}
+      [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{color: var(--sp-muted) !important;}}
+      .stApp h1.sp-title, .stApp h2.sp-panel-title {{padding:0; color: var(--sp-ink); letter-spacing: normal;}}
+      .stApp h1.sp-title {{font-size: calc(2.1rem * var(--sp-scale)); font-weight: 800; line-height:1.1;}}
+      .stApp h2.sp-panel-title {{font-size: calc(1.35rem * var(--sp-scale)); font-weight: 750; margin:.6rem 0 .4rem;}}
       .sp-header {{display:flex; justify-content:space-between; align-items:baseline; gap:1rem;
                    border-bottom: 4px solid var(--sp-accent); padding-bottom:.3rem; margin-bottom:.6rem;}}
       .sp-title {{font-size: calc(2.1rem * var(--sp-scale)); font-weight: 800; line-height:1.1;}}
@@ -123,7 +140,6 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-tile .k {{font-size: calc(1rem * var(--sp-scale)); color: var(--sp-muted); text-transform: uppercase; letter-spacing:.04em;}}
       .sp-tile .d {{font-size: calc(1rem * var(--sp-scale)); color: var(--sp-muted);}}
       .sp-up {{color: var(--sp-up) !important;}} .sp-down {{color: var(--sp-down) !important;}}
-      .sp-panel-title {{font-size: calc(1.35rem * var(--sp-scale)); font-weight: 750; margin:.2rem 0 .4rem;}}
       .sp-card {{display:flex; gap:.8rem; background: var(--sp-panel); border:1px solid var(--sp-line);
                  border-left: 6px solid var(--sp-accent); border-radius: 12px; padding:.7rem .9rem; margin-bottom:.6rem;
                  overflow:hidden; unicode-bidi: isolate;}}
@@ -142,6 +158,7 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
                     flex:none;}}
       .sp-rank .n {{margin-left:auto; font-weight:800; font-variant-numeric: tabular-nums; text-align:right;}}
       .sp-rank .n small {{display:block; font-weight:400; line-height:1;}}
+      .stMarkdown a {{color: var(--sp-link);}}
       .sp-open {{color: var(--sp-link) !important; text-decoration: underline; white-space: nowrap;}}
       .sp-card a:focus-visible, .sp-rank a:focus-visible {{outline: 3px solid var(--sp-link); outline-offset: 2px;}}
       .sp-note {{color: var(--sp-muted); font-size: calc(.95rem * var(--sp-scale));}}
@@ -159,6 +176,8 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-xaxis {{position:relative; margin-left:3.4em; height:1.7em;}}
       .sp-xaxis span {{position:absolute; top:.25em; transform:translateX(-50%); white-space:nowrap;
                       font-variant-numeric: tabular-nums;}}
+      .sp-split {{display:flex; height:1.6rem; border-radius:6px; overflow:hidden; background: var(--sp-line);}}
+      .sp-topics {{padding-left:1.1rem; margin:.2rem 0 .8rem;}}
       .sp-bars {{display:grid; grid-template-columns: minmax(0, max-content) minmax(4rem, 1fr) auto; gap:.55rem .8rem;
                 align-items:center; font-size: calc(1.1rem * var(--sp-scale));}}
       .sp-bars .name {{overflow:hidden; text-overflow:ellipsis; white-space:nowrap; max-width:16em;}}
@@ -167,9 +186,9 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       .sp-bars .n {{font-weight:800; font-variant-numeric: tabular-nums; text-align:right; min-width:2.5em;}}
       {chrome}
       @media (max-width: 640px) {{  /* a phone: the same screen, scaled to fit a hand */
-        :root {{--sp-scale: .8;}}
+        :root {{--sp-scale: .9;}}
         .block-container {{padding-left: 1rem !important; padding-right: 1rem !important;}}
-        .sp-title {{font-size: 1.5rem;}} .sp-clock {{font-size: 1.5rem;}}
+        .stApp h1.sp-title {{font-size: 1.6rem;}} .sp-clock {{font-size: 1.5rem;}}
         .sp-tiles {{grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem;}}
         .sp-tile .v {{font-size: 1.8rem;}}
       }}
