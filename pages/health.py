@@ -6,7 +6,7 @@ from summitpulse.alerts import channels
 from summitpulse.ui import controls, data
 from summitpulse.ui.palette import NETWORK_NAMES
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import runpy
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -24,6 +27,8 @@ ORGANISER_PAGES = [
     ("report", "Report", "description"),
     ("export", "Export", "download"),
 ]
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
+_app = threading.local()  # how deep this thread is in dashboard.py's runs of a page
 WINDOWS = {"Whole event": None, "Last 15 minutes": 900, "Last hour": 3600, "Last 3 hours": 3 * 3600}
 
 
@@ -120,15 +125,31 @@ def change_identity(action, *accounts: str) -> None:
     st.rerun()
 
 
-def through_navigation() -> None:
-    """Every page runs through dashboard.py's ``st.navigation``. A fresh server whose first visitor follows a deep
-    link (``/theme?...``) runs the page file on its own instead, in Streamlit's older pages-directory mode (no
-    styles, the files listed as pages) until some run calls ``st.navigation``: run the app's entry point here,
-    which shows this page through the navigation, and stop the lone run."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
+@contextmanager
+def inside_app():
+    """dashboard.py runs the chosen page inside this, so the page knows it shows through the app."""
+    _app.depth = getattr(_app, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _app.depth -= 1
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        runpy.run_path(get_script_run_ctx().pages_manager.main_script_path, run_name="__main__")
+
+def through_app() -> None:
+    """Every page shows through dashboard.py: its styles, menu and organiser gate. Until some run of a fresh server
+    has called ``st.navigation``, Streamlit runs visits in its pages-directory mode, where a link to a page
+    (``/theme?...``) runs the page file on its own: run the app's entry point instead, which shows this page
+    through its navigation, and stop the lone run."""
+    if not getattr(_app, "depth", 0):
+        runpy.run_path(str(DASHBOARD), run_name="__main__")
         st.stop()
+
+
+def menu(sections: dict[str, list]) -> None:
+    """The app's menu in the sidebar, one link per page shown. Streamlit's own menu is off
+    (``client.showSidebarNavigation``): on a fresh server it would first list every file under pages/."""
+    with st.sidebar.container(key="sp_menu"):
+        for header, pages in sections.items():
+            st.caption(header)
+            for page in pages:
+                st.page_link(page)
