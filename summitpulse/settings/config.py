@@ -109,6 +109,14 @@ class NetworkBase(_Model):
     base_url: str | None = None
 
 
+class XNetwork(NetworkBase):
+    """X bills each post (and user) a search or look-up returns: pay-per-use, the default since February 2026."""
+
+    budget_usd: float = Field(default=20.0, gt=0)  # X collection stops before its estimated spend passes this
+    post_read_usd: float = Field(default=0.005, ge=0)  # docs.x.com/x-api/getting-started/pricing: "Posts: Read"
+    user_read_usd: float = Field(default=0.010, ge=0)  # "User: Read": the authors each page expands
+
+
 class MastodonNetwork(NetworkBase):
     instances: list[str] = ["https://mastodon.social"]
 
@@ -119,7 +127,7 @@ class BlueskyNetwork(NetworkBase):
 
 
 class Networks(_Model):
-    x: NetworkBase = NetworkBase(enabled=False)
+    x: XNetwork = XNetwork(enabled=False)
     mastodon: MastodonNetwork = MastodonNetwork(enabled=False)
     bluesky: BlueskyNetwork = BlueskyNetwork(enabled=False)
 
@@ -263,10 +271,7 @@ class Evidence(_Model):
         "wish i was there",
         "wish i could",
         "fomo",
-        "couldn't",
-        "could not",
         "can't make it",
-        "not there",
         "en ligne",
         "à distance",
         "de chez moi",

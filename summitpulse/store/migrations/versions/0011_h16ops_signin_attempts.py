@@ -1,14 +1,14 @@
 """Organiser sign-in attempts (``signin_attempts``): the throttle kept in the store, for every process and replica.
 
-Revision ID: 0009_h16ops_signin
-Revises: 0008
+Revision ID: 0011_h16ops_signin
+Revises: 0010_h17bx
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_h16ops_signin"
-down_revision = "0008"
+revision = "0011_h16ops_signin"
+down_revision = "0010_h17bx"
 branch_labels = None
 depends_on = None
 
