@@ -223,6 +223,12 @@ def collector_health() -> pd.DataFrame:
         return health_mod.health(conn, config().networks.x.poll_seconds)
 
 
+def signin_attempts() -> pd.DataFrame:
+    """Read at every view: the health page shows the throttle as it stands."""
+    with engine().connect() as conn:
+        return health_mod.signin_attempts(conn, time.time())
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def collector_events() -> pd.DataFrame:
     with engine().connect() as conn:
