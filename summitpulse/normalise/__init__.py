@@ -13,6 +13,7 @@ from .bluesky import normalise_jetstream, normalise_search
 from .common import PAYLOAD_ERRORS, NormaliseError, text_tags
 from .mastodon import normalise_statuses
 from .models import Batch
+from .untrusted import clean_batch
 from .x import normalise_page
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ def match_tags(batch: Batch, event_tags: Iterable[str], keep_unmatched: bool = T
 def normalise(
     kind: str, payload, event_tags: Iterable[str] = (), source: str = "", keep_unmatched: bool = True
 ) -> Batch:
-    """Normalise one raw payload of ``kind`` (see PARSERS) and match the event's tags."""
+    """Normalise one raw payload of ``kind`` (see PARSERS), clean what a stranger wrote in it (``untrusted``) and
+    match the event's tags."""
     try:
         parser = PARSERS[kind]
     except KeyError:
@@ -56,7 +58,7 @@ def normalise(
         return Batch(rejected=[f"{kind} payload: {exc.__class__.__name__}: {str(exc)[:200]}"])
     for reason in batch.rejected:
         log.info("rejected: %s", reason[:300])
-    return match_tags(batch, event_tags, keep_unmatched)
+    return match_tags(clean_batch(batch), event_tags, keep_unmatched)
 
 
 __all__ = ["normalise", "match_tags", "NormaliseError", "PARSERS"]

@@ -62,6 +62,7 @@ class Post:
     matched_tags: list[str] = field(default_factory=list)
     source: str = ""
     local_id: str = ""  # the source's own id for the post, where it differs from native_id (Mastodon)
+    claimed_at: str = ""  # the time the post claimed, when impossible (``created_at`` is then when it was collected)
 
     @property
     def kind(self) -> str:

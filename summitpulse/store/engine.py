@@ -147,6 +147,7 @@ def _json(values: list) -> str:
 POST_COLUMNS = tuple(c.name for c in schema.posts.c if c.name != "deleted_ts")
 AUTHOR_COLUMNS = tuple(c.name for c in schema.authors.c)
 SIGHTING_COLUMNS = tuple(c.name for c in schema.sightings.c)
+CLAIM_COLUMNS = tuple(c.name for c in schema.claimed_times.c)
 # link table → (its value column, the Post field it lists, the longest value kept)
 CHILDREN = {
     "post_tags": ("tag", "hashtags", 255),
@@ -250,6 +251,7 @@ class Rows:
     partial_authors: list[tuple]  # only an id known: inserted if new, never overwriting a profile
     children: dict[str, list[tuple]]
     sightings: list[tuple]
+    claims: list[tuple]  # (network, native_id, claimed_at) of the posts whose time was impossible
     deleted: list[str]
     fetched: int
     rejected: list[str]  # why payloads or posts were turned away
@@ -278,6 +280,7 @@ def prepare(batch: Batch, dialect_name: str, now: int | None = None, counting=No
             for table, (_, field, length) in CHILDREN.items()
         },
         sightings=[(p.network, p.native_id, p.source, now, p.local_id or None) for p in posts if p.source],
+        claims=[(p.network, p.native_id, p.claimed_at) for p in posts if p.claimed_at],
         deleted=list(batch.deleted),
         fetched=len(batch.posts),
         rejected=list(batch.rejected),
@@ -357,6 +360,7 @@ def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult
     for table, (column, _, _) in CHILDREN.items():
         executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
     executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
+    executemany(conn, "ignore:claimed_times", CLAIM_COLUMNS, rows.claims)
     if counting:
         upkeep.after_write(conn, counting, rows, old)
     deleted = mark_deleted(conn, rows.deleted)

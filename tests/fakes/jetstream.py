@@ -1,4 +1,9 @@
-"""A fake Jetstream v1 replaying the shared production events, honouring ``cursor``."""
+"""A fake Jetstream v1 replaying the shared production events, honouring ``cursor``.
+
+Jetstream relays each record as the author's client wrote it (its JSON, ``createdAt`` included, is not validated:
+https://github.com/bluesky-social/jetstream#readme, "record" is the raw repo record): ``extra`` events, hostile
+ones included, are sent after the recorded ones.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from websockets.sync.server import serve
 
 
 class FakeJetstream:
-    def __init__(self, fixtures: Path, drop_after: int | None = None):
+    def __init__(self, fixtures: Path, drop_after: int | None = None, extra: list[dict] = ()):
         self.lines = (fixtures / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
+        self.lines += [json.dumps(event) for event in extra]
         self.drop_after, self.connections = drop_after, []
         self.server = serve(self._handle, "127.0.0.1", 0)
         self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/subscribe"
