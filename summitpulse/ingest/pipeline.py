@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from ..figures import upkeep
 from ..normalise.models import Batch
-from ..store.engine import IngestResult, Rows, prepare, transaction, write_rows
+from ..store.engine import IngestResult, Rows, prepare, store_rows
 
 Source = Callable[[], Iterable[Batch]]  # called in a worker; yields batches, one transaction each
 Done = Callable[[IngestResult, list[str]], None]  # after each committed batch: its result, its rejection reasons
@@ -90,8 +90,8 @@ def _receive(reader) -> Rows | str | None:
 
 
 def _write(engine: Engine, rows: Rows, done: Done) -> None:
-    result = transaction(engine, lambda conn: write_rows(conn, rows, judge=False))
-    done(result, rows.rejected)
+    result = store_rows(engine, rows, judge=False)
+    done(result, result.reasons)
 
 
 def _next_source(sources: Sequence[Source], taken) -> Source | None:
