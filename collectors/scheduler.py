@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from functools import partial
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
+from summitpulse.cli.exits import outcome
 from summitpulse.settings.config import Config
+from summitpulse.store import schema
 
 from . import bluesky, jetstream, mastodon, refresh, x
 
@@ -29,6 +31,7 @@ class Job:
     name: str
     run: Callable[[], None]
     interval: int
+    refresh: bool = False  # re-reads what was collected: doing it alone is not collecting
 
 
 def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep=time.sleep) -> list[Job]:
@@ -59,7 +62,7 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         ]
     slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))
     out += [
-        Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow)
+        Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow, refresh=True)
         for name, fn, kw in refresh.jobs(config)
         if network in (None, name.split(":")[0])
     ]
@@ -74,12 +77,33 @@ def alerts_job(config: Config, engine: Engine) -> Job:
     return Job("alerts", partial(run_once, config, engine), config.alerts.every_seconds)
 
 
-def guarded(job: Job) -> None:
-    """Run a job; whatever it raises is logged (its run is already recorded), never propagated."""
+def guarded(job: Job) -> bool:
+    """Run a job; whatever it raises is logged (its run is already recorded), never propagated. False if it raised."""
     try:
         job.run()
     except Exception:  # one collector failing must not stop the others
         log.exception("%s: run failed", job.name)
+        return False
+    return True
+
+
+def run_once(jobs: list[Job], engine: Engine) -> int:
+    """Each job once; the exit status (``cli.exits``): done when none failed, nothing done when every collector
+    failed (refreshing what is stored alone is not collecting), else partly done."""
+    ok = {job.name: _ran_ok(job, engine) for job in jobs}
+    return outcome(sum(ok[job.name] for job in jobs if not job.refresh), sum(not v for v in ok.values()))
+
+
+def _ran_ok(job: Job, engine: Engine) -> bool:
+    """Run ``job``: True unless it raised or a run it recorded failed (a refused login ends a run quietly)."""
+    runs = schema.runs
+    with engine.connect() as conn:
+        before = conn.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar()
+    if not guarded(job):
+        return False
+    with engine.connect() as conn:
+        failed = select(func.count()).where(runs.c.id > before, runs.c.status == "failed")
+        return not conn.execute(failed).scalar()
 
 
 def run_collectors(config: Config, engine: Engine, once: bool = False, network: str | None = None) -> int:
@@ -88,9 +112,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
         print("error: no collector to run: enable a network under `networks:` in the config", flush=True)
         return 2
     if once:
-        for job in jobs:
-            guarded(job)
-        return 0
+        return run_once(jobs, engine)
     scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
     for job in jobs:
         scheduler.add_job(
