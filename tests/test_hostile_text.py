@@ -114,3 +114,12 @@ def test_nul_in_jetstream_posts_is_stored_cleaned_with_the_rest_of_the_batch(eng
         status = conn.execute(text("SELECT status FROM runs")).scalars().all()
     assert list(stored) == ["escape [31m #IndieRebellion", "fine #IndieRebellion", "nulinside #IndieRebellion"]
     assert int(cursor) == events[-1]["time_us"] and status == ["ok"]
+
+
+def test_the_widths_normalisation_cuts_to_are_the_stores():
+    from summitpulse.normalise.untrusted import WIDTHS
+    from summitpulse.store import schema
+
+    for name, width in WIDTHS.items():
+        found = {t.c[name].type.length for t in (schema.posts, schema.authors, schema.sightings) if name in t.c}
+        assert found == {width}, name

@@ -1,4 +1,4 @@
-"""What a stranger's payload may not bring into the store: control characters and impossible times.
+"""What a stranger's payload may not bring into the store: control characters, impossible times, overlong ids.
 
 Every text field is cleaned the same way whichever backend stores it: NUL (which PostgreSQL refuses in text), the
 other C0 and C1 control characters and DEL are removed, a lone surrogate (which no UTF-8 store takes) becomes
@@ -39,6 +39,21 @@ POST_LINES = (
     "quote_of",
 )
 POST_LISTS = ("hashtags", "mentions", "links", "media_urls", "matched_tags")
+# The store's column widths: PostgreSQL refuses a longer value where SQLite would keep it, so it is cut here, the
+# same for both (tests/test_hostile_text.py holds these equal to store/schema.py)
+WIDTHS = {
+    "network": 16,
+    "native_id": 512,
+    "author_id": 128,
+    "lang": 16,
+    "source": 255,
+    "local_id": 64,
+    "reply_to": 512,
+    "reply_to_author": 128,
+    "repost_of": 512,
+    "quote_of": 512,
+    "handle": 255,
+}
 AUTHOR_TEXT = ("description",)
 AUTHOR_LINES = ("network", "author_id", "handle", "display_name", "location", "avatar_url", "url")
 
@@ -58,7 +73,7 @@ def _clean_fields(record: Post | Author, text: tuple, lines: tuple, lists: tuple
     for name in text + lines:
         value = getattr(record, name)
         if isinstance(value, str):
-            setattr(record, name, clean_text(value, one_line=name in lines))
+            setattr(record, name, clean_text(value, one_line=name in lines)[: WIDTHS.get(name)])
     for name in lists:
         setattr(record, name, [clean_text(v, one_line=True) for v in getattr(record, name) if isinstance(v, str)])
 
