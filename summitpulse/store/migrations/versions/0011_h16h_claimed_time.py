@@ -1,15 +1,15 @@
 """``claimed_times``: the time a post claimed when it was impossible (its ``created_at`` is then when it was
 collected). Posts stored before keep their times; the readers take any time the store holds.
 
-Revision ID: 0009_h16h_claimed_time
-Revises: 0008
+Revision ID: 0011_h16h_claimed_time
+Revises: 0010_h17bx
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_h16h_claimed_time"
-down_revision = "0008"
+revision = "0011_h16h_claimed_time"
+down_revision = "0010_h17bx"
 branch_labels = None
 depends_on = None
 
