@@ -118,6 +118,16 @@ sightings = Table(
     Column("local_id", String(64)),  # the id this source gives the post (Mastodon ids differ per instance)
 )
 
+# The time a post claimed when it was impossible (before the networks, or ahead of the clock): its created_at is
+# then when it was collected (``normalise.untrusted``).
+claimed_times = Table(
+    "claimed_times",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("native_id", Id, primary_key=True),
+    Column("claimed_at", String(64), nullable=False),
+)
+
 cursors = Table(
     "cursors",
     metadata,
