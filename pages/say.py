@@ -5,7 +5,7 @@ import streamlit as st
 
 from summitpulse.ui import controls, data, say_so
 
-controls.through_navigation()
+controls.through_app()
 
 config = data.config()
 start = "afar" if st.query_params.get("from") == "afar" else "room"

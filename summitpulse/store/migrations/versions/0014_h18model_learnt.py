@@ -1,14 +1,14 @@
 """The event model's verdicts: ``learnt`` (a person's calibrated probability of being in the room, and why).
 
-Revision ID: 0011_h18model_learnt
-Revises: 0010_h17bx
+Revision ID: 0014_h18model_learnt
+Revises: 0011_h16h_claimed_time
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_h18model_learnt"
-down_revision = "0010_h17bx"
+revision = "0014_h18model_learnt"
+down_revision = "0011_h16h_claimed_time"
 branch_labels = None
 depends_on = None
 
