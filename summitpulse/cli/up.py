@@ -10,10 +10,9 @@ import time
 from pathlib import Path
 
 from ..settings.config import Config
-from ..settings.secrets import get_secret
+from ..settings.secrets import DEMO_PASSWORD, get_secret
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: dashboard.py and pages/ live there
-DEMO_PASSWORD = "demo"  # only for the bundled demo, when no password is configured
 
 
 def _children(config_path: str, port: int, live: bool, speed: float, alerts: bool = True) -> list[list[str]]:
