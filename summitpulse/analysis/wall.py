@@ -58,7 +58,7 @@ def _shown(conn: Connection, config: Config, rows: list[dict], limit: int | None
         ):
             continue
         status, _ = stored.get((r["network"], r["native_id"])) or screen(
-            config, r["text"], r["network"], r["handle"] or "", extra
+            config, r["text"], r["network"], r["handle"] or "", extra, r["author_id"]
         )
         if status == "approved":
             out.append(_card(config, r))
@@ -109,7 +109,7 @@ def queue(conn: Connection, config: Config, filters: Filters, limit: int = 50) -
     for r in rows:
         card = _card(config, r)
         card["status"], card["reason"] = stored.get((r["network"], r["native_id"])) or screen(
-            config, r["text"], r["network"], r["handle"] or "", extra
+            config, r["text"], r["network"], r["handle"] or "", extra, r["author_id"]
         )
         card["stored"] = (r["network"], r["native_id"]) in stored
         card["opted_out"] = is_opted_out(

@@ -124,6 +124,12 @@ def moderation_log() -> list[dict]:
         return moderation.actions(conn)
 
 
+def blocklist() -> list[dict]:
+    """The accounts and terms organisers blocked, for the moderation page (never cached, like the queue)."""
+    with engine().connect() as conn:
+        return moderation.blocklist(conn)
+
+
 def export_table(what: str) -> pd.DataFrame:
     """One of ``outputs.export.EXPORTS`` (deleted posts and spam left out, opted-out people anonymised)."""
     return _run(lambda conn, cfg: EXPORTS[what](conn, cfg))

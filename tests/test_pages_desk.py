@@ -1,0 +1,74 @@
+"""The organiser's desk with Streamlit's AppTest: moderation, overrides, the tables' words (issue 19)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from summitpulse.normalise.models import Author, Batch, Post
+from summitpulse.store.engine import ingest, open_store
+
+from .conftest import ROOT
+from .test_dashboard import _app, fresh_caches  # noqa: F401 — each test starts from its own caches
+
+NOW = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def small_store(monkeypatch, tmp_path):
+    """A store with a spammer among two accounts, the event's clock set after their posts."""
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    engine = open_store(url)
+    posts = [
+        Post("x", "1", "77", NOW, "Great talk! Follow me for prizes #SoMeSummit"),
+        Post("x", "2", "9", NOW.replace(minute=2), "A real question on pedagogy #SoMeSummit"),
+    ]
+    ingest(engine, Batch(posts=posts, authors=[Author("x", "77", "Spammer"), Author("x", "9", "ana")]))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"INSERT INTO meta (key, value) VALUES ('clock_ts', '{int(NOW.timestamp()) + 600}')")
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    yield engine
+    engine.dispose()
+
+
+def _block(at, value: str):
+    at.text_input[0].input(value)
+    at.text_input[1].input("sells followers")
+    return next(b for b in at.button if b.label == "Block").click().run()
+
+
+def test_blocking_the_handle_as_the_wall_shows_it_takes_its_posts_off_and_lists_it(small_store):
+    at = _block(_app("moderation", organiser=True), "x:@spammer")
+    told = " ".join(s.value for s in at.success)
+    assert not at.exception and "Blocked account x:spammer: 1 post taken off the wall" in told
+    assert any("x:spammer" in m.value for m in at.markdown)
+    log = at.dataframe[-1].value
+    assert list(log.action) == ["blocked account"] and list(log.target) == ["x:spammer"]
+    at.segmented_control[0].set_value("all recent").run()
+    assert any("hidden — blocked account" in c.value for c in at.caption)
+    next(b for b in at.button if b.label == "Unblock").click().run()
+    assert not any(b.label == "Unblock" for b in at.button)
+    assert list(at.dataframe[-1].value.action)[:1] == ["unblocked account"]
+
+
+def test_what_names_no_account_is_refused_on_the_page(small_store):
+    at = _block(_app("moderation", organiser=True), "mastodon:nobody")
+    assert (
+        not any("Blocked" in s.value for s in at.success)
+        and "not an account" in at.error[0].value
+        and "@name@instance" in at.error[0].value
+    )
+
+
+def test_hiding_by_hand_is_logged_in_words_naming_the_post(small_store):
+    at = _app("moderation", organiser=True)
+    at.segmented_control[0].set_value("all recent").run()
+    next(b for b in at.button if b.key == "hidden-x:2").click().run()
+    log = at.dataframe[-1].value
+    assert list(log.action) == ["hidden"] and list(log.reason) == ["hidden by hand"]
+    assert list(log.target) == ["@ana: “A real question on pedagogy #SoMeSummit”"]
+
+
+def test_the_queue_refreshes_itself():
+    source = (ROOT / "pages" / "moderation.py").read_text()
+    assert "@st.fragment(run_every=config.dashboard.refresh_seconds)\ndef queue()" in source
