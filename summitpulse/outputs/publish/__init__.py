@@ -31,6 +31,7 @@ from markupsafe import Markup
 from sqlalchemy import Connection, Engine
 
 from ...analysis.filters import Filters
+from ...analysis.visibility import ANONYMOUS, naming, withheld
 from ...analysis.wall import wall
 from ...normalise.folding import fold
 from ...settings.config import Config
@@ -53,10 +54,12 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "theme"
 
 
-def _card(c: dict, tz) -> dict:
-    """What a published card shows (the wall's card, public fields only), its URLs checked."""
+def _card(c: dict, tz, withheld: re.Pattern | None = None) -> dict:
+    """What a published card shows (the wall's card, public fields only, no withheld person named in its text),
+    its URLs checked."""
     handle = c["handle"] if c["handle"].startswith("@") or c["network"] == "bluesky" else f"@{c['handle']}"
-    text = c["text"] if len(c["text"]) <= MAX_TEXT else c["text"][:MAX_TEXT] + "…"
+    text = withheld.sub(ANONYMOUS, c["text"]) if withheld else c["text"]
+    text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
     return {
         "id": f"{c['network']}:{c['native_id']}",
         "name": c["name"] or handle,
@@ -143,11 +146,11 @@ def site(conn: Connection, config: Config, every: int, site_url: str = "") -> di
         (t.name, f"themes/{slug(t.name)}", Filters(themes=(t.name,))) for t in config.themes
     ]
     nav = [(label, f"{path}.html", False) for label, path, _ in pages]
-    files = {}
+    files, names = {}, naming(withheld(conn, config))
     for label, path, filters in pages:
         root = "../" if "/" in path else ""
-        cards = [_card(c, tz) for c in wall(conn, config, filters, now, WALL_POSTS)]
-        latest = [_card(c, tz) for c in wall(conn, config, filters, now, FEED_POSTS, highlights=False)]
+        cards = [_card(c, tz, names) for c in wall(conn, config, filters, now, WALL_POSTS)]
+        latest = [_card(c, tz, names) for c in wall(conn, config, filters, now, FEED_POSTS, highlights=False)]
         here = [(label_, href, href == f"{path}.html") for label_, href, _ in nav]
         feed = "feed" if path == "index" else path
         heading = config.dashboard.title if path == "index" else label

@@ -14,12 +14,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ...analysis.frames import write_csv
+from ...analysis.visibility import naming, scrub, withheld
 from ...settings.config import Config
 from ...ui.palette import NETWORK_NAMES, short_number
 from ..export import EXPORTS
@@ -27,6 +29,7 @@ from .compare import EditionError, comparison_html, read_edition, write_edition
 from .sections import collection, gather, step
 
 COMPARISON_MARK = "<!-- editions compared (report --compare) -->"  # where report.html.j2 takes the section
+PLOTLY_MARK = "/* plotly.js */"  # the library goes in after the report's text is cleared of withheld names
 
 TEMPLATES = Environment(
     loader=PackageLoader("summitpulse.outputs.report", "templates"), autoescape=select_autoescape(["html", "j2"])
@@ -48,10 +51,12 @@ def build_report_html(
     with engine.connect() as conn:
         context = gather(conn, config, progress, shared)
         context |= collected() if collected else collection(conn, config)
+        pattern = naming(withheld(conn, config))
     step(progress)
-    return TEMPLATES.get_template("report.html.j2").render(
-        plotly_js=get_plotlyjs(), data_dir=data_dir, files=list(EXPORTS), **context
+    html = TEMPLATES.get_template("report.html.j2").render(
+        plotly_js=PLOTLY_MARK, data_dir=data_dir, files=list(EXPORTS), **context
     )
+    return scrub(pd.DataFrame({"html": [html]}), pattern).html[0].replace(PLOTLY_MARK, get_plotlyjs(), 1)
 
 
 def write_data_files(
