@@ -7,7 +7,7 @@ from collections import Counter
 
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, func, literal_column, select, tuple_
+from sqlalchemy import Connection, func, literal_column, select
 
 from ..settings.config import Config
 from ..store import schema
@@ -50,11 +50,13 @@ def split_among(conn: Connection, accounts) -> dict[str, int]:
     """Participants by label among the people behind ``accounts`` ((network, author_id) pairs), each person once."""
     accounts = sorted(set(accounts))
     persons: dict[tuple[str, str], str] = {k: f"{k[0]}:{k[1]}" for k in accounts}
-    for i in range(0, len(accounts), 500):
-        q = select(acc.c.network, acc.c.author_id, acc.c.person).where(
-            tuple_(acc.c.network, acc.c.author_id).in_(accounts[i : i + 500])
-        )
-        persons.update(((n, a), person) for n, a, person in conn.execute(q))
+    for network in sorted({n for n, _ in accounts}):  # per network: a row-value IN list is read as a scan
+        ids = [a for n, a in accounts if n == network]
+        for i in range(0, len(ids), 500):
+            q = select(acc.c.author_id, acc.c.person).where(
+                acc.c.network == network, acc.c.author_id.in_(ids[i : i + 500])
+            )
+            persons.update(((network, a), person) for a, person in conn.execute(q))
     wanted, labels = sorted(set(persons.values())), {}
     for i in range(0, len(wanted), 500):
         q = select(pe.c.person, pe.c.label).where(pe.c.person.in_(wanted[i : i + 500]))

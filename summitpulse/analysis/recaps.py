@@ -143,16 +143,26 @@ def _document_counts(conn: Connection, config: Config, where) -> tuple[Counter, 
     return counts, len(read), read
 
 
+def _day_counts(conn: Connection, config: Config, day: int, days: dict | None) -> tuple[Counter, int]:
+    """The word counts of a sample of the day's posts (``days`` keeps them for the other sessions of a report)."""
+    in_day = conn.execute(select(func.count()).where(p.c.created_ts >= day, p.c.created_ts < day + 86400)).scalar()
+    if days is None or (day, in_day) not in days:
+        counts, n, _ = _document_counts(conn, config, spread(day, day + 86400, in_day, 900))
+        if days is None:
+            return counts, n
+        days[day, in_day] = counts, n
+    return days[day, in_day]
+
+
 def distinctive_terms(
-    conn: Connection, config: Config, session: Session, member, posts: int, limit: int = 6
+    conn: Connection, config: Config, session: Session, member, posts: int, limit: int = 6, days: dict | None = None
 ) -> list[dict]:
     """The words the session's posts use more than the rest of the day's: term, z-score, posts using it, and the
-    most engaging posts that use it (``cites``)."""
+    most engaging posts that use it (``cites``); ``days``: the days' counts, shared by the recaps of one report."""
     start, end = int(session.start.timestamp()), int(session.end.timestamp()) + AFTER_S
     own, n_own, read = _document_counts(conn, config, and_(member, spread(start, end, posts, 60)))
     day = int(session.start.astimezone(config.event.tz).replace(hour=0, minute=0, second=0).timestamp())
-    in_day = conn.execute(select(func.count()).where(p.c.created_ts >= day, p.c.created_ts < day + 86400)).scalar()
-    rest, n_rest, _ = _document_counts(conn, config, spread(day, day + 86400, in_day, 900))
+    rest, n_rest = _day_counts(conn, config, day, days)
     ignored = set(config.hashtags.all) | {fold(w) for w in config.event.name.split()}
     scored = []
     for word, a in own.items():
@@ -204,8 +214,10 @@ def recap(
     session: Session,
     split_among: Callable[[set], dict[str, int]] | None = None,
     limit: int = 5,
+    days: dict | None = None,
 ) -> dict:
-    """Everything a recap says about ``session``; ``split_among`` labels its authors (``people.split_among``)."""
+    """Everything a recap says about ``session``; ``split_among`` labels its authors (``people.split_among``);
+    ``days``: a dict the recaps of one report share (each day's word counts, read once)."""
     member = membership(conn, config, session)
     speakers = speaker_accounts(conn, session)
     asked = or_(_mentions(speakers), _replies_to(speakers)) if speakers else true()
@@ -225,6 +237,6 @@ def recap(
         "top": cites["top"],
         "questions": cites["questions"],
         "links": _links(conn, config, member, limit),
-        "terms": distinctive_terms(conn, config, session, member, len(rows)) if rows else [],
+        "terms": distinctive_terms(conn, config, session, member, len(rows), days=days) if rows else [],
         "split": split,
     }

@@ -118,10 +118,10 @@ def collection(conn: Connection, config: Config) -> dict:
 
 def session_recaps(conn: Connection, config: Config) -> list[str]:
     """Each ended session's recap as HTML, in programme order (the recap's own style first)."""
-    over = recaps.ended(config, int(config.event.end.timestamp()) + recaps.AFTER_S)
+    over, days = recaps.ended(config, int(config.event.end.timestamp()) + recaps.AFTER_S), {}
+    labels = partial(people.split_among, conn)
     return (
-        [STYLE]
-        + [recap_html(config, recaps.recap(conn, config, s, partial(people.split_among, conn))) for s in reversed(over)]
+        [STYLE] + [recap_html(config, recaps.recap(conn, config, s, labels, days=days)) for s in reversed(over)]
         if over
         else []
     )
