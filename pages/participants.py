@@ -13,6 +13,8 @@ controls.through_navigation()
 if not controls.organiser_gate():
     st.stop()
 st.title("Participants")
+if saved := st.session_state.pop("override_saved", None):
+    st.success(saved)
 people = data.people()
 if people.empty:
     st.info("No participants yet: they appear once posts are collected.")
@@ -100,7 +102,11 @@ with st.form("override"):
     reason = st.text_input("Reason (recorded)")
     if st.form_submit_button("Save override") and person:
         actions.override(person, new, reason)
-        st.success("Saved: the override wins over every other piece of evidence.")
+        who = dict(zip(people.person, people.handle)).get(person, person)
+        st.session_state["override_saved"] = (
+            f"Saved: {who} is now **{LABELS[new]}** — the override wins over every other piece of evidence."
+        )
+        st.rerun()  # the counters and the table above show the new label at once
 
 st.subheader("One person, several networks")
 st.caption(

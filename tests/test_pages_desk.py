@@ -72,3 +72,21 @@ def test_hiding_by_hand_is_logged_in_words_naming_the_post(small_store):
 def test_the_queue_refreshes_itself():
     source = (ROOT / "pages" / "moderation.py").read_text()
     assert "@st.fragment(run_every=config.dashboard.refresh_seconds)\ndef queue()" in source
+
+
+def test_a_saved_override_shows_in_the_row_and_the_counters_at_once(monkeypatch, tmp_path):
+    from summitpulse.settings.config import load_config
+
+    url = f"sqlite:///{tmp_path / 'people.db'}"
+    engine = open_store(url, load_config(ROOT / "config.yaml"))
+    posts = [Post("x", str(i), "9", NOW.replace(minute=i), f"Thoughts number {i} #SoMeSummit") for i in range(3)]
+    ingest(engine, Batch(posts=posts, authors=[Author("x", "9", "ana", "Ana Example")]))
+    engine.dispose()
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    at = _app("participants", organiser=True)
+    assert list(at.dataframe[0].value.label) == ["Not known"] and at.metric[0].value == "0 people"
+    at.radio[0].set_value("in_room")
+    next(b for b in at.button if b.label == "Save override").click().run()
+    assert list(at.dataframe[0].value.label) == ["In the room"] and at.metric[0].value == "1 people"
+    assert not at.exception and "ana is now **In the room**" in at.success[0].value

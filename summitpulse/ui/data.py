@@ -104,9 +104,9 @@ def people() -> pd.DataFrame:
 
 
 def forget_people() -> None:
-    """After an organiser's override or link: the next read of participants sees it."""
-    for cached in (people, identity_suggestions, identity_links, split, participation_over_time, theme_participation):
-        cached.clear()
+    """After an organiser's override or link: every figure a label or a person feeds (participants, the split,
+    contributors, themes by participation, the headline) shows it at the next read."""
+    st.cache_data.clear()
 
 
 def after_moderation() -> None:
