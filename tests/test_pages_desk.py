@@ -90,3 +90,40 @@ def test_a_saved_override_shows_in_the_row_and_the_counters_at_once(monkeypatch,
     next(b for b in at.button if b.label == "Save override").click().run()
     assert list(at.dataframe[0].value.label) == ["In the room"] and at.metric[0].value == "1 people"
     assert not at.exception and "ana is now **In the room**" in at.success[0].value
+
+
+def test_collector_health_speaks_in_words_on_the_events_clock(monkeypatch, demo_url):
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", demo_url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+    at = _app("health", organiser=True)
+    table = at.dataframe[0].value
+    assert not at.exception and set(table.last_run.dt.year) == {2014}  # the demo's day, as every other page
+    assert not table.reached_back.isna().any() and "None" not in set(table.reached_back.astype(str))
+    assert not table.cursor.str.fullmatch(r"\d+").any()
+    assert table.cursor[table.collector == "demo:x"].item().startswith("newest post 22 Oct")
+
+
+@pytest.mark.parametrize(
+    "collector, value, words",
+    [
+        ("x", "1585046434213011457", "newest post 25 Oct 19:11"),  # a tweet id: its time above bit 22
+        ("mastodon:med-mastodon.com", "109246938000080945", "newest post 28 Oct 12:53"),  # ms above bit 16
+        ("jetstream", "1414029600000000", "newest post 22 Oct 22:00"),
+        ("bluesky", "3kabc", "resumes a search part way (a page token)"),
+        ("mastodon:a", '{"newest": "109246938000080945", "max_id": null}', "catching up on older posts: newest post"),
+        ("x", "", "no cursor yet"),
+    ],
+)
+def test_a_cursor_in_words(collector, value, words):
+    from zoneinfo import ZoneInfo
+
+    from summitpulse.analysis.health import ago, cursor_text
+
+    assert cursor_text(collector, value, ZoneInfo("America/Toronto")).startswith(words)
+    assert [ago(s) for s in (1, 40, 720, 3 * 3600, 2 * 86400)] == [
+        "just now",
+        "40 s ago",
+        "12 min ago",
+        "3 h ago",
+        "2 days ago",
+    ]

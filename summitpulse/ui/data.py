@@ -232,6 +232,12 @@ def collector_health() -> pd.DataFrame:
         return health_mod.health(conn, config().networks.x.poll_seconds)
 
 
+def collector_health_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """``collector_health`` in words and on the event's clock (``health.on_event_clock``)."""
+    with engine().connect() as conn:
+        return health_mod.on_event_clock(conn, frame, config().event.tz)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def collector_events() -> pd.DataFrame:
     with engine().connect() as conn:
