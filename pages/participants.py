@@ -5,6 +5,7 @@ import streamlit as st
 from summitpulse.analysis import participation, stakeholders
 from summitpulse.analysis.stakeholders import GROUP_NAMES
 from summitpulse.analysis.visibility import ANONYMOUS
+from summitpulse.settings.social import shown
 from summitpulse.ui import actions, charts, controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
@@ -54,10 +55,18 @@ if query:
         view.handle.str.contains(query, case=False, regex=False)
         | view.name.str.contains(query, case=False, regex=False)
     ]
-view = view.assign(evidence=view.reasons.map(" · ".join), accounts=view.accounts.map(" · ".join))
+
+
+def joined(value) -> str:
+    """A list of reasons or accounts on one line (an anonymous person's is one word already)."""
+    return " · ".join(value) if isinstance(value, list) else value
+
+
+view = view.assign(evidence=view.reasons.map(joined), accounts=view.accounts.map(joined)).drop(columns="reasons")
 view = view.sort_values("posts", ascending=False)
 st.dataframe(
     view.assign(
+        handle=[shown(n, h) for n, h in zip(view.network, view.handle)],
         label=view.label.map(LABELS),
         network=view.network.map(NETWORK_NAMES),
         group=view.group.map(GROUP_NAMES).fillna(view.group),

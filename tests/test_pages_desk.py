@@ -127,3 +127,62 @@ def test_a_cursor_in_words(collector, value, words):
         "3 h ago",
         "2 days ago",
     ]
+
+
+def test_network_names_never_overlap_each_other_or_a_node(demo_engine, config):
+    from summitpulse.analysis import contributors, graph
+    from summitpulse.analysis.filters import Filters
+    from summitpulse.ui import charts
+
+    with demo_engine.connect() as conn:
+        table = contributors.table(conn, config, Filters())
+        nodes, lines = graph.conversation(conn, config, Filters(), dict(zip(table.person, table.handle)), 60)
+    figure = charts.network_graph(nodes, lines, "light", 620, labelled=20)
+    names = figure.data[-1]
+    assert len(names.text) >= 8 and all(t.startswith("@") or "." in t for t in names.text)
+    per_px_x = (nodes.x.max() - nodes.x.min()) / (charts.PLOT_PX * 0.9)
+    per_px_y = (nodes.y.max() - nodes.y.min()) / (620 * 0.8)
+    boxes = [
+        (
+            x / per_px_x - charts.CHAR_PX * len(t) / 2,
+            y / per_px_y - 8,
+            x / per_px_x + charts.CHAR_PX * len(t) / 2,
+            y / per_px_y + 8,
+        )
+        for x, y, t in zip(names.x, names.y, names.text)
+    ]
+    circles = [
+        (x / per_px_x - r, y / per_px_y - r, x / per_px_x + r, y / per_px_y + r)
+        for x, y, r in zip(nodes.x, nodes.y, (8 + nodes.degree.clip(upper=60) / 2) / 2)
+    ]
+    for i, a in enumerate(boxes):
+        assert not any(charts._overlap(a, b) for b in boxes[i + 1 :])
+        assert not any(charts._overlap(a, c) for c in circles)
+
+
+@pytest.fixture
+def demo_pages(monkeypatch, demo_url):
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", demo_url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
+
+
+def test_contributors_say_change_in_words_and_write_x_handles_with_at(demo_pages):
+    at = _app("contributors", organiser=True)
+    table = at.dataframe[0].value
+    assert "change" not in table or not table.change.astype(str).str.contains("None").any()
+    assert table[table.network == "X"].handle.str.startswith("@").all()
+    at.selectbox(key="f_window").set_value("Last 3 hours").run()
+    changes = at.dataframe[0].value.change
+    assert changes.str.fullmatch(r"new|=|[▲▼] \d+").all() and "None" not in set(changes)
+
+
+def test_participants_load_cleanly_with_who_is_talking_sorted_and_counted_in_people(demo_pages, caplog):
+    import json
+
+    at = _app("participants", organiser=True)
+    assert not at.exception and "Arrow" not in caplog.text
+    people = at.dataframe[0].value
+    assert people[people.network == "X"].handle.str.match(r"@|\(opted out\)").all()
+    talking = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert talking["layout"]["xaxis"]["title"]["text"] == "People"
+    assert talking["layout"]["yaxis"]["categoryorder"] == "total ascending"

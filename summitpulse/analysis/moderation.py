@@ -297,15 +297,9 @@ def _named_posts(conn: Connection, targets: list[str]) -> dict[str, str]:
         )
         for r in conn.execute(q):
             out[f"{r.network}:{r.native_id}"] = (
-                f"{display_handle(r.network, r.handle or r.author_id)}: “{excerpt(r.text)}”"
+                f"{social.shown(r.network, r.handle or r.author_id)}: “{excerpt(r.text)}”"
             )
     return out
-
-
-def display_handle(network: str, handle: str) -> str:
-    """A handle as the wall shows it: ``@name`` on X and Mastodon, the domain handle on Bluesky."""
-    handle = handle or ""
-    return handle if network == "bluesky" or handle.startswith("@") or not handle else f"@{handle}"
 
 
 def excerpt(text: str, length: int = EXCERPT) -> str:

@@ -35,6 +35,7 @@ from ...analysis.visibility import ANONYMOUS, naming, withheld
 from ...analysis.wall import wall
 from ...normalise.folding import fold
 from ...settings.config import Config
+from ...settings.social import shown
 from ...store.clock import event_now
 from ...ui.cards import MAX_TEXT, safe_src
 from ...ui.palette import NETWORK_NAMES
@@ -57,7 +58,7 @@ def slug(name: str) -> str:
 def _card(c: dict, tz, withheld: re.Pattern | None = None) -> dict:
     """What a published card shows (the wall's card, public fields only, no withheld person named in its text),
     its URLs checked."""
-    handle = c["handle"] if c["handle"].startswith("@") or c["network"] == "bluesky" else f"@{c['handle']}"
+    handle = shown(c["network"], c["handle"])
     text = withheld.sub(ANONYMOUS, c["text"]) if withheld else c["text"]
     text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
     return {
