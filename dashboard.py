@@ -48,5 +48,5 @@ if controls.kiosk():
 elif signed_in:
     controls.rebuild_notice()
     st.navigation({"Public": public, "Organisers": organiser}).run()
-else:
-    st.navigation({"Public": public, "Organisers": organiser}).run()
+else:  # one flat list: Streamlit's sections put headers straight inside its <ul>, which screen readers misread
+    st.navigation(public + organiser).run()

@@ -32,6 +32,7 @@ HOW_TO_WRITE = (
     "write it as x:name, @name@instance (Mastodon), name.bsky.social (Bluesky), or paste the profile's address"
 )
 EXCERPT = 60
+BARE = re.compile(r"^@?[A-Za-z0-9_]+$")
 
 
 class Wordset:
@@ -115,6 +116,21 @@ def account_key(conn: Connection, value: str) -> str:
     return f"{network}:{handle.casefold()}"
 
 
+def account_ref(value: str) -> tuple[str, str]:
+    """An account as the config's ``blocked_accounts`` or the block list hold it → (network, handle) casefolded, the
+    way ``screen`` compares; a bare handle (``spammer``, ``@spammer``) → ("*", handle): blocked on every network."""
+    text = value.strip()
+    prefixed = NETWORK_PREFIX.match(text)
+    if prefixed:
+        found = social.account(prefixed[2].strip(), NETWORK_OF_PREFIX[prefixed[1].casefold()])
+    else:
+        found = None if BARE.match(text) else social.account(text)
+    if not found:
+        return "*", _norm_account(text)
+    network, handle = found.split(":", 1)
+    return network, handle.casefold()
+
+
 def _known_handle(conn: Connection, text: str) -> str | None:
     """``network:handle`` of a bare handle stored on exactly one network."""
     a = schema.authors
@@ -123,6 +139,12 @@ def _known_handle(conn: Connection, text: str) -> str | None:
         select(a.c.network, a.c.handle).where(func.lower(a.c.handle).in_([name, f"@{name}"])).distinct().limit(2)
     ).all()
     return f"{hits[0].network}:{_norm_account(hits[0].handle)}" if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=64)
+def _refs(accounts: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """``account_ref`` of each account of a list, read once per list: the wall screens every post against it."""
+    return frozenset(account_ref(a) for a in accounts)
 
 
 def screen(
@@ -136,9 +158,10 @@ def screen(
     """An automatic decision (status, reason) for a post with no stored decision."""
     extra = extra or {}
     mod = config.moderation
-    account = f"{network}:{_norm_account(handle)}"
-    accounts = {_norm_account(a) for a in [*mod.blocked_accounts, *extra.get("account", ())]}
-    if {account, _norm_account(handle), f"{network}:{author_id.casefold()}"} & accounts:
+    name = _norm_account(handle)
+    if {(network, name), ("*", name), (network, author_id.casefold())} & _refs(
+        tuple(sorted({*mod.blocked_accounts, *extra.get("account", ())}))
+    ):
         return "hidden", BLOCKED_ACCOUNT
     lowered = text.casefold()
     for term in [*mod.blocked_terms, *extra.get("term", ())]:
@@ -146,8 +169,7 @@ def screen(
             return "hidden", f"blocked term: {term}"
     if mod.profanity_filter and profane(text):
         return "hidden", "profanity filter"
-    trusted = {_norm_account(a) for a in mod.trusted_accounts}
-    if account in trusted or _norm_account(handle) in trusted:
+    if {(network, name), ("*", name), (network, author_id.casefold())} & _refs(tuple(mod.trusted_accounts)):
         return "approved", "trusted account"
     return ("pending", "awaiting approval") if mod.mode == "pre" else ("approved", "post-moderation")
 

@@ -3,7 +3,9 @@
 - deleted upstream: gone everywhere;
 - moderation 'spam': never counted; 'hidden': counted, never shown;
 - opted-out accounts (config.participants.opt_out) and posts with the opt-out
-  tag: counted in totals, never shown or named.
+  tag: counted in totals, never shown or named;
+- blocked accounts, and authors of a post a moderator hid or marked spam: never named on a public surface
+  (``withheld``: the leaders, rankings, the network, the report).
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def tag_users(conn: Connection, config: Config, accounts=None) -> frozenset[tupl
     return frozenset(found)
 
 
-def withheld(conn: Connection, config: Config) -> pd.DataFrame:
+def opted_out_accounts(conn: Connection, config: Config) -> pd.DataFrame:
     """The stored accounts no file may name — opted out in the config, or ``tag_users`` — with everything that
     could name them: network, author_id, handle, display_name, url."""
     a = schema.authors
@@ -127,12 +129,6 @@ def withheld(conn: Connection, config: Config) -> pd.DataFrame:
     config_hit = opted_out_rows(config, frame.network, frame.handle, frame.author_id)
     tagged = pd.Series(list(zip(frame.network, frame.author_id)), index=frame.index).isin(tag_users(conn, config))
     return frame[config_hit | tagged].reset_index(drop=True)
-
-
-def withheld_keys(conn: Connection, config: Config) -> set[str]:
-    """``network:author_id`` of the ``withheld`` accounts."""
-    accounts = withheld(conn, config)
-    return set(accounts.network + ":" + accounts.author_id) if not accounts.empty else set()
 
 
 def named_in_config(config: Config) -> re.Pattern | None:
@@ -153,7 +149,7 @@ def unnamed(config: Config, text: str) -> str:
 
 
 def naming(accounts: pd.DataFrame) -> re.Pattern | None:
-    """A pattern matching whatever names ``accounts`` (``withheld``) as a whole word: handle (with and without its
+    """A pattern matching whatever names ``accounts`` (``opted_out_accounts``) as a whole word: handle (with and without its
     instance), account id, display name, profile address."""
     words: set[str] = set()
     for r in accounts.fillna("").itertuples():
@@ -167,7 +163,7 @@ def naming(accounts: pd.DataFrame) -> re.Pattern | None:
 
 
 def scrub(frame: pd.DataFrame, pattern: re.Pattern | None) -> pd.DataFrame:
-    """``frame`` with every text cell's mention of a withheld account (``naming``) replaced by ANONYMOUS."""
+    """``frame`` with every text cell's mention of an opted-out account (``naming``) replaced by ANONYMOUS."""
     if pattern is None or frame.empty:
         return frame
     frame = frame.copy()
@@ -177,3 +173,32 @@ def scrub(frame: pd.DataFrame, pattern: re.Pattern | None) -> pd.DataFrame:
         if hit.any():
             frame.loc[hit, column] = text[hit].str.replace(pattern, ANONYMOUS, regex=True).astype(object)
     return frame
+
+
+def withheld(conn: Connection, config: Config) -> frozenset[str]:
+    """Author keys (``network:author_id``) never named in public: accounts blocked in the config or by an organiser
+    (read by ``moderation.account_ref``: a bare handle blocks it on every network), authors of a post a moderator
+    hid or marked spam, and the ``opted_out_accounts``."""
+    from .moderation import account_ref, blocked
+
+    p, m, a = schema.posts, schema.moderation, schema.authors
+    moderated = (
+        select(p.c.network, p.c.author_id)
+        .join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
+        .where(m.c.status.in_(("hidden", "spam")))
+        .distinct()
+    )
+    keys = {f"{n}:{i}" for n, i in conn.execute(moderated)}
+    refs = [*config.moderation.blocked_accounts, *blocked(conn).get("account", ())]
+    wanted = {account_ref(ref) for ref in refs}
+    names = {name for _, name in wanted}
+    if names:
+        handle = func.lower(func.ltrim(a.c.handle, "@"))
+        q = select(a.c.network, a.c.author_id, handle).where(
+            or_(handle.in_(names), func.lower(a.c.author_id).in_(names))
+        )
+        for network, author_id, name in conn.execute(q):
+            if {(network, name), ("*", name), (network, author_id.casefold()), ("*", author_id.casefold())} & wanted:
+                keys.add(f"{network}:{author_id}")
+    opted = opted_out_accounts(conn, config)
+    return frozenset(keys | set(opted.network + ":" + opted.author_id))

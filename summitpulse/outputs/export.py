@@ -16,20 +16,28 @@ from ..analysis import contributors, stakeholders, themes
 from ..analysis import people as people_mod
 from ..analysis.filters import Filters
 from ..analysis.frames import frame_of, write_csv
-from ..analysis.visibility import ANONYMOUS, anonymised, carry_opt_out_tag, naming, only_counted, scrub, withheld
+from ..analysis.visibility import (
+    ANONYMOUS,
+    anonymised,
+    carry_opt_out_tag,
+    naming,
+    only_counted,
+    opted_out_accounts,
+    scrub,
+)
 from ..settings.config import Config
 from ..store import schema
 
 Shared = dict  # what a caller already computed: "people" (people.stored), "contributors" (contributors.table),
-#                "groups" (stakeholders.classify), "withheld" (visibility.withheld)
+#                "groups" (stakeholders.classify), "opted_out" (visibility.opted_out_accounts)
 
 
-def _withheld(conn: Connection, config: Config, shared: Shared | None) -> pd.DataFrame:
-    """The accounts no file names (``visibility.withheld``), computed once per report."""
+def _opted_out(conn: Connection, config: Config, shared: Shared | None) -> pd.DataFrame:
+    """The accounts no file names (``visibility.opted_out_accounts``), computed once per report."""
     shared = {} if shared is None else shared
-    if "withheld" not in shared:
-        shared["withheld"] = withheld(conn, config)
-    return shared["withheld"]
+    if "opted_out" not in shared:
+        shared["opted_out"] = opted_out_accounts(conn, config)
+    return shared["opted_out"]
 
 
 def _handles(accounts: pd.DataFrame) -> frozenset[str]:
@@ -72,7 +80,7 @@ def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) 
     frame = frame_of(conn.execute(query))
     if frame.empty:
         return frame
-    accounts = _withheld(conn, config, shared)
+    accounts = _opted_out(conn, config, shared)
     hidden = pd.Series(list(zip(frame.network, frame.author_id)), index=frame.index).isin(
         set(zip(accounts.network, accounts.author_id))
     )
@@ -89,7 +97,7 @@ def participants_frame(conn: Connection, config: Config, shared: Shared | None =
     everyone = (shared or {}).get("people")
     everyone = people_mod.stored(conn) if everyone is None else everyone
     people = everyone.merge(groups, on="person", how="left")
-    accounts = _withheld(conn, config, shared)
+    accounts = _opted_out(conn, config, shared)
     people = anonymised(config, people.assign(reasons=people.reasons.map(" · ".join)), _handles(accounts))
     people = people.assign(accounts=[a if a == ANONYMOUS else " · ".join(a) for a in people.accounts])
     return scrub(people, naming(accounts))
@@ -108,7 +116,7 @@ def contributors_frame(conn: Connection, config: Config, shared: Shared | None =
     data URI (the demo's) is left out, not copied into every row of the file."""
     table = (shared or {}).get("contributors")
     table = contributors.table(conn, config, Filters()) if table is None else table
-    accounts = _withheld(conn, config, shared)
+    accounts = _opted_out(conn, config, shared)
     handles = _handles(accounts)
     table = table[table.accounts.map(lambda listed: not set(listed) & handles).astype(bool)]
     inline = table.avatar_url.fillna("").str.startswith("data:")

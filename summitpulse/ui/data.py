@@ -200,8 +200,8 @@ def leaders(filters: Filters, limit: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def wall(filters: Filters, now: int, limit: int) -> list[dict]:
-    return _run(wall_mod.wall, filters, now, limit)
+def wall(filters: Filters, now: int, limit: int, highlights: bool = True) -> list[dict]:
+    return _run(wall_mod.wall, filters, now, limit, highlights)
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from sqlalchemy import Connection, Engine
 
 from ...analysis.filters import Filters
-from ...analysis.visibility import ANONYMOUS, naming, withheld
+from ...analysis.visibility import ANONYMOUS, naming, opted_out_accounts
 from ...analysis.wall import wall
 from ...normalise.folding import fold
 from ...settings.config import Config
@@ -55,11 +55,11 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "theme"
 
 
-def _card(c: dict, tz, withheld: re.Pattern | None = None) -> dict:
-    """What a published card shows (the wall's card, public fields only, no withheld person named in its text),
+def _card(c: dict, tz, opted_out: re.Pattern | None = None) -> dict:
+    """What a published card shows (the wall's card, public fields only, no opted-out person named in its text),
     its URLs checked."""
     handle = shown(c["network"], c["handle"])
-    text = withheld.sub(ANONYMOUS, c["text"]) if withheld else c["text"]
+    text = opted_out.sub(ANONYMOUS, c["text"]) if opted_out else c["text"]
     text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
     return {
         "id": f"{c['network']}:{c['native_id']}",
@@ -147,7 +147,7 @@ def site(conn: Connection, config: Config, every: int, site_url: str = "") -> di
         (t.name, f"themes/{slug(t.name)}", Filters(themes=(t.name,))) for t in config.themes
     ]
     nav = [(label, f"{path}.html", False) for label, path, _ in pages]
-    files, names = {}, naming(withheld(conn, config))
+    files, names = {}, naming(opted_out_accounts(conn, config))
     for label, path, filters in pages:
         root = "../" if "/" in path else ""
         cards = [_card(c, tz, names) for c in wall(conn, config, filters, now, WALL_POSTS)]

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ...analysis.frames import write_csv
-from ...analysis.visibility import naming, scrub, withheld
+from ...analysis.visibility import naming, opted_out_accounts, scrub
 from ...settings.config import Config
 from ...ui.palette import NETWORK_NAMES, short_number
 from ..export import EXPORTS
@@ -29,7 +29,7 @@ from .compare import EditionError, comparison_html, read_edition, write_edition
 from .sections import collection, gather, step
 
 COMPARISON_MARK = "<!-- editions compared (report --compare) -->"  # where report.html.j2 takes the section
-PLOTLY_MARK = "/* plotly.js */"  # the library goes in after the report's text is cleared of withheld names
+PLOTLY_MARK = "/* plotly.js */"  # the library goes in after the report's text is cleared of opted-out names
 
 TEMPLATES = Environment(
     loader=PackageLoader("summitpulse.outputs.report", "templates"), autoescape=select_autoescape(["html", "j2"])
@@ -51,7 +51,7 @@ def build_report_html(
     with engine.connect() as conn:
         context = gather(conn, config, progress, shared)
         context |= collected() if collected else collection(conn, config)
-        pattern = naming(withheld(conn, config))
+        pattern = naming(opted_out_accounts(conn, config))
     step(progress)
     html = TEMPLATES.get_template("report.html.j2").render(
         plotly_js=PLOTLY_MARK, data_dir=data_dir, files=list(EXPORTS), **context
