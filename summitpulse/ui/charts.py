@@ -38,6 +38,15 @@ def _wide_enough(fig: go.Figure, times: pd.Series, seconds: int = 3600) -> go.Fi
     return fig
 
 
+def _per_bucket(fig: go.Figure, times: pd.Series, what: str = "Posts") -> go.Figure:
+    """The value axis titled with its unit: what each point counts, per how long ("Posts per 15 min")."""
+    steps = pd.Series(times.drop_duplicates().sort_values()).diff().dropna()
+    minutes = int(steps.min().total_seconds() // 60) if len(steps) else 0
+    per = f" per {minutes // 60} h" if minutes >= 60 and minutes % 60 == 0 else f" per {minutes} min" if minutes else ""
+    fig.update_yaxes(title_text=what + per, title_font=dict(size=FONT_SIZE))
+    return fig
+
+
 def participation_area(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
     frame = frame.assign(who=frame.label.map(LABELS))
     fig = px.area(
@@ -48,7 +57,7 @@ def participation_area(frame: pd.DataFrame, mode: str, height: int = 320) -> go.
         category_orders={"who": list(LABELS.values())},
         color_discrete_map={LABELS[k]: CHART[mode][k] for k in LABELS},
     )
-    return _wide_enough(_finish(fig, mode, height), frame.time)
+    return _per_bucket(_wide_enough(_finish(fig, mode, height), frame.time), frame.time)
 
 
 def network_timeline(frame: pd.DataFrame, mode: str, height: int = 300) -> go.Figure:
@@ -60,7 +69,7 @@ def network_timeline(frame: pd.DataFrame, mode: str, height: int = 300) -> go.Fi
         color="net",
         color_discrete_map={NETWORK_NAMES[k]: CHART[mode][k] for k in NETWORK_NAMES},
     )
-    return _wide_enough(_finish(fig, mode, height), frame.time)
+    return _per_bucket(_wide_enough(_finish(fig, mode, height), frame.time), frame.time)
 
 
 def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
@@ -85,7 +94,7 @@ def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
 
 def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
     fig = px.line(frame, x="time", y="posts", color="theme", color_discrete_sequence=THEMES[mode], markers=False)
-    return _wide_enough(_finish(fig, mode, height), frame.time)
+    return _per_bucket(_wide_enough(_finish(fig, mode, height), frame.time), frame.time)
 
 
 UNITS = {"posts": "Posts", "participants": "People"}

@@ -28,7 +28,7 @@ from ..analysis.filters import Filters
 from ..analysis.visibility import anonymised
 from ..outputs import recaps
 from ..outputs.export import EXPORTS
-from ..outputs.report import build_report_html
+from ..outputs.report import report_archive as report_zip
 from ..settings.config import Config, load_config
 from ..store.clock import event_now
 from ..store.engine import open_store
@@ -135,9 +135,9 @@ def export_table(what: str) -> pd.DataFrame:
     return _run(lambda conn, cfg: EXPORTS[what](conn, cfg))
 
 
-def report_html() -> str:
-    """The post-event report, as ``summitpulse report`` writes it."""
-    return build_report_html(config(), engine())
+def report_archive() -> bytes:
+    """The post-event report and its data files, as ``summitpulse report`` writes them, in one zip."""
+    return report_zip(config(), engine())
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)

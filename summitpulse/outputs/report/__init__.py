@@ -7,10 +7,13 @@ files of the appendix (CSV and Parquet) are written beside it.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,6 +72,21 @@ def write_data_files(
             frame = EXPORTS[name](conn, config, shared)
             write_csv(frame, folder / f"{name}.csv")
             frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def report_archive(config: Config, engine: Engine) -> bytes:
+    """The report as one zip, for a download: ``report/report.html`` and its data files in ``report/report_data/``
+    beside it, where the report's appendix links them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, shared = Path(tmp) / "report_data", {}
+        html = build_report_html(config, engine, data_dir=folder.name, shared=shared)
+        write_data_files(config, engine, folder, shared)
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr("report/report.html", html)
+            for path in sorted(folder.iterdir()):
+                out.write(path, f"report/report_data/{path.name}")
+    return archive.getvalue()
 
 
 class Aside:
