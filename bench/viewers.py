@@ -52,7 +52,12 @@ new MutationObserver(() => {
 
 
 def start(config_path: Path, db_url: str, port: int) -> list[subprocess.Popen]:
-    env = {**os.environ, "SUMMITPULSE_CONFIG": str(config_path), "SUMMITPULSE_DATABASE_URL": db_url}
+    env = {
+        **os.environ,
+        "SUMMITPULSE_CONFIG": str(config_path),
+        "SUMMITPULSE_DATABASE_URL": db_url,
+        "SUMMITPULSE_DEMO_DATABASE_URL": db_url,
+    }
     quiet = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     demo = subprocess.Popen(
         [sys.executable, "-m", "summitpulse", "--config", str(config_path), "demo", "--speed", str(DEMO_SPEED)], **quiet

@@ -37,8 +37,10 @@ def url(config: Config, cursor: str | None) -> str:
 def classify(exc: BaseException) -> Fault | None:
     if isinstance(exc, (InvalidHandshake, InvalidURI)):
         return Fault("refused", retry=False)
-    if isinstance(exc, (OSError, TimeoutError, ConnectionClosed)):
+    if isinstance(exc, TimeoutError):
         return Fault("timeout")
+    if isinstance(exc, (OSError, ConnectionClosed)):
+        return Fault("dropped")
     return None
 
 
@@ -86,7 +88,7 @@ def collect(config: Config, engine, sleep, max_wait: float, timeout: float = 10.
                     except TimeoutError:
                         break
         except ConnectionClosed as exc:
-            run.fault("timeout", f"the stream closed: {exc}")
+            run.fault("dropped", f"the stream closed: {exc}")
         finally:
             buffer.flush()
 

@@ -2,14 +2,19 @@
 
 Each instance sees its own slice of the fediverse; the same status through
 two instances is one post (normalised on its ``uri``). The cursor is the
-instance-local id of the newest status stored; ``min_id`` pages forward from
-it with no gap. A first run backfills backwards to the event's start, over as
-many runs as it takes (see ``backfill``).
+instance-local id of the newest status stored. A status that federates in
+late gets an id from its *creation* time (``Mastodon::Snowflake.id_at``,
+lib/mastodon/snowflake.rb), so it sorts behind statuses already read: each
+run pages forward with ``min_id`` from ``OVERLAP`` before now, expressed as
+an id (see ``cursors``). A first run backfills backwards to the event's
+start, over as many runs as it takes (see ``backfill``).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from mastodon import Mastodon
@@ -28,19 +33,42 @@ from summitpulse.normalise.models import Batch
 from summitpulse.settings.config import Config
 from summitpulse.settings.secrets import get_secret
 
+from . import budget, cursors
 from .retry import Fault, retrying
 from .runs import Run, StopRun
 
 PAGE = 40
 MAX_PAGES = 50
+# Late copies arrive when the author's server delivers them: seconds usually, retried by Sidekiq when a delivery
+# fails. Two minutes re-read per run (a few pages at a conference's pace) catches what arrives within it.
+OVERLAP = timedelta(minutes=2)
 
 
-def client(instance: str, timeout: float = 10.0) -> Mastodon:
+def id_at(when: datetime) -> int:
+    """The smallest status id Mastodon gives a status created at ``when``: 48 bits of milliseconds (of the whole
+    second: ``Mastodon::Snowflake.id_at`` adds random milliseconds), 16 bits of sequence."""
+    return int(when.timestamp()) * 1000 << 16
+
+
+def time_of(status_id: str | int) -> datetime:
+    """When a status with this id was created, by the id's own clock."""
+    return datetime.fromtimestamp((int(status_id) >> 16) / 1000, UTC)
+
+
+def client(instance: str, engine, timeout: float = 10.0) -> Mastodon:
+    """Mastodon.py for ``instance``, one per process and token: the instance documents it reads before a
+    timeline or a stream are asked once. Every request it sends is spent from the instance's shared budget."""
+    return _client(instance, engine, timeout, get_secret("mastodon_token", instance))
+
+
+@lru_cache(maxsize=64)
+def _client(instance: str, engine, timeout: float, token: str | None) -> Mastodon:
     return Mastodon(
         api_base_url=instance,
-        access_token=get_secret("mastodon_token", instance),
+        access_token=token,
         ratelimit_method="throw",
         request_timeout=timeout,
+        session=budget.session(engine, instance_key(instance), budget.MASTODON),
     )
 
 
@@ -61,6 +89,7 @@ def classify(exc: BaseException) -> Fault | None:
 
 
 @retrying(classify)
+@budget.budgeted
 def fetch(run: Run, api: Mastodon, tag: str, **params) -> list:
     try:
         return list(api.timeline_hashtag(tag, limit=PAGE, **params))
@@ -69,8 +98,8 @@ def fetch(run: Run, api: Mastodon, tag: str, **params) -> list:
         raise
 
 
-def _newest(page: list) -> str:
-    return str(max(int(str(s["id"])) for s in page))
+def _newest(page: list) -> int:
+    return max(int(str(s["id"])) for s in page)
 
 
 def _oldest(page: list):
@@ -78,25 +107,29 @@ def _oldest(page: list):
 
 
 def forward(run: Run, api: Mastodon, tag: str, cursor: str, instance: str, tags: list[str]) -> None:
-    """Every status newer than ``cursor``, page by page, each stored with its cursor."""
+    """Every status from ``OVERLAP`` before now (or from ``cursor``, if older), page by page, each stored with
+    the cursor that covers it."""
+    collected, stored = cursors.now(), int(cursor)
+    position = cursors.reread_from(stored, collected, OVERLAP, id_at)
     for _ in range(MAX_PAGES):
-        page = fetch(run, api, tag, min_id=cursor)
+        page = fetch(run, api, tag, min_id=str(position))
         if not page:
             return
-        cursor = _newest(page)
-        run.store(normalise("mastodon_statuses", page, tags, source=instance), cursor=cursor)
+        position = _newest(page)
+        stored = cursors.advance(stored, [position], collected, id_at)
+        run.store(normalise("mastodon_statuses", page, tags, source=instance), cursor=str(stored))
 
 
 def backfill(run: Run, api: Mastodon, tag: str, instance: str, config: Config, state: dict) -> None:
     """Back from the newest status to the event's start. Each page is stored with the state that resumes the
     walk (the newest id, and ``max_id`` below the oldest seen), so a backlog longer than one run (MAX_PAGES) or
     a killed run is finished by the next runs; the cursor becomes the newest id once the walk is complete."""
-    newest, max_id = state.get("newest"), state.get("max_id")
+    newest, max_id, collected = state.get("newest"), state.get("max_id"), cursors.now()
     for _ in range(MAX_PAGES):
         page = fetch(run, api, tag, max_id=max_id) if max_id else fetch(run, api, tag)
         if not page:
             break
-        newest = newest or _newest(page)
+        newest = newest or str(cursors.advance(None, [_newest(page)], collected, id_at))
         oldest = _oldest(page)
         run.reached(parse_time(oldest["created_at"]))
         if parse_time(oldest["created_at"]) < config.event.start:
@@ -118,7 +151,7 @@ def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: fl
     the backfill."""
     name = job_name(instance, tag)
     with Run(engine, name, sleep=sleep, max_wait=max_wait) as run:
-        api, state = client(instance, timeout), run.state("newest")
+        api, state = client(instance, engine, timeout), run.state("newest")
         try:
             if state["newest"] and "max_id" not in state:
                 forward(run, api, tag, state["newest"], instance, config.hashtags.all)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import time
 
 from atproto_client.models.utils import get_model_as_dict
-from mastodon.errors import MastodonNotFoundError
+from mastodon.errors import MastodonAPIError, MastodonNotFoundError
 from sqlalchemy import select
 
 from summitpulse.normalise import normalise
 from summitpulse.settings.config import Config
 from summitpulse.store import schema
 
-from . import bluesky, mastodon, x
+from . import bluesky, budget, mastodon, profiles, x
 from .retry import retrying
 from .runs import Run
 
@@ -45,8 +45,15 @@ def _gone(network: str, asked: list[str], found: list) -> list[str]:
 
 
 @retrying(x.classify)
+@budget.budgeted
 def _tweets(run: Run, api, ids: list[str]) -> dict:
     return api.get_tweets(ids, **x.FIELDS)
+
+
+def _billed_tweets(run: Run, config: Config, api, ids: list[str]) -> dict:
+    """Tweet lookup (up to 100 ids a call), within X's budget and recorded as billed."""
+    x.within_budget(run, config)
+    return x.charge(run, _tweets(run, api, ids))
 
 
 def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, size: int) -> None:
@@ -60,36 +67,71 @@ def _look_up(run: Run, engine, config: Config, network: str, kind: str, fetch, s
 
 def refresh_x(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "x:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = x.client(config, timeout)
-        _look_up(run, engine, config, "x", "x_page", lambda r, ids: _tweets(r, api, ids), 100)
+        api = x.client(config, engine, timeout)
+        _look_up(run, engine, config, "x", "x_page", lambda r, ids: _billed_tweets(r, config, api, ids), x.PAGE)
 
 
 @retrying(bluesky.classify)
+@budget.budgeted
 def _posts(run: Run, api, uris: list[str]) -> dict:
     return get_model_as_dict(api.app.bsky.feed.get_posts({"uris": uris}))
 
 
 def refresh_bluesky(config: Config, engine, sleep, max_wait: float, timeout: float = 10.0) -> None:
     with Run(engine, "bluesky:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = bluesky.client(config, timeout)
+        api = bluesky.client(config, engine, timeout)
         _look_up(run, engine, config, "bluesky", "bluesky_search", lambda r, uris: _posts(r, api, uris), 25)
+        profiles.refresh_profiles(run, api)
+
+
+BATCH = 20  # GET /api/v1/statuses takes at most DEFAULT_STATUSES_LIMIT (20) ids; more is a 422
+MAX_SINGLE = 30  # per run where each status costs a request: a tenth of the instance's budget per refresh
+SINGLE_ONLY: set[str] = set()  # instances without the batch lookup (before 4.3), found out in this process
 
 
 @retrying(mastodon.classify)
-def _status(run: Run, api, local_id: str):
+@budget.budgeted
+def _statuses(run: Run, api, local_ids: list[str]) -> list | None:
+    """The statuses of ``local_ids`` that still exist, in one request (Mastodon 4.3+); None where the instance
+    has no batch lookup (404: no such route before 4.3; 422: it refuses the list)."""
+    try:
+        return list(api.statuses(local_ids))
+    except MastodonAPIError as exc:
+        if isinstance(exc, MastodonNotFoundError) or (len(exc.args) > 1 and exc.args[1] == 422):
+            return None
+        raise
+
+
+@retrying(mastodon.classify)
+@budget.budgeted
+def _status(run: Run, api, local_id: str) -> list:
     try:
         return [api.status(local_id)]
     except MastodonNotFoundError:
         return []
 
 
+def _refreshed(run: Run, config: Config, instance: str, asked: list[str], statuses: list) -> None:
+    batch = normalise("mastodon_statuses", statuses, config.hashtags.all, source=instance)
+    batch.deleted = _gone("mastodon", asked, batch.posts)
+    run.store(batch)
+
+
 def refresh_mastodon(config: Config, engine, instance: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    """The instance's recent statuses, 20 to a request; one at a time (the newest MAX_SINGLE) on an instance
+    before 4.3."""
     with Run(engine, f"mastodon:{mastodon.instance_key(instance)}:refresh", sleep=sleep, max_wait=max_wait) as run:
-        api = mastodon.client(instance, timeout)
-        for native_id, local_id in recent(engine, "mastodon", source=instance):
-            batch = normalise("mastodon_statuses", _status(run, api, local_id), config.hashtags.all, source=instance)
-            batch.deleted = [] if batch.posts else [f"mastodon:{native_id}"]
-            run.store(batch)
+        api, todo = mastodon.client(instance, engine, timeout), recent(engine, "mastodon", source=instance)
+        while todo and instance not in SINGLE_ONLY:
+            chunk, todo = todo[:BATCH], todo[BATCH:]
+            found = _statuses(run, api, [local for _, local in chunk])
+            if found is None:
+                SINGLE_ONLY.add(instance)
+                todo = chunk + todo
+            else:
+                _refreshed(run, config, instance, [native for native, _ in chunk], found)
+        for native_id, local_id in todo[:MAX_SINGLE]:
+            _refreshed(run, config, instance, [native_id], _status(run, api, local_id))
 
 
 def jobs(config: Config) -> list[tuple[str, object, dict]]:

@@ -20,9 +20,10 @@ from .runs import Run, StopRun
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # 'rate_limit', 'server_error', 'timeout', 'bad_page', 'refused'
+    kind: str  # one of summitpulse.analysis.health.FAULT_KINDS
     retry: bool = True
     reset_at: float | None = None  # epoch seconds, for rate limits
+    message: str = ""  # what to record instead of the exception's text
 
 
 def backoff(attempt: int, base: float = 0.5, cap: float = 30.0) -> float:
@@ -45,7 +46,7 @@ def retrying(classify: Callable[[BaseException], Fault | None], attempts: int = 
                     fault = classify(exc)
                     if fault is None:
                         raise
-                    run.fault(fault.kind, str(exc))
+                    run.fault(fault.kind, fault.message or str(exc))
                     wait = _wait(fault, attempt)
                     if not fault.retry or attempt == attempts - 1 or wait > run.max_wait:
                         raise StopRun(f"{fault.kind}: gave up after {attempt + 1} attempt(s)") from exc

@@ -7,10 +7,11 @@ import logging
 import time
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from summitpulse.normalise.models import Batch
 from summitpulse.settings.secrets import redact
+from summitpulse.store import schema
 from summitpulse.store.engine import finish_run, get_cursor, ingest, log_event, start_run
 
 log = logging.getLogger("collectors")
@@ -21,8 +22,9 @@ class Run:
 
     def __init__(self, engine: Engine, name: str, sleep=time.sleep, max_wait: float = 60.0):
         self.engine, self.name, self.sleep, self.max_wait = engine, name, sleep, max_wait
-        self.counts = {"fetched": 0, "new": 0, "updated": 0, "errors": 0, "rate_limit_waits": 0}
+        self.counts = {"fetched": 0, "new": 0, "updated": 0, "errors": 0, "rate_limit_waits": 0, "requests": 0}
         self.reached_back: datetime | None = None
+        self.host: str | None = None
 
     def __enter__(self) -> Run:
         with self.engine.begin() as conn:
@@ -30,7 +32,7 @@ class Run:
         return self
 
     def __exit__(self, kind, exc, tb) -> bool:
-        status = "ok" if exc is None else "failed"
+        status = "ok" if exc is None else "refused" if isinstance(exc, StopRun) and exc.refused else "failed"
         message = "" if exc is None else redact(f"{type(exc).__name__}: {exc}")[:500]
         if exc is not None:
             log.warning("%s: run failed: %s", self.name, message)
@@ -42,6 +44,7 @@ class Run:
                 message=message,
                 **self.counts,
                 reached_back_ts=int(self.reached_back.timestamp()) if self.reached_back else None,
+                host=self.host,
             )
         return isinstance(exc, StopRun)
 
@@ -71,6 +74,11 @@ class Run:
         with self.engine.begin() as conn:
             log_event(conn, self.name, kind, message)
 
+    def counted_request(self, host: str) -> None:
+        """One more HTTP request sent, spent from ``host``'s rate budget."""
+        self.counts["requests"] += 1
+        self.host = host
+
     def reached(self, when: datetime) -> None:
         if self.reached_back is None or when < self.reached_back:
             self.reached_back = when
@@ -78,3 +86,16 @@ class Run:
 
 class StopRun(Exception):
     """End this run quietly (already recorded): a rate limit past the interval, a refused login…"""
+
+    @property
+    def refused(self) -> bool:
+        """The network refused us (a login, a token, an admin setting): no retry will help until someone acts."""
+        return str(self).startswith("refused")
+
+
+def last_started(engine: Engine) -> dict[str, int]:
+    """When each collector's latest run started (epoch seconds): a restarted process does not repeat a run
+    made less than an interval ago, and so spends no request twice on it."""
+    r = schema.runs
+    with engine.connect() as conn:
+        return dict(conn.execute(select(r.c.collector, func.max(r.c.started_ts)).group_by(r.c.collector)).all())

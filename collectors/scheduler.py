@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 
 from summitpulse.settings.config import Config
 
-from . import bluesky, jetstream, mastodon, refresh, x
+from . import bluesky, jetstream, mastodon, mastodon_stream, refresh, x
+from .runs import last_started
 
 log = logging.getLogger("collectors")
 
@@ -29,6 +30,7 @@ class Job:
     name: str
     run: Callable[[], None]
     interval: int
+    paced: bool = True  # a restart waits out the interval since its last run; a stream (False) reconnects at once
 
 
 def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep=time.sleep) -> list[Job]:
@@ -40,6 +42,13 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         out += [
             Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
             for name, kw in mastodon.jobs(config)
+        ]
+        listen = mastodon_stream.SECONDS
+        out += [
+            Job(
+                name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw), listen, False
+            )
+            for name, kw in mastodon_stream.jobs(config)
         ]
     if nets.x.enabled and network in (None, "x"):
         every = nets.x.poll_seconds
@@ -54,7 +63,7 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             for name, kw in bluesky.jobs(config)
         ]
         out += [
-            Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every)
+            Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every, False)
             for name, _ in jetstream.jobs(config)
         ]
     slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))
@@ -92,6 +101,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             guarded(job)
         return 0
     scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
+    started = last_started(engine)
     for job in jobs:
         scheduler.add_job(
             guarded,
@@ -101,7 +111,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             jitter=max(1, job.interval // 10),
             id=job.name,
             name=job.name,
-            next_run_time=_now(),
+            next_run_time=_next(started.get(job.name) if job.paced else None, job.interval),
         )
     for extra in [alerts_job(config, engine)] if config.alerts.enabled else []:
         scheduler.add_job(guarded, "interval", args=[extra], seconds=extra.interval, id=extra.name, name=extra.name)
@@ -113,5 +123,9 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
     return 0
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+def _next(last_started: int | None, interval: int) -> datetime:
+    """Now, or an interval after the job's latest run started (by another process, killed since), if later."""
+    now = datetime.now(UTC)
+    if last_started is None:
+        return now
+    return max(now, datetime.fromtimestamp(last_started + interval, UTC))

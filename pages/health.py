@@ -15,7 +15,8 @@ frame = data.collector_health()
 if frame.empty:
     st.info("No collector has run yet. Start them with `python -m summitpulse collect` (or `up --live`).")
     st.stop()
-bad = frame[frame.state.isin(["stalled", "failing", "never ran"])]
+NEEDS_ATTENTION = ("stalled", "failing", "refused", "never ran")
+bad = frame[frame.state.isin(NEEDS_ATTENTION)]
 if not bad.empty:
     st.error("Needs attention: " + ", ".join(f"{c} ({s})" for c, s in zip(bad.collector, bad.state)))
 else:
@@ -26,7 +27,7 @@ COLUMNS = {  # what an organiser reads first comes first: the table is wider tha
     "last_run": st.column_config.DatetimeColumn("Last run", format="HH:mm:ss", help="On the event's clock"),
     "ago": st.column_config.TextColumn("Ended"),
     "cursor": st.column_config.TextColumn("Where it stands", help="The newest post its cursor holds"),
-    "faults": st.column_config.TextColumn("Faults"),
+    "faults": st.column_config.TextColumn("Faults by kind"),
     "last_new": st.column_config.NumberColumn("New (last run)"),
     "last_fetched": st.column_config.NumberColumn("Fetched (last run)"),
     "last_message": st.column_config.TextColumn("Last message"),
@@ -37,16 +38,50 @@ COLUMNS = {  # what an organiser reads first comes first: the table is wider tha
     "runs": st.column_config.NumberColumn("Runs"),
     "fetched": st.column_config.NumberColumn("Fetched"),
     "new": st.column_config.NumberColumn("New"),
+    "requests": st.column_config.NumberColumn("Requests (5 min)", help="HTTP requests its runs sent lately"),
+    "budget": st.column_config.TextColumn("Rate budget", help="Its host's window, shared by every job"),
 }
 attention = "color: #b91c1c; font-weight: 700"
 shown = data.collector_health_shown(frame)
 st.dataframe(
-    shown.style.map(lambda s: attention if s in ("stalled", "failing", "never ran") else "", subset=["state"]),
+    shown.style.map(lambda s: attention if s in NEEDS_ATTENTION else "", subset=["state"]),
     hide_index=True,
     width="stretch",
     column_order=list(COLUMNS),
     column_config=COLUMNS,
 )
+if data.config().networks.x.enabled:
+    st.subheader("X reads and spend (estimate)")
+    usage = data.x_usage()
+    left, middle, right = st.columns(3)
+    left.metric("Posts read", f"{usage.posts:,}", help="Billed once per post per UTC day")
+    middle.metric("Users read", f"{usage.users:,}", help="The authors each page expands")
+    right.metric("Estimated spend", f"${usage.spend_usd:,.2f}", help=f"Budget ${usage.budget_usd:,.2f}")
+    st.progress(min(1.0, usage.share), text=f"{usage.share:.0%} of the budget (`networks.x.budget_usd`)")
+    if usage.share >= data.config().alerts.x_budget.share:
+        st.warning("X spend is near its budget: X collection stops before it would pass it. Raise the budget to go on.")
+st.subheader("Rate budgets")
+budgets = data.rate_budgets()
+if budgets.empty:
+    st.write("No request sent yet.")
+else:
+    st.caption("Each host's rate window as its answers last said it, shared by every job and collecting process.")
+    st.dataframe(
+        budgets,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "host": "Host",
+            "network": "Network",
+            "used": st.column_config.ProgressColumn(
+                "Used this window", format="%d", min_value=0, max_value=int(budgets["limit"].max())
+            ),
+            "limit": st.column_config.NumberColumn("Limit"),
+            "resets_in_s": st.column_config.NumberColumn("Resets in", format="%d s"),
+            "requests": st.column_config.NumberColumn("Requests sent"),
+            "refused": st.column_config.NumberColumn("Answered 429"),
+        },
+    )
 st.subheader("Completeness (estimate)")
 for network, est in data.completeness(wait=30).items():
     name = NETWORK_NAMES.get(network, network)
@@ -57,6 +92,17 @@ for network, est in data.completeness(wait=30).items():
         )
     else:
         st.write(f"**{name}**: {est['observed']:,} posts; {est['method']}.")
+st.subheader("Faults by kind")
+by_kind = data.collector_faults()
+if by_kind.empty:
+    st.write("No fault so far.")
+else:
+    st.dataframe(
+        by_kind,
+        hide_index=True,
+        width="stretch",
+        column_config={"collector": "Collector", "kind": "Kind", "count": st.column_config.NumberColumn("Count")},
+    )
 st.subheader("Recent faults")
 faults = data.collector_events()
 if faults.empty:

@@ -16,9 +16,9 @@ from summitpulse.alerts.incidents import check, deliver, quiet, recent, record
 from summitpulse.analysis import moderation
 from summitpulse.normalise.models import Author, Batch, Post
 from summitpulse.settings.config import Alerts, QuietHours
-from summitpulse.store import schema
+from summitpulse.store import schema, x_reads
 from summitpulse.store.clock import set_clock
-from summitpulse.store.engine import finish_run, ingest, set_meta, start_run
+from summitpulse.store.engine import finish_run, ingest, start_run
 
 from .fakes.server import FakeServer, Reply
 from .fakes.smtp import SmtpServer
@@ -191,14 +191,23 @@ def test_collector_failing_or_stalled(engine, config):
 
 
 def test_x_spend_near_its_budget(engine, config):
+    """The rule reads the reads the X collector records (``x_reads``, billed once per post per day)."""
+    from summitpulse.settings.config import Networks
+
+    nets = config.networks.model_dump()
+    nets["x"].update(budget_usd=1.0, post_read_usd=0.005, user_read_usd=0.01)
+    config = _only(config.model_copy(update={"networks": Networks(**nets)}), "x_budget")
     with engine.begin() as conn:
-        assert rules.findings(conn, _only(config, "x_budget"))["x_budget"] == []  # no figures kept yet
-        set_meta(conn, rules.X_BUDGET_KEY, "100")
-        set_meta(conn, rules.X_SPEND_KEY, "79.5")
-        assert rules.findings(conn, _only(config, "x_budget"))["x_budget"] == []
-        set_meta(conn, rules.X_SPEND_KEY, "85")
-        [found] = rules.findings(conn, _only(config, "x_budget"))["x_budget"]
-        assert "85%" in found.summary
+        assert rules.findings(conn, config)["x_budget"] == []  # nothing read yet
+        x_reads.record(conn, [f"post:{i}" for i in range(150)])
+        x_reads.record(conn, [f"post:{i}" for i in range(150)])  # read again the same day: billed once
+        assert rules.findings(conn, config)["x_budget"] == []  # $0.75 of $1
+        x_reads.record(conn, [f"user:{i}" for i in range(10)])
+        [found] = rules.findings(conn, config)["x_budget"]
+        assert "85%" in found.summary and "150 posts" in found.summary and "stopped" not in found.summary
+        x_reads.record(conn, [f"post:{i}" for i in range(150)], now=time.time() + 86400)  # the next day: again
+        [found] = rules.findings(conn, config)["x_budget"]
+        assert "160%" in found.summary and "X collection has stopped" in found.summary
 
 
 def test_the_hall_screen_gone_quiet(engine, config):

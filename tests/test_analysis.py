@@ -258,7 +258,8 @@ def test_themes_match_across_accents_case_joined_hashtags_and_word_stems(engine,
 
 
 def test_what_a_post_says_about_where_its_author_is(cfg):
-    """Phrases match at a word's start; a remote phrase wins in the same post; the programme's rooms count."""
+    """Cues are read in their clause (``statements``); the programme's rooms count; a phrase matches at a word's
+    start."""
     config = cfg.model_copy(
         update={
             "programme": cfg.programme.model_copy(
@@ -267,7 +268,7 @@ def test_what_a_post_says_about_where_its_author_is(cfg):
         }
     )
     said = participation.Signals(config).said
-    assert said("sad i couldn't be here at #somesummit in person") == ("out", "couldn't")
+    assert said("sad i couldn't be here at #somesummit in person") == ("out", "sad i couldn't be here")
     assert said("back row of the grand ballroom") == ("in", "back row")
     assert said("lunch in the grand ballroom") == ("in", "grand ballroom")
     assert said("over there at the bar") == ("", "")  # "there at" is not "here at"

@@ -10,7 +10,8 @@ from .conftest import ROOT
 
 
 def _run(*args, db):
-    env = {**os.environ, "SUMMITPULSE_DATABASE_URL": f"sqlite:///{db}"}
+    url = f"sqlite:///{db}"  # the demo plays into it, the other commands read it
+    env = {**os.environ, "SUMMITPULSE_DATABASE_URL": url, "SUMMITPULSE_DEMO_DATABASE_URL": url}
     return subprocess.run(
         [sys.executable, "-m", "summitpulse", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )

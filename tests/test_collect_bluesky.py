@@ -1,5 +1,6 @@
 """atproto against a loopback PDS serving a real recorded PostView, varied; session saved and reused."""
 
+import json
 import stat
 
 import pytest
@@ -75,7 +76,8 @@ def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake
     _run(config, engine)
     assert _stored(engine) == {p["uri"] for p in fake.posts}
     with engine.connect() as conn:
-        assert get_cursor(conn, "bluesky:search:#somesummit") == fake.posts[0]["record"]["createdAt"]
+        state = json.loads(get_cursor(conn, "bluesky:search:#somesummit"))
+    assert state["newest"] == fake.posts[0]["record"]["createdAt"] and "until" not in state
 
 
 def test_a_post_deleted_mid_walk_makes_no_other_post_skipped(engine, fake, tmp_path):
@@ -96,3 +98,17 @@ def test_more_than_a_page_of_posts_at_one_instant_goes_on_by_the_offset(engine, 
         post["record"]["createdAt"] = "2026-08-01T10:00:00.000Z"
     _run(_config(fake.url, tmp_path), engine)
     assert _stored(engine) == {p["uri"] for p in fake.posts}
+
+
+def test_a_body_cut_short_an_html_page_and_a_502_are_retried_and_told_apart(engine, fake, tmp_path):
+    """httpx's RemoteProtocolError, atproto's ModelError (HTML answered with 200) and a 502 (which atproto raises
+    as a NetworkError) are each retried and counted by kind; nothing is lost."""
+    fake.inject("cut", "html", "502", on="searchPosts")
+    _run(_config(fake.url, tmp_path), engine)
+    assert _stored(engine) == {p["uri"] for p in fake.posts}
+    with engine.connect() as conn:
+        row = health(conn).iloc[0]
+        kinds = dict(conn.execute(text("SELECT kind, message FROM collector_events")).all())
+    assert row.state == "ok"
+    assert {"dropped", "bad_page", "server_error"} <= set(kinds)
+    assert kinds["server_error"].startswith("502 Bad Gateway") and "timeout" not in kinds

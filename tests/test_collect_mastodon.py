@@ -128,3 +128,22 @@ def test_a_backfill_longer_than_one_run_is_finished_by_the_next_runs(engine, fak
     assert _stored(engine) == {s["uri"] for s in fake.statuses}
     with engine.connect() as conn:
         assert get_cursor(conn, name) == max((s["id"] for s in fake.statuses), key=int)
+
+
+def test_a_late_copy_with_an_id_from_its_creation_time_is_not_skipped(engine, fake):
+    """Mastodon gives a status that federates in late the id of its creation time (Snowflake.id_at): it sorts
+    behind statuses already read, and the next run's overlap re-reads it."""
+    import time
+
+    config = _config(fake.url)
+    _run(config, engine, fake.url)
+    now = time.time()
+    fake.arrive(copy.deepcopy(fake.statuses[-1]) | {"uri": "https://example.invalid/on-time"}, now)
+    _run(config, engine, fake.url)
+    for i, age in enumerate((2, 30, 60)):
+        fake.arrive(copy.deepcopy(fake.statuses[-1]) | {"uri": f"https://example.invalid/late/{i}"}, now - age, age)
+    _run(config, engine, fake.url)
+    assert _stored(engine) == {s["uri"] for s in fake.statuses}
+    with engine.connect() as conn:
+        cursor = conn.execute(text("SELECT value FROM cursors")).scalar()
+    assert int(cursor) >= max(int(s["id"]) for s in fake.statuses), "the cursor is still the newest id"

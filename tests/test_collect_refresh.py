@@ -1,6 +1,6 @@
 """The slower refresh: counts of the last hours' posts are updated, posts deleted upstream leave the store."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -75,6 +75,27 @@ def test_mastodon_statuses_are_refreshed_by_their_local_id(engine, fixtures_dir)
         refresh.refresh_mastodon(config, engine, fake.url, **RUN)
         live = _live(engine, "mastodon")
         assert gone["uri"] not in live and live[fake.statuses[0]["uri"]] == 77
+        lookups = [p for _, p in fake.requests if p.startswith("/api/v1/statuses")]
+        assert len(lookups) == 2 and all("id%5B%5D=" in p for p in lookups), "30 statuses, 20 to a request"
+    finally:
+        fake.close()
+
+
+def test_an_instance_before_4_3_is_refreshed_one_status_at_a_time_within_its_budget(engine, fixtures_dir, monkeypatch):
+    monkeypatch.setattr(refresh, "MAX_SINGLE", 10)
+    fake = FakeMastodon(fixtures_dir, version="4.2.0")
+    try:
+        for i, s in enumerate(fake.statuses):  # newest first, a second apart
+            s["created_at"] = (datetime.now(UTC) - timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        config = _config(mastodon={"instances": [fake.url]})
+        mastodon.collect(config, engine, fake.url, TAG, **RUN)
+        fake.statuses[0]["favourites_count"] = 77
+        for _ in range(2):
+            before = len(fake.requests)
+            refresh.refresh_mastodon(config, engine, fake.url, **RUN)
+            assert len(fake.requests) - before <= 11, "one failed batch lookup at most, then MAX_SINGLE"
+        assert _live(engine, "mastodon")[fake.statuses[0]["uri"]] == 77
+        assert len(_live(engine, "mastodon")) == len(fake.statuses), "nothing taken for deleted"
     finally:
         fake.close()
 

@@ -19,9 +19,9 @@ def fake(fixtures_dir, monkeypatch):
     server.close()
 
 
-def _config(base_url):
+def _config(base_url, **x):
     data = _good()
-    data["networks"]["x"]["base_url"] = base_url
+    data["networks"]["x"].update(base_url=base_url, **x)
     return parse_config(data)
 
 
@@ -94,3 +94,69 @@ def test_a_backlog_longer_than_one_run_is_finished_by_the_next_runs(engine, fake
     assert _stored(engine) == _ids(fake)
     with engine.connect() as conn:
         assert not get_cursor(conn, f"x:search:{x.query(config)}").startswith("{")
+
+
+def test_a_body_cut_short_an_html_page_and_a_502_are_retried_and_told_apart(engine, fake):
+    """requests' ChunkedEncodingError (connection dropped mid-body) is retried, not a traceback; a 502 is a
+    server error, never a timeout; an HTML page is an unreadable page."""
+    fake.inject("cut", "html", "502", on="search")
+    _run(_config(fake.url), engine)
+    assert _stored(engine) == _ids(fake)
+    with engine.connect() as conn:
+        row = health(conn).iloc[0]
+        kinds = dict(conn.execute(text("SELECT kind, message FROM collector_events")).all())
+    assert row.state == "ok"
+    assert {"dropped", "bad_page", "server_error"} <= set(kinds)
+    assert kinds["server_error"].startswith("502 Bad Gateway") and "timeout" not in kinds
+
+
+def test_reads_are_counted_as_billed_and_collection_stops_at_the_budget(engine, fake):
+    """Pay-per-use: each post and user returned is billed once a UTC day. A run stops before a page could take the
+    estimated spend past the budget; raising the budget goes on from the stored state, nothing lost."""
+    from summitpulse.analysis.health import x_usage
+
+    tight = _config(fake.url, budget_usd=1.55)  # a page of 100 posts and 100 users could cost $1.50
+    _run(tight, engine)
+    with engine.connect() as conn:
+        usage, faults = x_usage(conn, tight), health(conn).iloc[0].faults
+    assert 0 < usage.spend_usd <= usage.budget_usd and "budget" in faults
+    assert usage.posts >= len(_stored(engine)) and _stored(engine) < _ids(fake)
+    asked = len(fake.requests)
+    _run(tight, engine)
+    assert len(fake.requests) == asked, "no request once the budget is reached"
+    _run(_config(fake.url, budget_usd=50), engine)
+    with engine.connect() as conn:
+        again = x_usage(conn, tight)
+    assert _stored(engine) == _ids(fake) and again.posts == len(fake.tweets)  # each billed once today
+
+
+def test_a_tweet_reaching_search_late_is_found_by_the_overlap(engine, fake):
+    """X gives a tweet its id when it is created; it reaches recent search a moment later, behind tweets with
+    higher ids already read. ``since_id`` alone skips it; the overlap re-reads back from now."""
+    import time
+
+    config, now = _config(fake.url), time.time()
+    like = next(t for t in fake.tweets.values() if t.get("author_id"))
+    fake.arrive(like, now - 20)
+    late = fake.arrive(like, now - 10, lag=3600)  # created before the next one, not searchable yet
+    fake.arrive(like, now - 5)
+    _run(config, engine)
+    assert late["id"] not in _stored(engine)
+    fake.searchable[late["id"]] = 0
+    _run(config, engine)
+    assert late["id"] in _stored(engine) and _stored(engine) == _ids(fake)
+
+
+def test_the_rate_window_is_kept_from_the_headers(engine, fixtures_dir, monkeypatch):
+    """A window of 6 requests a second (x-rate-limit-* on every answer, 429 past it): never exceeded."""
+    import time
+
+    from .fakes.x import XWindow
+
+    monkeypatch.setenv("SUMMITPULSE_X_BEARER_TOKEN", "test-bearer-token-not-real")
+    fake = FakeX(fixtures_dir, page_size=2, window=XWindow(6, 1.0))
+    try:
+        x.collect(_config(fake.url), engine, sleep=time.sleep, max_wait=5, timeout=2)
+        assert _stored(engine) == _ids(fake) and fake.window.over_budget == 0
+    finally:
+        fake.close()

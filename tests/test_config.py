@@ -46,6 +46,8 @@ def test_tags_match_with_or_without_hash_and_any_case():
         (lambda c: c["event"].update(timezone="Mars/Olympus"), "unknown time zone 'Mars/Olympus'"),
         (lambda c: c["event"].pop("start"), "event.start: missing"),
         (lambda c: c["networks"]["x"].update(poll_seconds="often"), "networks.x.poll_seconds: found 'often'"),
+        (lambda c: c["networks"]["x"].update(budget_usd=0), "networks.x.budget_usd: found 0"),
+        (lambda c: c["networks"]["x"].update(budget_usd="lots"), "networks.x.budget_usd: found 'lots'"),
         (lambda c: c.update(hashtag=["#typo"]), "hashtag: unknown field"),
         (
             lambda c: c["moderation"].update(mode="sometimes"),

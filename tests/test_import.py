@@ -1,5 +1,6 @@
 """Import: the shared real payloads, the demo's own archives, TAGS CSV, broken lines — twice without change."""
 
+import gzip
 import json
 import os
 import subprocess
@@ -105,6 +106,18 @@ def test_broken_lines_are_reported_with_file_and_line_and_the_rest_imported(
     assert f"{broken}:3: not an X, Mastodon or Bluesky record" in err
 
 
+def test_gzipped_archives_import_as_their_plain_selves(config, sqlite_engine, fixtures_dir, tmp_path):
+    from summitpulse.ingest.detect import records
+
+    plain = fixtures_dir / "bluesky/jetstream_expected_v1.jsonl"
+    packed = tmp_path / "jetstream.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    page = sorted((fixtures_dir / "x").glob("docs_*.json"))[0]
+    (tmp_path / "page.json.gz").write_bytes(gzip.compress(page.read_bytes()))
+    for original, compressed in ((plain, packed), (page, tmp_path / "page.json.gz")):
+        assert [r[1:] for r in records(compressed)] == [r[1:] for r in records(original)]
+
+
 def test_a_line_that_is_not_utf8_is_read_with_replacement_characters(config, sqlite_engine, tmp_path):
     from summitpulse.ingest.detect import records
 
@@ -147,7 +160,7 @@ def _cli(db: str, *args: str) -> subprocess.CompletedProcess:
         cwd=ROOT,
         text=True,
         capture_output=True,
-        env={**os.environ, "SUMMITPULSE_DATABASE_URL": db},
+        env={**os.environ, "SUMMITPULSE_DATABASE_URL": db, "SUMMITPULSE_DEMO_DATABASE_URL": db},
     )
 
 

@@ -1,5 +1,8 @@
 """Soak: collectors for all three networks against growing loopback fakes with random faults and SIGKILLs,
-while dashboard queries read; at the end the store equals what the fakes served, exactly."""
+while dashboard queries read; at the end the store equals what the fakes served, exactly.
+
+The Mastodon fakes behave as Mastodon does (tests/fakes/mastodon.py): late copies keep ids from their creation
+time, 2-60 s before they arrive, and each instance enforces its documented rate limit, which no window exceeds."""
 
 import copy
 import os
@@ -45,9 +48,9 @@ class Stream:
         self.n += 1
         for fake in self.mastodons:
             s = copy.deepcopy(fake.statuses[-1])
-            top = max(int(t["id"]) for t in fake.statuses)
-            s.update(id=str(top + 1), uri=f"https://soak.invalid/{fake.url[-5:]}/{self.n}")
-            fake.statuses.insert(0, s)
+            s.update(uri=f"https://soak.invalid/{fake.url[-5:]}/{self.n}")
+            late = self.rng.uniform(2, 60) if self.rng.random() < 0.3 else 0.0  # federated in late
+            fake.arrive(s, time.time() - late, late)
         t = copy.deepcopy(next(iter(self.x.tweets.values())))
         t["id"] = str(max(int(i) for i in self.x.tweets) + 1)
         t["text"] = f"soak {self.n} #SoMeSummit"
@@ -133,6 +136,7 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         "SUMMITPULSE_X_BEARER_TOKEN": "soak-token",
         "SUMMITPULSE_BLUESKY_HANDLE": "collector.test",
         "SUMMITPULSE_BLUESKY_APP_PASSWORD": "soak-pass",
+        "SUMMITPULSE_MASTODON_TOKEN": "soak-token",  # the instances are streamed too
     }
     command = [sys.executable, "-m", "summitpulse", "--config", str(config_path), "collect"]
     open_store(store_url).dispose()
@@ -182,9 +186,12 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
             f"\nsoak on {store_url.split(':')[0]}: served {sum(served.values())}, stored {sum(stored.values())}, "
             f"faults injected {dict(stream.injected)}, restarts (SIGKILL) {restarts}, reads {len(reads)}, "
             f"reader errors {len(errors)}, collector RSS {min(rss) // 2**20}–{max(rss) // 2**20} MiB, "
-            f"reader RSS {reader_rss[0] // 2**20}→{reader_rss[-1] // 2**20} MiB"
+            f"reader RSS {reader_rss[0] // 2**20}→{reader_rss[-1] // 2**20} MiB, "
+            f"Mastodon requests in the busiest window {[m.window.busiest() for m in mastodons]}"
         )
         assert set(stored) == set(served), (set(served) - set(stored), set(stored) - set(served))
+        for fake in mastodons:
+            assert fake.window.over_budget == 0 and fake.window.busiest() <= fake.window.limit
         assert max(stored.values()) == 1
         assert errors == [], errors[:3]
         assert restarts >= 2 and sum(stream.injected.values()) >= 5

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, func, select
 
 from ..analysis.filters import Filters
-from ..analysis.health import health
+from ..analysis.health import health, x_usage
 from ..analysis.metrics import counted
 from ..analysis.moderation import blocked, decisions, screen
 from ..analysis.visibility import carries_opt_out_tag, is_opted_out
@@ -32,8 +32,6 @@ FIRST_LOOK_S = 3600  # the first run looks this far back for flagged posts
 OVERLAP_S = 120  # each look goes back this far before the last: a post stored as it ran is not missed
 UNDECIDED_LIMIT = 2000
 RETIRED_S = 86400  # a collector silent for a day is retired, not stalled
-# The X collector's month so far: reads spent and the budget, in US dollars (kept by collectors/x.py).
-X_SPEND_KEY, X_BUDGET_KEY = "x_spend_usd", "x_budget_usd"
 
 
 @dataclass(frozen=True)
@@ -186,14 +184,17 @@ def collectors(conn: Connection, config: Config, wall_now: float) -> list[Findin
 
 
 def x_budget(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
-    """X reads spent this month at ``share`` of the budget or more (when the X collector keeps both figures)."""
-    spent, budget = (get_meta(conn, k) for k in (X_SPEND_KEY, X_BUDGET_KEY))
-    if not spent or not budget or float(budget) <= 0:
+    """X's estimated spend (the reads the X collector records) at ``share`` of ``networks.x.budget_usd`` or more."""
+    if not config.networks.x.enabled:
         return []
-    spent_f, budget_f = float(spent), float(budget)
-    if spent_f < config.alerts.x_budget.share * budget_f:
+    usage = x_usage(conn, config)
+    if usage.share < config.alerts.x_budget.share:
         return []
-    summary = f"X spend is at {spent_f / budget_f:.0%} of its budget (${spent_f:,.2f} of ${budget_f:,.2f})."
+    stop = " X collection has stopped." if usage.share >= 1 else ""
+    summary = (
+        f"X spend is at {usage.share:.0%} of its budget (${usage.spend_usd:,.2f} of ${usage.budget_usd:,.2f}; "
+        f"{usage.posts:,} posts and {usage.users:,} users read).{stop}"
+    )
     return [Finding("x_budget", "x_budget", summary, "health")]
 
 

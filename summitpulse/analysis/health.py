@@ -1,22 +1,36 @@
-"""Collector health: per collector, its last run, errors by kind, cursor and whether it stalled."""
+"""Collector health: per collector, its last run, errors by kind, cursor and whether it stalled or is refused."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 import orjson
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from ..store import schema
+from ..settings.config import Config
+from ..store import schema, x_reads
 from ..store.clock import event_now
 from .frames import frame_of
 
 X_EPOCH_MS = 1288834974657  # Twitter's snowflake epoch: an X post id holds its time (ms) above bit 22
 PLAUSIBLE = (datetime(2006, 3, 21).timestamp(), datetime(2100, 1, 1).timestamp())
 
-r, e, c = schema.runs, schema.collector_events, schema.cursors
+FAULT_KINDS = {  # every fault kind a collector records (collectors/retry.py), as the health page names it
+    "rate_limit": "rate limited (429)",
+    "server_error": "server error (5xx, bad gateway)",
+    "timeout": "timed out",
+    "dropped": "connection dropped",
+    "bad_page": "unreadable page (not JSON, an HTML page)",
+    "bad_record": "unreadable post",
+    "refused": "refused (login, 401/403)",
+    "not_found": "not found",
+    "budget": "budget reached",
+}
+r, e, c, b = schema.runs, schema.collector_events, schema.cursors, schema.rate_budgets
+RECENT_S = 300  # "requests lately": Mastodon's and Bluesky's rate window
 
 
 def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -> pd.DataFrame:
@@ -39,6 +53,9 @@ def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -
         )
     }
     cursors = {row.collector: row for row in conn.execute(select(c))}
+    lately = _requests_since(conn, now - RECENT_S)
+    hosts = _hosts(conn)
+    spent = {row.host: row for row in conn.execute(select(b))}
     errors = errors_by_kind(conn)
     rows = []
     for name in sorted(set(last) | set(cursors) | set(errors)):
@@ -64,6 +81,8 @@ def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -
                 "ago": ago(now - (run.ended_ts or run.started_ts)) if run else "never",
                 "cursor_moved": ago(now - cur.updated_ts) if cur else "no cursor yet",
                 "faults": ", ".join(f"{k}: {v}" for k, v in errors.get(name, {}).items()),
+                "requests": lately.get(name, 0),
+                "budget": _budget_text(spent.get(hosts.get(name)), now),
             }
         )
     frame = pd.DataFrame(rows)
@@ -138,11 +157,51 @@ def _when(ts: float | None, tz: tzinfo) -> str:
     return f"{datetime.fromtimestamp(ts, tz):%d %b %H:%M}" if ts else ""
 
 
+def _requests_since(conn: Connection, since: float) -> dict[str, int]:
+    q = select(r.c.collector, func.sum(r.c.requests)).where(r.c.started_ts >= since).group_by(r.c.collector)
+    return {name: int(n or 0) for name, n in conn.execute(q)}
+
+
+def _hosts(conn: Connection) -> dict[str, str]:
+    """Each collector's host: the one its latest run that sent a request spent from."""
+    latest = select(func.max(r.c.id)).where(r.c.host.is_not(None)).group_by(r.c.collector).scalar_subquery()
+    return dict(conn.execute(select(r.c.collector, r.c.host).where(r.c.id.in_(latest))).all())
+
+
+def _budget_text(row, now: float) -> str:
+    """The host's window as its headers last said: used of limit, when it resets, which host."""
+    if row is None:
+        return ""
+    if row.reset_ts <= now:
+        return f"window over: {row.limit} per window ({row.host})"
+    return f"{row.limit - row.remaining} of {row.limit} used, resets in {row.reset_ts - now:.0f} s ({row.host})"
+
+
+def budgets(conn: Connection, now: float | None = None) -> pd.DataFrame:
+    """One row per host: its rate window (used of limit, when it resets), our requests and its 429s, ever."""
+    now = now or time.time()
+    rows = [
+        {
+            "host": row.host,
+            "network": row.network,
+            "used": row.limit - row.remaining if row.reset_ts > now else 0,
+            "limit": row.limit,
+            "resets_in_s": max(0, int(row.reset_ts - now)),
+            "requests": row.requests,
+            "refused": row.refused,
+        }
+        for row in conn.execute(select(b).order_by(b.c.network, b.c.host))
+    ]
+    return pd.DataFrame(rows, columns=["host", "network", "used", "limit", "resets_in_s", "requests", "refused"])
+
+
 def _state(run, now: float, poll_seconds: int) -> str:
     if run is None:
         return "never ran"
     if run.status == "running" and now - run.started_ts < 5 * poll_seconds:
         return "running"
+    if run.status == "refused":
+        return "refused"
     if run.status not in ("ok", "running"):
         return "failing"
     return "stalled" if now - (run.ended_ts or run.started_ts) > 3 * poll_seconds else "ok"
@@ -154,6 +213,37 @@ def errors_by_kind(conn: Connection, since: float = 0) -> dict[str, dict[str, in
     for name, kind, n in conn.execute(q):
         out.setdefault(name, {})[kind] = n
     return out
+
+
+def faults_by_kind(conn: Connection) -> pd.DataFrame:
+    """One row per collector and fault kind: collector, kind (as the page names it), count."""
+    rows = [
+        {"collector": name, "kind": FAULT_KINDS.get(kind, kind), "count": n}
+        for name, kinds in sorted(errors_by_kind(conn).items())
+        for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1])
+    ]
+    return pd.DataFrame(rows, columns=["collector", "kind", "count"])
+
+
+@dataclass(frozen=True)
+class XUsage:
+    """X's billed reads so far, their estimated cost and the event's budget (``networks.x``), in US dollars."""
+
+    posts: int
+    users: int
+    spend_usd: float
+    budget_usd: float
+
+    @property
+    def share(self) -> float:
+        return self.spend_usd / self.budget_usd
+
+
+def x_usage(conn: Connection, config: Config) -> XUsage:
+    x = config.networks.x
+    reads = x_reads.totals(conn)
+    spend = reads["post"] * x.post_read_usd + reads["user"] * x.user_read_usd
+    return XUsage(reads["post"], reads["user"], round(spend, 4), x.budget_usd)
 
 
 def recent_events(conn: Connection, limit: int = 50) -> pd.DataFrame:

@@ -17,12 +17,14 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from ..normalise.folding import fold
 from ..settings.config import Config, clean_tag
 from ..settings.rosters import read_rosters  # noqa: F401 — the rules read rosters from settings (tests import it here)
 from ..store import schema
 from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode
 from .identity import key, parse_key
+from .statements import StatementReader
 
 p, a = schema.posts, schema.authors
 NEAR_KM, FAR_KM = 60, 400
@@ -41,12 +43,6 @@ class Evidence:
             self.reasons.append(f"{reason} ({weight:+.1f})")
 
 
-def _phrases(words: list[str]) -> re.Pattern | None:
-    """One pattern finding any of ``words`` at the start of a word, in casefolded text."""
-    words = [w.casefold().strip() for w in words if w.strip()]
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")") if words else None
-
-
 def _greetings(greetings: dict[str, list[str]]) -> tuple[re.Pattern | None, dict[str, str]]:
     """A pattern finding a greeting at the start of a sentence, in casefolded text, and each greeting's part of day."""
     parts = {g.casefold().strip(): part for part, words in greetings.items() for g in words if g.strip()}
@@ -63,11 +59,20 @@ def odd_greeting(hour: int, part: str) -> bool:
     return not (start <= hour < end or start <= hour + 24 < end)
 
 
+# A venue's first word that names no venue: its kind ("Palacio de Congresos"), never counted as a check-in alone.
+VENUE_KINDS = {
+    "palacio", "palais", "palau", "palazzo", "universidad", "universitat", "universite", "university", "universidade",
+    "centre", "center", "centro", "hotel", "congress", "congreso", "convention", "messe", "paraninfo", "campus",
+}  # fmt: skip
+
+
 def venue_words(config: Config) -> list[str]:
-    """Names only someone at the venue tends to write: the venue (and its first word) and the programme's rooms."""
-    name = config.event.venue.name
-    first = name.split()[0] if name.split() else ""
-    return [name, *([first] if len(first) >= 5 else []), *{s.room for s in config.programme.sessions if s.room}]
+    """Names only someone at the venue tends to write: the venue (and its first word, when that is neither the
+    city's name nor a kind of venue) and the programme's rooms."""
+    venue = config.event.venue
+    first = venue.name.split()[0] if venue.name.split() else ""
+    own = len(first) >= 5 and fold(first) not in {fold(venue.city), fold(venue.country), *VENUE_KINDS}
+    return [venue.name, *([first] if own else []), *{s.room for s in config.programme.sessions if s.room}]
 
 
 def new_facts(posts: int = 0, reposts: int = 0) -> dict:
@@ -104,8 +109,9 @@ class Signals:
 
     def __init__(self, config: Config):
         w = config.participation
-        self.checkin, self.remote = _phrases([*w.checkin_phrases, *venue_words(config)]), _phrases(w.remote_phrases)
         self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
+        where = [*(f"#{t}" for t in config.hashtags.all), config.event.venue.city]
+        self.reader = StatementReader(w.checkin_phrases, w.remote_phrases, venue_words(config), where, self.tag)
         self.greeting, self.parts = _greetings(w.greetings)
         self.starts, self.ends = _union(
             [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
@@ -125,7 +131,8 @@ class Signals:
             return {}
         text, at = r.text.casefold(), bisect_right(self.starts, r.created_ts) - 1
         in_session = at >= 0 and r.created_ts < self.ends[at]
-        said, hour = self.said(text), self.local_hour(r.created_ts)
+        said = self.said(getattr(r, "text_folded", None) or r.text)  # the stored folding, when the row has it
+        hour = self.local_hour(r.created_ts)
         greeting = self.greeting and self.greeting.search(text)
         odd = bool(greeting) and odd_greeting(hour, self.parts[greeting.group(1)])
         return {
@@ -140,12 +147,10 @@ class Signals:
         }
 
     def said(self, text: str) -> tuple[str, str]:
-        """("out", phrase) for a remote phrase, else ("in", phrase) for a check-in, else ("", "")."""
-        if self.remote and (m := self.remote.search(text)):
-            return "out", m.group(0)
-        if self.checkin and (m := self.checkin.search(text)):
-            return "in", m.group(0)
-        return ("in", self.tag) if self.tag and self.tag in text else ("", "")
+        """("in" or "out", the words that said it) when the post says where its author is (``statements``), else
+        ("", "")."""
+        reading = self.reader.read(text)
+        return reading.side, reading.words
 
 
 def _union(spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:

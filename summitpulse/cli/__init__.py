@@ -18,6 +18,7 @@ from ..settings.config import Config, ConfigError, load_config
 from ..settings.database import redact_url
 from ..settings.secrets import install_redaction, redact
 from ..settings.starter import write_starter_config
+from ..store.demo_store import StoreOwnerError, refuse_demo_store
 from ..store.engine import open_store
 
 EXPORTS = ("posts", "participants", "themes", "contributors")
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("demo", help="play the bundled demo event into the store")
+    p = sub.add_parser("demo", help="play the bundled demo event into a store of its own (demo.database_url)")
     p.add_argument(
         "--speed",
         type=_speed,
@@ -138,7 +139,7 @@ def cmd_demo(config: Config, args) -> int:
 
     return run_demo(
         config,
-        open_store(config.effective_database_url, config),
+        open_store(config.demo_database_url, config),
         speed=args.speed,
         reset=args.reset,
         archive=args.archive,
@@ -148,15 +149,20 @@ def cmd_demo(config: Config, args) -> int:
 def cmd_collect(config: Config, args) -> int:
     from collectors.scheduler import run_collectors
 
-    return run_collectors(
-        config, open_store(config.effective_database_url, config), once=args.once, network=args.network
-    )
+    return run_collectors(config, _event_store(config), once=args.once, network=args.network)
 
 
 def cmd_import(config: Config, args) -> int:
     from ..ingest import import_files
 
-    return import_files(config, open_store(config.effective_database_url, config), [Path(f) for f in args.files])
+    return import_files(config, _event_store(config), [Path(f) for f in args.files])
+
+
+def _event_store(config: Config):
+    """The event's store, for the commands that write posts into it: never the demo's."""
+    engine = open_store(config.effective_database_url, config)
+    refuse_demo_store(engine)
+    return engine
 
 
 def cmd_rebuild(config: Config, args) -> int:
@@ -223,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(load_config(args.config), args)
     except ConfigError as exc:
+        print(f"error: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    except StoreOwnerError as exc:
         print(f"error: {redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

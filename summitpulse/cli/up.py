@@ -10,7 +10,10 @@ import time
 from pathlib import Path
 
 from ..settings.config import Config
+from ..settings.database import DATABASE_URL_ENV, DEMO_DATABASE_URL_ENV, redact_url
 from ..settings.secrets import DEMO_PASSWORD, get_secret
+from ..store.demo_store import claim_for_demo
+from ..store.engine import open_store
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: dashboard.py and pages/ live there
 
@@ -39,9 +42,23 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
+def demo_env(config: Config) -> dict[str, str]:
+    """The demo's store for every child, the dashboard's too; StoreOwnerError (before any child starts) when it
+    holds posts that are not the demo's."""
+    url = config.demo_database_url
+    engine = open_store(url, config)
+    try:
+        claim_for_demo(engine, config.event.name)
+    finally:
+        engine.dispose()
+    return {DATABASE_URL_ENV: url, DEMO_DATABASE_URL_ENV: url}
+
+
 def run_up(config: Config, config_path: str, port: int = 8501, live: bool = False, speed: float = 60.0) -> int:
     """Start both, print the URL, stop both on Ctrl-C/SIGTERM; non-zero if a child dies."""
     env = {**os.environ, "SUMMITPULSE_CONFIG": str(Path(config_path).resolve())}
+    if not live:
+        env |= demo_env(config)
     demo_password = not live and not get_secret("organiser_password")
     if demo_password:
         env["SUMMITPULSE_ORGANISER_PASSWORD"] = DEMO_PASSWORD
@@ -52,6 +69,7 @@ def run_up(config: Config, config_path: str, port: int = 8501, live: bool = Fals
     print(
         f"Summit Pulse: {config.event.name} — {'live collectors' if live else 'demo'} running.\n"
         f"  Dashboard:   http://localhost:{port}\n  Live screen: http://localhost:{port}/?kiosk=1\n"
+        + ("" if live else f"  Demo store:  {redact_url(env[DEMO_DATABASE_URL_ENV])}\n")
         + (f"  Organiser pages password (demo only): {DEMO_PASSWORD}\n" if demo_password else "")
         + "Ctrl-C stops both.",
         flush=True,

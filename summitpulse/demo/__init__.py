@@ -7,7 +7,10 @@ moves as it would during a real event. The morning up to the first keynote
 loads at once; the rest arrives live at ``speed`` simulated seconds per
 second. When the simulated day ends the demo starts the day again: it
 empties the demo's posts and replays from the morning, so a screen left
-running keeps moving and its clock never runs past the event.
+running keeps moving and its clock never runs past the event. It plays into
+a store of its own (``demo.database_url``) and refuses, before it plays and
+before every restart, a store holding posts that are not the demo's
+(store/demo_store.py).
 
 The ground truth (who is really in the room, stakeholder group) goes to the
 ``demo_truth`` table only; analysis never reads it.
@@ -26,6 +29,7 @@ from ..figures.upkeep import IDENTITY_KEY
 from ..settings.config import Config
 from ..store import schema
 from ..store.clock import CLOCK_KEY
+from ..store.demo_store import claim_for_demo
 from ..store.engine import dialect_insert, get_meta
 from .personas import Persona, edition_cast
 from .player import Player, play
@@ -69,7 +73,9 @@ def _resume_from(engine: Engine, begin: float, end: float) -> float | None:
 def run_demo(
     config: Config, engine: Engine, speed: float = 60.0, reset: bool = False, archive: str | None = None
 ) -> int:
-    """Play the demo day into the store; with a finite speed, replay it for ever."""
+    """Play the demo day into the store; with a finite speed, replay it for ever. StoreOwnerError, before anything
+    is written or emptied, when the store holds posts that are not the demo's."""
+    claim_for_demo(engine, config.event.name)
     cast = edition_cast(config)
     posts = write_script(config, cast, seed=config.demo.seed, total=config.demo.posts)
     write_truth(engine, cast)
@@ -88,5 +94,6 @@ def run_demo(
             print(f"demo: {len(posts)} posts from {len(cast)} participants loaded")
             return 0
         log.info("the demo day is over; starting it again from the morning")
+        claim_for_demo(engine, config.event.name)
         reset_store(engine)
         resume, archive = None, None

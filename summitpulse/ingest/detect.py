@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,8 +86,13 @@ def _loads(line: bytes):
         return orjson.loads(line.decode("utf-8", errors="replace"))
 
 
+def _open(path: Path):
+    """The file's bytes, gunzipped when its name ends in .gz."""
+    return gzip.open(path, "rb") if path.suffix.casefold() == ".gz" else open(path, "rb")
+
+
 def _json_lines(path: Path) -> Iterator[Record]:
-    with open(path, "rb") as f:
+    with _open(path) as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
                 continue
@@ -99,15 +105,16 @@ def _json_lines(path: Path) -> Iterator[Record]:
 
 
 def records(path: Path) -> Iterator[Record]:
-    """Every record of an archive file, by its extension and content."""
-    suffix = path.suffix.casefold()
+    """Every record of an archive file, by its extension (under a .gz) and content."""
+    suffix = (path.with_suffix("") if path.suffix.casefold() == ".gz" else path).suffix.casefold()
     if suffix == ".csv":
         yield from read_tags_csv(path)
         return
     if suffix in (".jsonl", ".ndjson"):
         yield from _json_lines(path)
         return
-    text = path.read_text(encoding="utf-8", errors="replace")
+    with _open(path) as f:
+        text = f.read().decode("utf-8", errors="replace")
     try:
         obj = orjson.loads(text)
     except orjson.JSONDecodeError:  # a .json file that is really JSON lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -52,7 +53,8 @@ def row_to_page(row: dict) -> dict:
 
 
 def read_tags_csv(path: Path) -> Iterator[tuple[str, str, object, str]]:
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as f:
+    opener = gzip.open if path.suffix.casefold() == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig", errors="replace") as f:
         reader = csv.DictReader(f)
         missing = TAGS_COLUMNS - set(reader.fieldnames or [])
         if missing:

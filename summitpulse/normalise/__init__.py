@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from .bluesky import normalise_jetstream, normalise_search
+from .bluesky import normalise_jetstream, normalise_profiles, normalise_search
 from .common import PAYLOAD_ERRORS, NormaliseError, text_tags
 from .mastodon import normalise_statuses
 from .models import Batch
@@ -21,6 +21,7 @@ PARSERS: dict[str, Callable[..., Batch]] = {
     "x_page": normalise_page,
     "mastodon_statuses": normalise_statuses,
     "bluesky_search": normalise_search,
+    "bluesky_profiles": normalise_profiles,
     "jetstream_event": normalise_jetstream,
 }
 

@@ -102,7 +102,7 @@ def author_from_profile(profile: dict) -> Author:
         author_id=did,
         handle=handle,
         display_name=as_str(profile.get("displayName") or profile.get("display_name")),
-        followers=as_int(profile.get("followersCount") or profile.get("followers_count")),
+        followers=as_int(profile.get("followersCount", profile.get("followers_count"))),
         description=as_str(profile.get("description")),
         avatar_url=as_str(profile.get("avatar")),
         url=f"https://bsky.app/profile/{handle}",
@@ -137,6 +137,17 @@ def normalise_search(page: dict | list, source: str = "bluesky") -> Batch:
             batch.authors.append(author_from_profile(view["author"]))
         except PAYLOAD_ERRORS as exc:
             batch.rejected.append(f"bluesky post: {exc}")
+    return batch
+
+
+def normalise_profiles(page: dict, source: str = "bluesky") -> Batch:
+    """An ``app.bsky.actor.getProfiles`` response → Batch of authors (with their follower counts)."""
+    batch = Batch()
+    for profile in page.get("profiles") or [] if isinstance(page, dict) else []:
+        try:
+            batch.authors.append(author_from_profile(profile))
+        except PAYLOAD_ERRORS as exc:
+            batch.rejected.append(f"bluesky profile: {exc}")
     return batch
 
 

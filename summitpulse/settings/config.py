@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import database
-from .database import DATABASE_URL_ENV, DEFAULT_DATABASE_URL, redact_url
+from .database import (
+    DATABASE_URL_ENV,
+    DEFAULT_DATABASE_URL,
+    DEFAULT_DEMO_DATABASE_URL,
+    DEMO_DATABASE_URL_ENV,
+    redact_url,
+)
 from .errors import ConfigError
 from .programme_files import programme_sessions
 from .rosters import REMOTE_TICKETS, read_rosters
@@ -103,6 +109,14 @@ class NetworkBase(_Model):
     base_url: str | None = None
 
 
+class XNetwork(NetworkBase):
+    """X bills each post (and user) a search or look-up returns: pay-per-use, the default since February 2026."""
+
+    budget_usd: float = Field(default=20.0, gt=0)  # X collection stops before its estimated spend passes this
+    post_read_usd: float = Field(default=0.005, ge=0)  # docs.x.com/x-api/getting-started/pricing: "Posts: Read"
+    user_read_usd: float = Field(default=0.010, ge=0)  # "User: Read": the authors each page expands
+
+
 class MastodonNetwork(NetworkBase):
     instances: list[str] = ["https://mastodon.social"]
 
@@ -113,7 +127,7 @@ class BlueskyNetwork(NetworkBase):
 
 
 class Networks(_Model):
-    x: NetworkBase = NetworkBase(enabled=False)
+    x: XNetwork = XNetwork(enabled=False)
     mastodon: MastodonNetwork = MastodonNetwork(enabled=False)
     bluesky: BlueskyNetwork = BlueskyNetwork(enabled=False)
 
@@ -257,10 +271,7 @@ class Evidence(_Model):
         "wish i was there",
         "wish i could",
         "fomo",
-        "couldn't",
-        "could not",
         "can't make it",
-        "not there",
         "en ligne",
         "à distance",
         "de chez moi",
@@ -413,6 +424,13 @@ class Alerts(_Model):
         return value.rstrip("/")
 
 
+def _url_without_password(value: str, env: str) -> str:
+    url = database.normalise(value)
+    if database.has_password(url):
+        raise ValueError(f"a password in the URL is a secret; put the URL in ${env} instead")
+    return url
+
+
 class DemoSettings(_Model):
     """How the bundled demo simulates an edition (the second, ICRE 2015, differs from the first)."""
 
@@ -421,6 +439,12 @@ class DemoSettings(_Model):
     newcomers: int = Field(default=0, ge=0, le=10_000)  # people beyond the first edition's cast of 350
     returning: float = Field(default=1.0, gt=0, le=1)  # share of the first edition's cast who post again
     networks: dict[Literal["x", "mastodon", "bluesky"], float] = {"x": 50, "mastodon": 25, "bluesky": 25}
+    database_url: str = DEFAULT_DEMO_DATABASE_URL  # the demo's own store, never the event's
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_url(cls, value: str) -> str:
+        return _url_without_password(value, DEMO_DATABASE_URL_ENV)
 
 
 class Config(_Model):
@@ -442,16 +466,19 @@ class Config(_Model):
     @field_validator("database_url")
     @classmethod
     def _usable_url(cls, value: str) -> str:
-        url = database.normalise(value)
-        if database.has_password(url):
-            raise ValueError(f"a password in the URL is a secret; put the URL in ${DATABASE_URL_ENV} instead")
-        return url
+        return _url_without_password(value, DATABASE_URL_ENV)
 
     @property
     def effective_database_url(self) -> str:
         """The store's URL: the environment's wins over the file's, so secrets stay out of it; a relative SQLite
         path in the file starts at the config's folder. ConfigError when it cannot be used."""
         return database.store_url(self.database_url, self.base_dir)
+
+    @property
+    def demo_database_url(self) -> str:
+        """The demo's own store, read as ``effective_database_url`` is, from $SUMMITPULSE_DEMO_DATABASE_URL or
+        ``demo.database_url``."""
+        return database.store_url(self.demo.database_url, self.base_dir, DEMO_DATABASE_URL_ENV, "demo.database_url")
 
     def path(self, relative: str) -> Path:
         """A path named in the config, relative to the config file's folder."""

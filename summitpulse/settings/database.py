@@ -18,6 +18,8 @@ from .errors import ConfigError
 
 DATABASE_URL_ENV = "SUMMITPULSE_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///data/summitpulse.db"
+DEMO_DATABASE_URL_ENV = "SUMMITPULSE_DEMO_DATABASE_URL"  # the demo's store: never the event's variable above
+DEFAULT_DEMO_DATABASE_URL = "sqlite:///data/demo.db"
 EXAMPLES = "sqlite:///data/summitpulse.db or postgresql://summit@db.example.org/summit"
 # Every way of naming a PostgreSQL URL a host or a guide hands out, to the driver Summit Pulse installs.
 POSTGRESQL = {"postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2", "postgresql+psycopg3"}
@@ -63,11 +65,11 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def store_url(configured: str, base_dir: str) -> str:
-    """The URL to open: the environment's (relative to the working folder) or the config's (relative to its
-    folder), normalised; ConfigError naming where it came from when it cannot be used."""
-    from_env = os.environ.get(DATABASE_URL_ENV)
-    source = f"${DATABASE_URL_ENV}" if from_env else "database_url"
+def store_url(configured: str, base_dir: str, env: str = DATABASE_URL_ENV, field: str = "database_url") -> str:
+    """The URL to open: the environment's ``env`` (relative to the working folder) or the config's ``field``
+    (relative to its folder), normalised; ConfigError naming where it came from when it cannot be used."""
+    from_env = os.environ.get(env)
+    source = f"${env}" if from_env else field
     raw = from_env or configured
     try:
         url = normalise(raw)

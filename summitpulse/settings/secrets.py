@@ -21,6 +21,7 @@ NAMES = {
     "bluesky_app_password": "SUMMITPULSE_BLUESKY_APP_PASSWORD",
     "organiser_password": "SUMMITPULSE_ORGANISER_PASSWORD",
     "database_url": "SUMMITPULSE_DATABASE_URL",
+    "demo_database_url": "SUMMITPULSE_DEMO_DATABASE_URL",
     "alert_url": "SUMMITPULSE_ALERT_URL",  # and SUMMITPULSE_ALERT_URL_<CHANNEL>: one apprise URL per channel
 }
 SECRETS_FILE = Path(".streamlit/secrets.toml")

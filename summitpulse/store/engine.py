@@ -429,9 +429,10 @@ def finish_run(
     status: str = "ok",
     message: str = "",
     reached_back_ts: int | None = None,
+    host: str | None = None,
     **counts: int,
 ) -> None:
-    values = {"ended_ts": wall_clock(), "status": status, "message": message[:2000], **counts}
+    values = {"ended_ts": wall_clock(), "status": status, "message": message[:2000], "host": host, **counts}
     if reached_back_ts is not None:
         values["reached_back_ts"] = reached_back_ts
     conn.execute(update(schema.runs).where(schema.runs.c.id == run_id).values(**values))

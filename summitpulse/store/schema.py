@@ -140,8 +140,23 @@ runs = Table(
     Column("reached_back_ts", BigInteger),
     Column("status", String(16), nullable=False, default="running"),
     Column("message", Text, nullable=False, default=""),
+    Column("requests", Integer, nullable=False, server_default="0"),  # HTTP requests this run sent
+    Column("host", String(255)),  # the rate budget they were spent from (``rate_budgets.host``)
 )
 Index("ix_runs_collector", runs.c.collector, runs.c.started_ts)
+
+rate_budgets = Table(  # each host's rate limit, shared by every job of every collecting process
+    "rate_budgets",
+    metadata,
+    Column("host", String(255), primary_key=True),
+    Column("network", String(16), nullable=False),
+    Column("limit", Integer, nullable=False),  # requests per window, as the host's headers last said
+    Column("remaining", Integer, nullable=False),  # left in this window: the headers' count less ours since
+    Column("reset_ts", Float, nullable=False),  # when the window ends (epoch seconds)
+    Column("requests", BigInteger, nullable=False, server_default="0"),  # sent by us, ever
+    Column("refused", BigInteger, nullable=False, server_default="0"),  # answered 429
+    Column("updated_ts", BigInteger, nullable=False),
+)
 
 collector_events = Table(
     "collector_events",
@@ -313,6 +328,21 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+x_reads = Table(  # what X bills: each post or user returned, once per UTC day (daily deduplication)
+    "x_reads",
+    metadata,
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD, UTC
+    Column("resource", String(80), primary_key=True),  # "post:<id>" or "user:<id>"
+)
+
+profile_checks = Table(  # when a profile was last fetched on its own (Bluesky search results carry no follower counts)
+    "profile_checks",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("author_id", String(128), primary_key=True),
+    Column("checked_ts", BigInteger, nullable=False),
 )
 
 alert_incidents = Table(  # something that needs an organiser: open while its rule still finds it

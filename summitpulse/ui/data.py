@@ -244,6 +244,23 @@ def collector_events() -> pd.DataFrame:
         return health_mod.recent_events(conn)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def collector_faults() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return health_mod.faults_by_kind(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def x_usage() -> health_mod.XUsage:
+    with engine().connect() as conn:
+        return health_mod.x_usage(conn, config())
+
+
+def rate_budgets() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return health_mod.budgets(conn)
+
+
 def _estimate() -> dict:
     with engine().connect() as conn:
         return estimate(conn)

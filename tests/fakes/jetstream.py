@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import serve
 
 
 class FakeJetstream:
-    def __init__(self, fixtures: Path, drop_after: int | None = None):
+    """Replays the recorded events from ``cursor``; ``live``: then goes on as the firehose does, every recorded
+    event again with a new time about every ``noise_s`` seconds, and each ``publish``ed event as it comes."""
+
+    def __init__(self, fixtures: Path, drop_after: int | None = None, live: bool = False, noise_s: float = 0.005):
         self.lines = (fixtures / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
         self.drop_after, self.connections = drop_after, []
+        self.live, self.noise_s, self.published = live, noise_s, []
         self.server = serve(self._handle, "127.0.0.1", 0)
         self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/subscribe"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -29,7 +35,27 @@ class FakeJetstream:
                 sent += 1
                 if self.drop_after is not None and sent >= self.drop_after and len(self.connections) == 1:
                     return  # the first connection drops mid-stream
+        if self.live:
+            try:
+                self._go_on(ws)
+            except ConnectionClosed:
+                return
         ws.recv()  # then stay open, quiet, until the client leaves
+
+    def publish(self, event: dict) -> None:
+        """A new event, sent to every open connection now (its ``time_us`` set to now)."""
+        self.published.append(json.dumps({**event, "time_us": time.time_ns() // 1000}))
+
+    def _go_on(self, ws) -> None:
+        sent, n = len(self.published), 0
+        while True:
+            for line in self.published[sent:]:
+                ws.send(line)
+            sent = len(self.published)
+            noise = json.loads(self.lines[n % len(self.lines)])
+            ws.send(json.dumps({**noise, "time_us": time.time_ns() // 1000}))
+            n += 1
+            time.sleep(self.noise_s)
 
     def close(self) -> None:
         self.server.shutdown()

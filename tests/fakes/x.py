@@ -1,14 +1,46 @@
-"""A fake X API v2 recent search serving real documented and recorded tweets."""
+"""A fake X API v2 (recent search, tweet lookup) serving real documented and recorded tweets, as X behaves.
+
+What it models, and from where:
+- Tweet ids are snowflakes (developer.x.com "Twitter IDs"): milliseconds since the Twitter epoch
+  (1288834974657) shifted left 22 bits; X assigns them and ``created_at`` itself when a post is created, so a
+  device's wrong clock changes neither. A post reaches recent search a moment later (``arrive(..., lag=)``), so
+  it can appear behind posts with higher ids already read: ``since_id`` alone would skip it.
+- Rate limits (docs.x.com/x-api/fundamentals/rate-limits): per endpoint and app, a 15-minute window; every answer
+  carries ``x-rate-limit-limit``, ``-remaining`` and ``-reset`` (epoch seconds); past it, 429 with the problem
+  body ``{"title": "Too Many Requests", ...}``.
+- Tweet lookup (``GET /2/tweets``) takes at most 100 ids; more is a 400.
+"""
 
 from __future__ import annotations
 
 import gzip
 import json
+import threading
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
+from .mastodon import Window
 from .server import FakeServer, Reply
+
+TWITTER_EPOCH_MS = 1288834974657
+
+
+def snowflake(when: float, sequence: int = 0) -> str:
+    return str(((int(when * 1000) - TWITTER_EPOCH_MS) << 22) + sequence)
+
+
+class XWindow(Window):
+    """A fixed window with X's headers: ``x-rate-limit-*``, reset in epoch seconds."""
+
+    def headers(self, remaining: int, reset: float) -> dict:
+        return {
+            "x-rate-limit-limit": str(self.limit),
+            "x-rate-limit-remaining": str(max(0, remaining)),
+            "x-rate-limit-reset": str(int(reset)),
+        }
 
 
 def recorded(fixtures: Path) -> list[dict]:
@@ -30,18 +62,43 @@ def recorded(fixtures: Path) -> list[dict]:
 class FakeX(FakeServer):
     """Tweets (newest first) with their users, paged by max_results/next_token, filtered by since_id."""
 
-    def __init__(self, fixtures: Path, page_size: int = 4):
+    def __init__(self, fixtures: Path, page_size: int = 4, window: Window | None = None):
         self.tweets, self.users = {}, {}
         for page in recorded(fixtures):
             self.tweets.update({t["id"]: t for t in page["data"]})
             self.users.update({u["id"]: u for u in (page.get("includes") or {}).get("users", [])})
-        self.page_size = page_size
+        self.page_size, self.window = page_size, window or XWindow(450, 900)
+        self.searchable: dict[str, float] = {}  # tweet id → when search finds it (absent: already)
+        self.lock = threading.Lock()
         super().__init__(
             {("GET", "/2/tweets/search/recent"): self._search, ("GET", "/2/tweets"): self._lookup}, timeout_s=3
         )
 
+    def arrive(self, like: dict, created: float, lag: float = 0.0, sequence: int = 0) -> dict:
+        """A tweet like ``like``, created at ``created`` (its id and created_at X's), searchable ``lag`` s later."""
+        tweet = {
+            **like,
+            "id": snowflake(created, sequence),
+            "created_at": datetime.fromtimestamp(created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+        }
+        with self.lock:
+            self.tweets[tweet["id"]] = tweet
+            self.searchable[tweet["id"]] = created + lag
+        return tweet
+
+    def limit(self, path: str) -> tuple[Reply | None, dict]:
+        remaining, reset = self.window.count(time.time())
+        refusal = Reply(
+            {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}, 429
+        )
+        return (refusal if remaining < 0 else None), self.window.headers(remaining, reset)
+
     def _lookup(self, path, params, body):
         ids = params.get("ids", [""])[0].split(",")
+        if len(ids) > 100:
+            return Reply({"title": "Invalid Request", "detail": "ids: at most 100", "status": 400}, 400)
         found = [self.tweets[i] for i in ids if i in self.tweets]
         errors = [
             {
@@ -57,7 +114,10 @@ class FakeX(FakeServer):
         return Reply({"data": found, "includes": {"users": users}, "errors": errors} if found else {"errors": errors})
 
     def _search(self, path, params, body):
-        newest_first = sorted(self.tweets.values(), key=lambda t: -int(t["id"]))
+        now = time.time()
+        with self.lock:
+            found = [t for t in self.tweets.values() if self.searchable.get(t["id"], 0) <= now]
+        newest_first = sorted(found, key=lambda t: -int(t["id"]))
         if "since_id" in params:
             newest_first = [t for t in newest_first if int(t["id"]) > int(params["since_id"][0])]
         start = int(params.get("next_token", ["0"])[0])
@@ -68,7 +128,4 @@ class FakeX(FakeServer):
         if start + self.page_size < len(newest_first):
             meta["next_token"] = str(start + self.page_size)
         users = [self.users[t["author_id"]] for t in page if t.get("author_id") in self.users]
-        return Reply(
-            {"data": page, "includes": {"users": users}, "meta": meta} if page else {"meta": meta},
-            headers={"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449"},
-        )
+        return Reply({"data": page, "includes": {"users": users}, "meta": meta} if page else {"meta": meta})
