@@ -12,6 +12,7 @@ if not controls.organiser_gate():
     st.stop()
 config = data.config()
 ACTOR = "organiser"
+LOOK_BACK = 3000  # posts searched for one that needs a look
 BUTTONS = (("Approve", "approved"), ("Hide", "hidden"), ("Spam", "spam"))
 st.title("Moderation")
 st.caption(
@@ -29,7 +30,8 @@ show = st.segmented_control("Show", ["needs a look", "all recent"], default="nee
 @st.fragment(run_every=config.dashboard.refresh_seconds)
 def queue() -> None:
     """The latest posts and their decisions, refreshed as posts arrive."""
-    rows = data.moderation_queue(Filters(None, data.clock() + 1), 120)
+    # what needs a look may be hours old: it is looked for among far more posts than the latest shown
+    rows = data.moderation_queue(Filters(None, data.clock() + 1), 120 if show == "all recent" else LOOK_BACK)
     if show != "all recent":
         rows = [r for r in rows if r["status"] != "approved" or r["opted_out"]]
     if not rows:

@@ -129,9 +129,11 @@ if suggestions.empty:
     st.info("No suggested links: no two accounts on different networks look alike.")
 else:
     st.dataframe(
-        suggestions.assign(reasons=suggestions.reasons.map(" · ".join))[
-            ["a_handle", "a_name", "b_handle", "b_name", "score", "reasons"]
-        ],
+        suggestions.assign(
+            reasons=suggestions.reasons.map(" · ".join),
+            a_handle=[shown(k.split(":", 1)[0], h) for k, h in zip(suggestions.a, suggestions.a_handle)],
+            b_handle=[shown(k.split(":", 1)[0], h) for k, h in zip(suggestions.b, suggestions.b_handle)],
+        )[["a_handle", "a_name", "b_handle", "b_name", "score", "reasons"]],
         hide_index=True,
         width="stretch",
         column_config={

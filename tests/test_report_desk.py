@@ -71,3 +71,35 @@ def test_the_headline_adds_up_and_the_timelines_say_what_they_count(archive):
     titles = re.findall(r'"yaxis":\{[^{}]*?"title":\{"font":\{[^{}]*\},"text":"([^"]+)"', html)
     titles += re.findall(r'"yaxis":\{[^{}]*?"title":\{"text":"([^"]+)"', html)
     assert {"Posts per 15 min", "Posts per 30 min"} <= set(titles)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_no_printed_page_is_nearly_empty(demo_url, tmp_path):
+    """Chromium's print of the demo's report, each page's words counted (poppler's pdftotext): a section kept whole
+    once left a page holding one table row."""
+    import shutil
+    import subprocess
+
+    from .browser import require_browser
+
+    require_browser()
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    from summitpulse.outputs.report import write_report
+
+    engine = open_store(demo_url)
+    assert write_report(load_config(ROOT / "config.yaml"), engine, tmp_path / "report.html", pdf=True) == 0
+    engine.dispose()
+    pdf = tmp_path / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    words = [
+        len(
+            subprocess.run(
+                ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True
+            ).stdout.split()
+        )
+        for n in range(1, pages + 1)
+    ]
+    assert min(words[:-1]) >= 30, words  # the last page may be short
