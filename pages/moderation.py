@@ -40,7 +40,11 @@ def queue() -> None:
         left, right = st.columns([4, 1])
         with left:
             st.markdown(cards.post_card(r), unsafe_allow_html=True)
-            st.caption(f"{r['status']} — {r['reason']}" + (" · opted out: never on the wall" if r["opted_out"] else ""))
+            st.caption(
+                "opted out: never on the wall, counted in the totals"
+                if r["opted_out"] and r["status"] == "approved"
+                else f"{r['status']} — {r['reason']}" + (" · opted out: never on the wall" if r["opted_out"] else "")
+            )
         with right:
             key = f"{r['network']}:{r['native_id']}"
             for label, status in BUTTONS:
