@@ -8,7 +8,7 @@ from summitpulse.settings.social import shown
 from summitpulse.ui import controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()

@@ -13,7 +13,7 @@ from summitpulse.analysis.programme import now_on
 from summitpulse.analysis.recaps import ended
 from summitpulse.ui import cards, controls, data, screen_charts
 
-controls.through_navigation()
+controls.through_app()
 
 config = data.config()
 mode = controls.mode()
@@ -50,18 +50,13 @@ def _volume(everything: Filters, now: int) -> str:
     return cards.panel_title("Posts per 15 minutes, by network") + body
 
 
-def _drivers(everything: Filters) -> str:
-    split = data.theme_participation(everything)
-    counts = dict(zip(split[split.theme == choice].label, split[split.theme == choice].posts))
+def _drivers(everything: Filters, now: int) -> str:
+    counts = data.split(everything, now)
+    people = sum(counts.values())
     out = cards.panel_title("Who drives it: in the room or remote")
-    if sum(counts.values()):
-        out += '<p class="sp-note">Posts on this theme, by where their authors are:</p>'
-        out += screen_charts.split_bar(counts, mode)
-    who = data.theme_stakeholders()
-    who = who[who.theme == choice].head(4)
-    if not who.empty:
-        groups = " · ".join(f"{escape(r.group)} {r.participants:,}" for r in who.itertuples())
-        out += f'<p class="sp-note">People posting on it, by group: {groups}</p>'
+    if people:
+        out += f'<p class="sp-note">The {people:,} people posting on this theme, by where they are:</p>'
+        out += screen_charts.split_bar(counts, mode, "People posting on this theme, by where they are")
     return out
 
 
@@ -87,11 +82,15 @@ def follow() -> None:
     with side:
         current, upcoming = now_on(config, now)
         on_now = cards.panel_title("On now") + cards.now_box(current, upcoming, config.event.tz)
-        st.markdown(on_now + _volume(everything, now) + _drivers(everything) + _topics(now), unsafe_allow_html=True)
+        st.markdown(
+            on_now + _volume(everything, now) + _drivers(everything, now) + _topics(now), unsafe_allow_html=True
+        )
 
 
+@st.fragment(run_every=config.dashboard.refresh_seconds)
 def missed() -> None:
-    """The recap of this theme's latest session that is over; the earlier ones one at a time."""
+    """The recap of this theme's latest session that is over (the earlier ones one at a time), gathered in the
+    background: it shows at the refresh after it is ready."""
     over = [s for s in ended(config, data.clock()) if s.theme == choice]
     if not over:
         return
@@ -102,7 +101,8 @@ def missed() -> None:
         session = st.selectbox(
             "Session", over, format_func=lambda s: f"{s.start.astimezone(tz):%H:%M} {s.title}", key="missed_session"
         )
-    st.markdown(data.recap_html(session.title, int(session.end.timestamp())), unsafe_allow_html=True)
+    recap = data.recap_soon(session.title, int(session.end.timestamp()))
+    st.markdown(recap or '<p class="sp-note">Gathering the recap of this session…</p>', unsafe_allow_html=True)
 
 
 follow()

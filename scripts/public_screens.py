@@ -11,7 +11,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from tests.browser import ROOT, chrome, drawn, page_height, streamlit_server
+from tests.browser import ROOT, chrome, drawn, page_height, streamlit_server, with_footnote
 
 OUT = ROOT / "docs" / "screens"
 LIVE_SIZES = [(1024, 768), (1280, 720), (1280, 800), (1366, 768), (1920, 1080), (3840, 2160)]
@@ -41,6 +41,8 @@ def shoot(base: str, shots: list[tuple[str, str, int, int]], out: Path = OUT) ->
         try:
             driver.get(base + path)
             drawn(driver, path)
+            if path.startswith("/?kiosk"):
+                with_footnote(driver)
             driver.save_screenshot(str(out / f"{name}.png"))
             print(f"{name}: page {page_height(driver)} px tall in a {height} px viewport")
         finally:

@@ -147,3 +147,11 @@ def page_height(driver) -> int:
         "const main = document.querySelector('[data-testid=\"stMain\"]') || document.documentElement;"
         "return Math.max(document.documentElement.scrollHeight, main.scrollHeight);"
     )
+
+
+def with_footnote(driver, timeout: float = 60) -> None:
+    """Wait for the live screen's completeness note: estimated in the background, it joins a later refresh."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    script = "const n = document.querySelector('.sp-footnote'); return !!n && n.textContent.trim().length > 0"
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: d.execute_script(script))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .browser import chrome, drawn, page_height, require_browser, streamlit_server
+from .browser import chrome, drawn, page_height, require_browser, streamlit_server, with_footnote
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +46,7 @@ def _open(driver, url: str, width: int, height: int) -> None:
     )
     driver.get(url)
     drawn(driver, "/")
+    with_footnote(driver)
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])

@@ -120,8 +120,9 @@ def _area(stacked: pd.DataFrame, names: dict, colours: dict, height: int | None,
     )
 
 
-def split_bar(counts: dict[str, int], mode: str = "light") -> str:
-    """One bar of posts split by where their authors are (``LABELS``), each part labelled with its count."""
+def split_bar(counts: dict[str, int], mode: str = "light", what: str = "By where they are") -> str:
+    """One bar split by ``LABELS`` (in the room, remote, not known), each part labelled with its count; ``what``
+    says what is counted, for the text alternative."""
     total = sum(counts.get(k, 0) for k in LABELS) or 1
     parts = "".join(
         f'<div style="width:{100 * counts.get(k, 0) / total:.2f}%;background:{CHART[mode][k]}"></div>' for k in LABELS
@@ -132,7 +133,7 @@ def split_bar(counts: dict[str, int], mode: str = "light") -> str:
         for k in LABELS
     )
     return (
-        f'<div class="sp-chart" role="img" aria-label="Posts by where their authors are: {escape(legend)}">'
+        f'<div class="sp-chart" role="img" aria-label="{escape(what)}: {escape(legend)}">'
         f'<div class="sp-legend" aria-hidden="true">{keys}</div><div class="sp-split" aria-hidden="true">{parts}</div>'
         "</div>"
     )
