@@ -194,7 +194,9 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         )
         assert set(stored) == set(served), (set(served) - set(stored), set(stored) - set(served))
         for fake in mastodons:
-            assert fake.window.over_budget == 0 and fake.window.busiest() <= fake.window.limit
+            assert (
+                fake.window.over_budget == fake.paging.over_budget == 0 and fake.window.busiest() <= fake.window.limit
+            )
         assert max(stored.values()) == 1
         assert errors == [], errors[:3]
         assert restarts >= 2 and sum(stream.injected.values()) >= 5
