@@ -197,6 +197,7 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         assert set(stored) == set(served), (set(served) - set(stored), set(stored) - set(served))
         for fake in (*mastodons, fake_x, fake_bsky):
             assert fake.window.over_budget == 0 and fake.window.busiest() <= fake.window.limit
+        assert all(fake.paging.over_budget == 0 for fake in mastodons)
         assert max(stored.values()) == 1
         assert errors == [], errors[:3]
         assert restarts >= 2 and sum(stream.injected.values()) >= 5
