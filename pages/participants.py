@@ -8,7 +8,7 @@ from summitpulse.analysis.visibility import ANONYMOUS
 from summitpulse.ui import actions, charts, controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()

@@ -1,4 +1,9 @@
-"""A fake Jetstream v1 replaying the shared production events, honouring ``cursor``."""
+"""A fake Jetstream v1 replaying the shared production events, honouring ``cursor``.
+
+Jetstream relays each record as the author's client wrote it (its JSON, ``createdAt`` included, is not validated:
+https://github.com/bluesky-social/jetstream#readme, "record" is the raw repo record): ``extra`` events, hostile
+ones included, are sent after the recorded ones.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,20 @@ from websockets.sync.server import serve
 
 
 class FakeJetstream:
-    """Replays the recorded events from ``cursor``; ``live``: then goes on as the firehose does, every recorded
-    event again with a new time about every ``noise_s`` seconds, and each ``publish``ed event as it comes."""
+    """Replays the recorded events from ``cursor``, then ``extra`` ones; ``live``: then goes on as the firehose
+    does, every recorded event again with a new time about every ``noise_s`` seconds, and each ``publish``ed event
+    as it comes."""
 
-    def __init__(self, fixtures: Path, drop_after: int | None = None, live: bool = False, noise_s: float = 0.005):
+    def __init__(
+        self,
+        fixtures: Path,
+        drop_after: int | None = None,
+        live: bool = False,
+        noise_s: float = 0.005,
+        extra: list[dict] = (),
+    ):
         self.lines = (fixtures / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
+        self.lines += [json.dumps(event) for event in extra]
         self.drop_after, self.connections = drop_after, []
         self.live, self.noise_s, self.published = live, noise_s, []
         self.server = serve(self._handle, "127.0.0.1", 0)
