@@ -44,6 +44,9 @@ else:
 COLUMNS = {
     "collector": st.column_config.TextColumn("Collector"),
     "state": st.column_config.TextColumn("State"),
+    "requests": st.column_config.NumberColumn("Requests (5 min)", help="HTTP requests its runs sent lately"),
+    "budget": st.column_config.TextColumn("Rate budget", help="Its host's window, shared by every job"),
+    "faults": st.column_config.TextColumn("Faults by kind"),
     "last_run": st.column_config.DatetimeColumn("Last run", format="HH:mm:ss", help="In the event's time zone"),
     "last_fetched": st.column_config.NumberColumn("Fetched (last run)"),
     "last_new": st.column_config.NumberColumn("New (last run)"),
@@ -59,9 +62,6 @@ COLUMNS = {
     "reached_back": st.column_config.DatetimeColumn(
         "Reached back to", format="D MMM HH:mm", help="The oldest post a search could reach"
     ),
-    "requests": st.column_config.NumberColumn("Requests (5 min)", help="HTTP requests its runs sent lately"),
-    "budget": st.column_config.TextColumn("Rate budget", help="Its host's window, shared by every job"),
-    "faults": st.column_config.TextColumn("Faults by kind"),
     "cursor": st.column_config.TextColumn("Cursor"),
 }
 attention = "color: #b91c1c; font-weight: 700"

@@ -35,7 +35,7 @@ def test_screenshots(server, name, path, width, height):
     try:
         driver.get(server + path)
         wait_for(driver, ".sp-card")
-        wait_for(driver, ".sp-plot svg polygon" if path.startswith("/?kiosk") else ".js-plotly-plot")
+        wait_for(driver, ".sp-plot svg polygon")
         SCREENSHOTS.mkdir(exist_ok=True)
         driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
         assert "Traceback" not in driver.page_source

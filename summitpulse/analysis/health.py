@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
-from ..settings.config import Config
-from ..store import schema, signin, x_reads
+from ..store import schema, signin
+from ..store.x_reads import XUsage, x_usage  # noqa: F401 (the health page's X figures)
 from .frames import frame_of
 
 FAULT_KINDS = {  # every fault kind a collector records (collectors/retry.py), as the health page names it
@@ -150,27 +149,6 @@ def faults_by_kind(conn: Connection) -> pd.DataFrame:
         for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1])
     ]
     return pd.DataFrame(rows, columns=["collector", "kind", "count"])
-
-
-@dataclass(frozen=True)
-class XUsage:
-    """X's billed reads so far, their estimated cost and the event's budget (``networks.x``), in US dollars."""
-
-    posts: int
-    users: int
-    spend_usd: float
-    budget_usd: float
-
-    @property
-    def share(self) -> float:
-        return self.spend_usd / self.budget_usd
-
-
-def x_usage(conn: Connection, config: Config) -> XUsage:
-    x = config.networks.x
-    reads = x_reads.totals(conn)
-    spend = reads["post"] * x.post_read_usd + reads["user"] * x.user_read_usd
-    return XUsage(reads["post"], reads["user"], round(spend, 4), x.budget_usd)
 
 
 def recent_events(conn: Connection, limit: int = 50) -> pd.DataFrame:

@@ -53,6 +53,7 @@ posts = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("place", Text, nullable=False, default=""),
+    Column("place_box", Text, nullable=False, default=""),  # a place tag's box, "west,south,east,north" (revision 0011)
     Column("matched_tags", Text, nullable=False, default="[]"),
     Column("source", String(255), nullable=False, default=""),
     Column("collected_ts", BigInteger, nullable=False),
@@ -115,6 +116,16 @@ sightings = Table(
     Column("source", String(255), primary_key=True),
     Column("seen_ts", BigInteger, nullable=False),
     Column("local_id", String(64)),  # the id this source gives the post (Mastodon ids differ per instance)
+)
+
+# The time a post claimed when it was impossible (before the networks, or ahead of the clock): its created_at is
+# then when it was collected (``normalise.untrusted``).
+claimed_times = Table(
+    "claimed_times",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("native_id", Id, primary_key=True),
+    Column("claimed_at", String(64), nullable=False),
 )
 
 cursors = Table(

@@ -1,14 +1,14 @@
 """Organiser sign-in attempts (``signin_attempts``): the throttle kept in the store, for every process and replica.
 
 Revision ID: 0011_h16ops_signin
-Revises: 0010_h17bx
+Revises: 0011_h18e_place_box
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_h16ops_signin"
-down_revision = "0010_h17bx"
+down_revision = "0011_h18e_place_box"
 branch_labels = None
 depends_on = None
 
