@@ -9,6 +9,7 @@ from html import escape
 import streamlit as st
 
 from summitpulse.alerts.rules import SCREEN_HEARTBEAT
+from summitpulse.analysis import evaluation
 from summitpulse.analysis.programme import now_on
 from summitpulse.ui import cards, controls, data, screen_charts
 from summitpulse.ui.palette import NETWORK_NAMES, short_number
@@ -48,6 +49,8 @@ def _participation(now: int, alone: bool) -> None:
         )
     else:
         st.markdown(data.figure("screen_charts.split_area", frame, 480 if alone else 330), unsafe_allow_html=True)
+    if note := evaluation.measured_note():  # the split's coverage and held-out error, beside it
+        st.markdown(f'<p class="sp-note">{escape(note)}</p>', unsafe_allow_html=True)
 
 
 def _wall(filters, now: int, alone: bool) -> None:
