@@ -31,7 +31,7 @@ def test_labels_on_the_held_out_half_keep_their_precision_and_coverage(sqlite_en
     held = evaluation.scores(people, {k: v for k, v in labelled.truth.items() if k in labelled.held_out})
     assert held["participants"] == 45
     assert held["in_room"]["precision"] >= 0.85 and held["remote"]["precision"] >= 0.85
-    assert held["coverage"] >= 0.60  # 0.64 measured
+    assert held["coverage"] >= 0.60  # 0.62 measured
 
 
 REAL = ROOT / "tests" / "data" / "real_events"
