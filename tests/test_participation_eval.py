@@ -90,3 +90,4 @@ def test_the_live_screen_and_the_report_state_the_measured_error_beside_the_spli
     assert f"right {held['in_room']['precision']:.0%} of {held['in_room']['said']} times" in note
     assert f"{held['coverage_2plus']:.0%} of people with two or more posts placed" in note
     assert evaluation.measured_note({}) == ""
+    assert f"room right {held['in_room']['precision']:.0%}" in evaluation.measured_note(short=True)

@@ -218,13 +218,24 @@ def measured() -> dict | None:
         return None
 
 
-def measured_note(figures: dict | None = None) -> str:
+def measured_note(figures: dict | None = None, short: bool = False) -> str:
     """One sentence for beside the in-room/remote split: how often a label was right and how many people got one,
-    on real conference archives the rules were not tuned on (``measured``); empty when never measured."""
+    on real conference archives the rules were not tuned on (``measured``); empty when never measured. ``short``:
+    a line for the hall screen."""
     figures = measured() if figures is None else figures
     if not figures:
         return ""
     held = figures["held_out"]
+    if short:
+        right = " · ".join(
+            f"{name} right {held[label]['precision']:.0%}"
+            for label, name in (("in_room", "room"), ("remote", "remote"))
+            if held[label]["said"]
+        )
+        return (
+            f"Checked on {len(figures['archives'])} past conferences: {right} · "
+            f"{held['coverage_2plus']:.0%} of active people placed"
+        )
     right = [
         f"“{name}” right {held[label]['precision']:.0%} of {held[label]['said']} times"
         for label, name in (("in_room", "in the room"), ("remote", "remote"))

@@ -12,7 +12,6 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Connection, select
@@ -21,6 +20,7 @@ from ..normalise.folding import fold
 from ..settings.config import Config, clean_tag
 from ..settings.rosters import read_rosters  # noqa: F401 — the rules read rosters from settings (tests import it here)
 from ..store import schema
+from ..store.clock import local_time
 from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode
 from .identity import key, parse_key
@@ -142,7 +142,7 @@ class Signals:
         """The venue's hour at ``ts``, looked up per quarter hour (every UTC offset is a multiple of 15 min)."""
         quarter = ts // 900
         if quarter not in self.hours:
-            self.hours[quarter] = datetime.fromtimestamp(quarter * 900, self.tz).hour
+            self.hours[quarter] = local_time(quarter * 900, self.tz).hour
         return self.hours[quarter]
 
     def of(self, r) -> dict[str, int]:

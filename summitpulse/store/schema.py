@@ -118,6 +118,16 @@ sightings = Table(
     Column("local_id", String(64)),  # the id this source gives the post (Mastodon ids differ per instance)
 )
 
+# The time a post claimed when it was impossible (before the networks, or ahead of the clock): its created_at is
+# then when it was collected (``normalise.untrusted``).
+claimed_times = Table(
+    "claimed_times",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("native_id", Id, primary_key=True),
+    Column("claimed_at", String(64), nullable=False),
+)
+
 cursors = Table(
     "cursors",
     metadata,
@@ -379,3 +389,13 @@ heartbeats = Table(  # "I am alive": the hall screen writes one as it refreshes
     Column("name", String(64), primary_key=True),
     Column("ts", BigInteger, nullable=False),
 )
+
+signin_attempts = Table(  # organiser sign-in attempts, never the value tried: the throttle and the health page
+    "signin_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("client", String(64), nullable=False),  # the connection's address, as Streamlit gives it
+    Column("outcome", String(16), nullable=False),  # failed, throttled (refused unchecked), ok
+)
+Index("ix_signin_attempts_ts", signin_attempts.c.ts)
