@@ -34,6 +34,7 @@ class Job:
     interval: int
     paced: bool = True  # a restart waits out the interval since its last run; a stream (False) reconnects at once
     refresh: bool = False  # re-reads what was collected: doing it alone is not collecting
+    once: bool = True  # run by `collect --once`; a Mastodon stream listens for minutes, and polling gets its posts
 
 
 def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep=time.sleep) -> list[Job]:
@@ -49,7 +50,11 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         listen = mastodon_stream.SECONDS
         out += [
             Job(
-                name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw), listen, False
+                name,
+                partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw),
+                listen,
+                paced=False,
+                once=False,
             )
             for name, kw in mastodon_stream.jobs(config)
         ]
@@ -121,7 +126,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
         print("error: no collector to run: enable a network under `networks:` in the config", flush=True)
         return 2
     if once:
-        return run_each_once(jobs, engine)
+        return run_each_once([job for job in jobs if job.once], engine)
     scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
     started = last_started(engine)
     for job in jobs:
