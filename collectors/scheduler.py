@@ -25,6 +25,9 @@ from . import bluesky, jetstream, mastodon, mastodon_stream, refresh, x
 from .runs import last_started
 
 log = logging.getLogger("collectors")
+# A stream listens this much less than its job's interval: the scheduler skips a tick that finds the job still
+# running, so a stream listening its whole interval would be down for the next one.
+STREAM_MARGIN_S = 2
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,8 @@ class Job:
     run: Callable[[], None]
     interval: int
     paced: bool = True  # a restart waits out the interval since its last run; a stream (False) reconnects at once
+    once: bool = True  # run by ``collect --once`` (a Mastodon stream is not: polling gets the same statuses)
     refresh: bool = False  # re-reads what was collected: doing it alone is not collecting
-    once: bool = True  # run by `collect --once`; a Mastodon stream listens for minutes, and polling gets its posts
 
 
 def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep=time.sleep) -> list[Job]:
@@ -47,12 +50,20 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
             for name, kw in mastodon.jobs(config)
         ]
-        listen = mastodon_stream.SECONDS
+        out += [
+            Job(
+                mastodon.sweep_name(kw["instance"], kw["tag"]),
+                partial(mastodon.sweep, config, engine, sleep=sleep, max_wait=every, **kw),
+                mastodon.SWEEP_SECONDS,
+            )
+            for _, kw in mastodon.jobs(config)
+        ]
+        listen = mastodon_stream.SECONDS - STREAM_MARGIN_S
         out += [
             Job(
                 name,
                 partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw),
-                listen,
+                mastodon_stream.SECONDS,
                 paced=False,
                 once=False,
             )
@@ -71,7 +82,12 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             for name, kw in bluesky.jobs(config)
         ]
         out += [
-            Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every, False)
+            Job(
+                name,
+                partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every - STREAM_MARGIN_S),
+                every,
+                False,
+            )
             for name, _ in jetstream.jobs(config)
         ]
     slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))

@@ -1,23 +1,25 @@
 """The live screen for the hall: counters, in-room vs remote, theme pulse, the wall, who leads now.
 
-``?rotate=15`` shows one panel at a time under the counters, the next every 15 seconds (small screens)."""
+One block laid out for the viewport it gets, never scrolling (summitpulse/ui/style.py; README "The live screen on
+any projector"). ``?rotate=15`` shows one panel at a time under the counters, the next every 15 seconds."""
 
 import time
 from datetime import datetime
-from html import escape
 
 import streamlit as st
 
 from summitpulse.alerts.rules import SCREEN_HEARTBEAT
+from summitpulse.analysis.completeness import in_plain_words
 from summitpulse.analysis.programme import now_on
 from summitpulse.ui import cards, controls, data, screen_charts
 from summitpulse.ui.palette import NETWORK_NAMES, short_number
 
-controls.through_navigation()
+controls.through_app()
 
 config = data.config()
 kiosk, rotate = controls.kiosk(), controls.rotation()
 chosen = controls.Selection() if kiosk else controls.selection()
+WALL_POSTS, LEADERS = 5, 6  # at most; the screen shows as many whole ones as fit
 
 
 def _delta(now: int, last: int) -> tuple[str, int]:
@@ -25,67 +27,80 @@ def _delta(now: int, last: int) -> tuple[str, int]:
     return (f"{'+' if change >= 0 else '−'}{abs(change)} vs previous 15 min", (change > 0) - (change < 0))
 
 
-def _coverage_note() -> str:
-    parts = [
-        f"{NETWORK_NAMES.get(net, net)} ≈ {est['coverage']:.0%}"
-        for net, est in data.completeness().items()
-        if est["coverage"]
-    ]
-    return (
-        "Estimated share of the conversation collected: " + ", ".join(parts) + " (capture–recapture estimate)."
-        if parts
-        else ""
-    )
+KINDS = {
+    "originals": ("original", "original"),
+    "replies": ("reply", "replies"),
+    "quotes": ("quote", "quotes"),
+    "reposts": ("repost", "reposts"),
+}
 
 
-def _participation(now: int, alone: bool) -> None:
-    st.markdown(cards.panel_title("In the room vs remote — posts every 15 minutes"), unsafe_allow_html=True)
+def _kinds(head: dict) -> str:
+    """The posts counter's parts, which add up to it: originals, replies, quotes, reposts."""
+    return " · ".join(f"{head[k]:,} {one if head[k] == 1 else many}" for k, (one, many) in KINDS.items())
+
+
+def _participation(now: int) -> str:
     frame = data.participation_over_time(900, int(config.event.start.timestamp()) - 3 * 3600)
     frame = screen_charts.complete_buckets(frame, now, 900)
-    if frame.empty:
-        st.markdown(
-            '<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>', unsafe_allow_html=True
-        )
-    else:
-        st.markdown(data.figure("screen_charts.split_area", frame, 480 if alone else 330), unsafe_allow_html=True)
-
-
-def _wall(filters, now: int, alone: bool) -> None:
-    st.markdown(cards.panel_title("Latest posts"), unsafe_allow_html=True)
-    posts = data.wall(filters, now, 4 if alone else 3)
-    st.markdown(
-        "".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>',
-        unsafe_allow_html=True,
+    body = (
+        '<p class="sp-note">The first 15 minutes of posts will draw this chart.</p>'
+        if frame.empty
+        else data.figure("screen_charts.split_area", frame, mode=controls.mode())
     )
+    return cards.panel("chart", "In the room vs remote — posts per 15 minutes", body)
 
 
-def _pulse(last_hour) -> None:
-    st.markdown(cards.panel_title("Theme pulse — the last hour"), unsafe_allow_html=True)
+def _wall(filters, now: int) -> str:
+    posts = data.wall(filters, now, WALL_POSTS)
+    body = "".join(cards.post_card(c) for c in posts) or '<p class="sp-note">No approved posts yet.</p>'
+    return cards.panel("wall", "Latest posts", f'<div class="sp-list">{body}</div>')
+
+
+def _pulse(last_hour) -> str:
     pulse = data.theme_totals(last_hour)
-    if pulse.posts.sum():
-        st.markdown(data.figure("screen_charts.theme_bars", pulse), unsafe_allow_html=True)
-    else:
-        st.markdown('<p class="sp-note">No configured theme came up in the last hour.</p>', unsafe_allow_html=True)
+    body = (
+        data.figure("screen_charts.theme_bars", pulse, controls.mode())
+        if pulse.posts.sum()
+        else '<p class="sp-note">No configured theme came up in the last hour.</p>'
+    )
+    return cards.panel("pulse", "Theme pulse — the last hour", body)
 
 
-def _leaders(last_hour, alone: bool) -> None:
-    st.markdown(cards.panel_title("Leading the conversation — last hour"), unsafe_allow_html=True)
-    top = data.leaders(last_hour, 5 if alone else 3)
-    st.markdown(
-        "".join(
-            cards.rank_row(
-                r["rank"],
-                r["name"],
-                r["handle"],
-                r["avatar_url"] or "",
-                f"{r['engagement']:,}",
-                f"{r['posts']} post{'s' if r['posts'] != 1 else ''}",
-                "reaction" if r["engagement"] == 1 else "reactions",
-            )
-            for r in top.to_dict("records")
+def _leaders(last_hour) -> str:
+    top = data.leaders(last_hour, LEADERS)
+    rows = "".join(
+        cards.rank_row(
+            r["rank"],
+            r["name"],
+            cards.shown_handle(r["network"], r["handle"]),
+            r["avatar_url"] or "",
+            f"{r['engagement']:,}",
+            f"{r['posts']} post{'s' if r['posts'] != 1 else ''}",
+            "reaction" if r["engagement"] == 1 else "reactions",
         )
-        or '<p class="sp-note">Nobody yet.</p>',
-        unsafe_allow_html=True,
+        for r in top.to_dict("records")
+    )
+    body = f'<div class="sp-list">{rows}</div>' if rows else '<p class="sp-note">Nobody yet.</p>'
+    return cards.panel("leaders", "Leading the conversation — last hour", body)
+
+
+def _counters(head: dict, split: dict) -> str:
+    labelled = split["in_room"] + split["remote"]
+    delta, trend = _delta(head["last_15_min"], head["previous_15_min"])
+    return cards.tiles(
+        [
+            cards.tile("Posts", f"{head['posts']:,}", _kinds(head)),
+            cards.tile("Last 15 minutes", f"{head['last_15_min']:,}", delta, trend),
+            cards.tile("Participants", f"{head['participants']:,}", f"{head['posts_per_participant']} posts each"),
+            cards.tile(
+                "In the room",
+                f"{split['in_room']:,}",
+                f"{split['in_room'] / labelled:.0%} of those we can place" if labelled else "nobody placed yet",
+            ),
+            cards.tile("Remote", f"{split['remote']:,}", f"{split['unknown']:,} not known yet"),
+            cards.tile("Potential reach", short_number(head["potential_impressions"]), "estimate: posts × followers"),
+        ]
     )
 
 
@@ -95,59 +110,26 @@ def screen() -> None:
         data.beat(SCREEN_HEARTBEAT)  # the hall screen is alive: the alert rules watch for its silence
     now = data.clock()
     filters = chosen.at(now)
-    head = data.headline(filters, now)
-    split = data.split(filters, now)
-    labelled = split["in_room"] + split["remote"]
     current, upcoming = now_on(config, now)
     clock = config.event.tz
-    st.markdown(
-        cards.header(
-            config.event.name,
-            f"{config.hashtags.primary} · {config.event.venue.name}",
-            cards.now_line(current, upcoming, clock),
-            f"{datetime.fromtimestamp(now, clock):%H:%M}",
-        ),
-        unsafe_allow_html=True,
-    )
-    delta, trend = _delta(head["last_15_min"], head["previous_15_min"])
-    st.markdown(
-        cards.tiles(
-            [
-                cards.tile(
-                    "Posts", f"{head['posts']:,}", f"{head['originals']:,} original · {head['reposts']:,} reposts"
-                ),
-                cards.tile("Last 15 minutes", f"{head['last_15_min']:,}", delta, trend),
-                cards.tile("Participants", f"{head['participants']:,}", f"{head['posts_per_participant']} posts each"),
-                cards.tile(
-                    "In the room",
-                    f"{split['in_room']:,}",
-                    f"{split['in_room'] / labelled:.0%} of those we can place" if labelled else "nobody placed yet",
-                ),
-                cards.tile("Remote", f"{split['remote']:,}", f"{split['unknown']:,} not known yet"),
-                cards.tile(
-                    "Potential reach", short_number(head["potential_impressions"]), "estimate: posts × followers"
-                ),
-            ]
-        ),
-        unsafe_allow_html=True,
+    head = cards.header(
+        config.event.name,
+        f"{config.hashtags.primary} · {config.event.venue.name}",
+        cards.now_line(current, upcoming, clock),
+        f"{datetime.fromtimestamp(now, clock):%H:%M}",
     )
     last_hour = controls.Selection(3600, chosen.networks, chosen.themes).at(now)
     panels = [
-        lambda big: _participation(now, big),
-        lambda big: _wall(filters, now, big),
-        lambda big: _pulse(last_hour),
-        lambda big: _leaders(last_hour, big),
+        lambda: _participation(now),
+        lambda: _wall(filters, now),
+        lambda: _pulse(last_hour),
+        lambda: _leaders(last_hour),
     ]
     if rotate:  # one panel at a time, full width, the next every `rotate` seconds of real time
-        panels[int(time.time() // rotate) % len(panels)](True)
-    else:
-        for row in (panels[:2], panels[2:]):
-            for column, panel in zip(st.columns([3, 2], gap="large"), row):
-                with column:
-                    panel(False)
-    note = _coverage_note()
-    if note:
-        st.markdown(f'<p class="sp-note">{escape(note)}</p>', unsafe_allow_html=True)
+        panels = [panels[int(time.time() // rotate) % len(panels)]]
+    note = in_plain_words(data.completeness(), NETWORK_NAMES)
+    counters = _counters(data.headline(filters, now), data.split(filters, now))
+    st.markdown(cards.screen(head, counters, [p() for p in panels], note, alone=bool(rotate)), unsafe_allow_html=True)
 
 
 screen()

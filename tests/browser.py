@@ -122,3 +122,36 @@ def wait_for(driver, css: str, timeout: float = 40) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+LIVE_DRAWN = (".sp-card", ".sp-plot svg polygon", ".sp-bars", ".sp-rank")
+THEME_DRAWN = (".sp-card", ".sp-plot svg polygon", ".sp-split")
+
+
+def drawn(driver, path: str, timeout: float = 60) -> None:
+    """Wait until the page at ``path`` shows what it draws (the live screen or a theme's) and Streamlit is idle."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wanted = THEME_DRAWN if path.startswith("/theme") else LIVE_DRAWN
+    script = (
+        "return arguments[0].every(s => document.querySelector(s))"
+        ' && !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]\')'
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+    )
+    WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script, list(wanted)))
+
+
+def page_height(driver) -> int:
+    """How tall the page is: the document's scroll height, or Streamlit's own scrolling area's if taller."""
+    return driver.execute_script(
+        "const main = document.querySelector('[data-testid=\"stMain\"]') || document.documentElement;"
+        "return Math.max(document.documentElement.scrollHeight, main.scrollHeight);"
+    )
+
+
+def with_footnote(driver, timeout: float = 60) -> None:
+    """Wait for the live screen's completeness note: estimated in the background, it joins a later refresh."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    script = "const n = document.querySelector('.sp-footnote'); return !!n && n.textContent.trim().length > 0"
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: d.execute_script(script))

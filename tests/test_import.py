@@ -120,6 +120,17 @@ def test_gzipped_archives_import_as_their_plain_selves(config, sqlite_engine, fi
         assert [r[1:] for r in records(compressed)] == [r[1:] for r in records(original)]
 
 
+def test_an_x_place_tag_keeps_its_box_and_no_point(fixtures_dir):
+    """X's documented tweet with a place (no coordinates): the place's box is kept; its centre is no geotag."""
+    from summitpulse.normalise import normalise
+
+    page = json.loads((fixtures_dir / "x/docs_tweet_with_place.json").read_text())
+    page["data"][0]["author_id"] = "2244994945"  # the documented example leaves it out
+    (post,) = normalise("x_page", page).posts
+    assert (post.latitude, post.longitude, post.place) == (None, None, "Manhattan, NY")
+    assert post.place_box == (-74.026675, 40.683935, -73.910408, 40.877483)
+
+
 def test_a_line_that_is_not_utf8_is_read_with_replacement_characters(config, sqlite_engine, tmp_path):
     from summitpulse.ingest.detect import records
 

@@ -4,7 +4,9 @@ growth inside one long-lived collector and the reading process, never by compari
 bound holds with the machine three times slower (the phases are counted in runs, not seconds).
 
 The Mastodon fakes behave as Mastodon does (tests/fakes/mastodon.py): late copies keep ids from their creation
-time, 2-60 s before they arrive, and each instance enforces its documented rate limit, which no window exceeds."""
+time, 2-60 s before they arrive (1 % dated up to a day behind or ahead), and each instance enforces its
+documented rate limit, which no window exceeds. X's and Bluesky's posts reach search up to 10 s after they are
+created; 1 % of Bluesky's are dated up to a day ahead or behind (tests/fakes/x.py, tests/fakes/bluesky.py)."""
 
 import copy
 import os
@@ -15,7 +17,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
 
 import psutil
 import pytest
@@ -35,7 +36,7 @@ from .fakes.x import FakeX
 from .test_config import _good
 
 SECONDS = float(os.environ.get("SUMMITPULSE_SOAK_SECONDS", "40"))
-FAULTS = ["500", "429", "timeout", "truncated", "down", "reorder", "duplicate"]
+FAULTS = ["500", "502", "429", "timeout", "truncated", "cut", "html", "down", "reorder", "duplicate"]
 pytestmark = pytest.mark.slow
 
 
@@ -53,16 +54,13 @@ class Stream:
             s = copy.deepcopy(fake.statuses[-1])
             s.update(uri=f"https://soak.invalid/{fake.url[-5:]}/{self.n}")
             late = self.rng.uniform(2, 60) if self.rng.random() < 0.3 else 0.0  # federated in late
+            if self.rng.random() < 0.01:  # its server's clock up to a day behind or ahead
+                late = self.rng.uniform(-86400, 86400)
             fake.arrive(s, time.time() - late, late)
-        t = copy.deepcopy(next(iter(self.x.tweets.values())))
-        t["id"] = str(max(int(i) for i in self.x.tweets) + 1)
-        t["text"] = f"soak {self.n} #SoMeSummit"
-        t.pop("created_at", None)
-        self.x.tweets[t["id"]] = t
-        p = copy.deepcopy(self.bsky.posts[0])
-        p["uri"] = p["uri"].rsplit("/", 1)[0] + f"/soak{self.n:06d}"
-        p["record"]["createdAt"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-        self.bsky.posts.insert(0, p)
+        like = {**next(t for t in self.x.tweets.values() if t.get("author_id")), "text": f"soak {self.n} #SoMeSummit"}
+        self.x.arrive(like, time.time(), lag=self.rng.uniform(0, 10), sequence=self.n % 4096)  # search lag
+        skew = self.rng.uniform(-86400, 86400) if self.rng.random() < 0.01 else 0.0  # a device's clock
+        self.bsky.arrive(10_000 + self.n, time.time(), lag=self.rng.uniform(0, 10), skew=skew)  # index lag
 
     def fault(self) -> None:
         fake = self.rng.choice([*self.mastodons, self.x, self.bsky])
@@ -91,7 +89,7 @@ def _config(mastodons, fake_x, fake_bsky) -> dict:
     data["networks"] = {
         "mastodon": {"instances": [m.url for m in mastodons], "poll_seconds": 5},
         "x": {"base_url": fake_x.url, "poll_seconds": 5},
-        "bluesky": {"base_url": fake_bsky.url, "poll_seconds": 5},
+        "bluesky": {"base_url": fake_bsky.url, "poll_seconds": 5, "sweep_minutes": 0},  # a 40-second soak
     }
     data["participants"].update(in_room_roster=None, remote_roster=None)
     return data
@@ -198,7 +196,7 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
             f"Mastodon requests in the busiest window {[m.window.busiest() for m in mastodons]}"
         )
         assert set(stored) == set(served), (set(served) - set(stored), set(stored) - set(served))
-        for fake in mastodons:
+        for fake in (*mastodons, fake_x, fake_bsky):
             assert fake.window.over_budget == 0 and fake.window.busiest() <= fake.window.limit
         assert max(stored.values()) == 1
         assert errors == [], errors[:3]

@@ -72,3 +72,23 @@ def _network_estimate(sources: dict[str, set[str]]) -> dict:
 def estimate(conn: Connection) -> dict[str, dict]:
     """Per network: observed posts, estimated total, coverage (share seen) with a 95 % range, method."""
     return {network: _network_estimate(sources) for network, sources in sorted(_sources(conn).items())}
+
+
+def in_plain_words(estimates: dict[str, dict], names: dict[str, str]) -> str:
+    """``estimate``'s answer as one sentence for the screen: the share collected per network where it can be
+    estimated, and which networks it cannot be for (one source each)."""
+    known = [
+        f"about {e['coverage']:.0%} of {names.get(n, n)} posts (comparing {e['sources']} sources)"
+        for n, e in estimates.items()
+        if e["coverage"]
+    ]
+    unknown = [names.get(n, n) for n, e in estimates.items() if not e["coverage"] and e["observed"]]
+    parts = [f"We collect {_and(known)}." if known else ""]
+    if unknown:
+        those = "it has" if len(unknown) == 1 else "each has"
+        parts.append(f"How much we miss on {_and(unknown)} is not known: {those} one source.")
+    return " ".join(p for p in parts if p)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

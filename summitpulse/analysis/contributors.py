@@ -19,7 +19,7 @@ from .frames import frame_of
 from .graph import edges_of, ties
 from .identity import read_identity
 from .metrics import activity
-from .visibility import opted_out_rows
+from .visibility import opted_out_rows, withheld
 
 p, a, m = schema.posts, schema.authors, schema.post_mentions
 RANKINGS = {
@@ -131,12 +131,15 @@ SUMMED = ("posts", "originals", "reposts", "engagement", "followers", "potential
 
 def _named(conn: Connection, config: Config, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (accounts merged with profiles) summed per person across linked accounts, with an ``accounts``
-    column; a person with any opted-out account is left out; a missing handle is the author id."""
+    column; a person with any opted-out or withheld (``visibility.withheld``) account is left out; a missing handle
+    is the author id."""
     frame["handle"] = frame.handle.fillna(frame.author_id)
     identity = read_identity(conn, config)
     frame["person_of"] = [identity.person(k) for k in zip(frame.network, frame.author_id)]
-    hidden = set(frame.person_of[opted_out_rows(config, frame.network, frame.handle, frame.author_id)])
-    frame = frame[~frame.person_of.isin(hidden)].assign(
+    unnamed = opted_out_rows(config, frame.network, frame.handle, frame.author_id)
+    unnamed |= (frame.network + ":" + frame.author_id).isin(withheld(conn, config))
+    hidden = set(frame.person_of[unnamed])
+    frame = frame[[person not in hidden for person in frame.person_of]].assign(  # isin() reads tuples as rows
         own=lambda f: [k != person for k, person in zip(zip(f.network, f.author_id), f.person_of)],
         accounts=lambda f: [[f"{n}:@{h.lstrip('@')}"] for n, h in zip(f.network, f.handle)],
     )

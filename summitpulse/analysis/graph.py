@@ -14,7 +14,7 @@ from ..store import schema
 from .filters import Filters
 from .frames import frame_of
 from .metrics import counted
-from .visibility import is_opted_out
+from .visibility import is_opted_out, withheld
 
 p, m = schema.posts, schema.post_mentions
 
@@ -65,7 +65,9 @@ def conversation(
     """The ``limit`` most connected people laid out for drawing: (nodes: key, network, label, x, y, degree; edges).
     ``links`` is ``edges`` of the same filters, when the caller has it."""
     links = edges(conn, config, filters) if links is None else links
-    hidden = {k for k in pd.unique(links[["source", "target"]].to_numpy().ravel()) if _hidden(config, k, handles)}
+    unnamed = withheld(conn, config)
+    everyone = pd.unique(links[["source", "target"]].to_numpy().ravel())
+    hidden = {k for k in everyone if k in unnamed or _hidden(config, k, handles)}
     links = links[~links.source.isin(hidden) & ~links.target.isin(hidden)]
     people = pd.unique(links[["source", "target"]].to_numpy().ravel())  # as they first appear, edge by edge
     degree = links.groupby("source").weight.sum().add(links.groupby("target").weight.sum(), fill_value=0)

@@ -111,9 +111,19 @@ def emerging(conn: Connection, config: Config, filters: Filters, topics: int = 4
     terms = vectoriser.get_feature_names_out()
     out = []
     for i, component in enumerate(model.components_):
-        top = [terms[j] for j in component.argsort()[::-1][:6]]
+        top = distinct_terms(terms[j] for j in component.argsort()[::-1][:12])[:6]
         members = [n for n in range(len(texts)) if weights[n].argmax() == i and weights[n, i] > 0.05]
         if members:
             examples = [texts[n] for n in sorted(members, key=lambda n: -weights[n, i])[:3]]
             out.append({"label": " · ".join(top[:2]), "terms": top, "size": len(members), "examples": examples})
     return sorted(out, key=lambda t: (-t["size"], t["label"]))
+
+
+def distinct_terms(terms) -> list[str]:
+    """``terms`` in order without one that repeats another: "livestream" and "livestream chat" give one of them."""
+    kept: list[str] = []
+    for term in terms:
+        words = set(term.split())
+        if not any(words <= set(k.split()) or set(k.split()) <= words for k in kept):
+            kept.append(term)
+    return kept

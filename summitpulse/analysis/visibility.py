@@ -3,7 +3,9 @@
 - deleted upstream: gone everywhere;
 - moderation 'spam': never counted; 'hidden': counted, never shown;
 - opted-out accounts (config.participants.opt_out) and posts with the opt-out
-  tag: counted in totals, never shown or named.
+  tag: counted in totals, never shown or named;
+- blocked accounts, and authors of a post a moderator hid or marked spam: never named on a public surface
+  (``withheld``: the leaders, rankings, the network, the report).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from functools import lru_cache
 
 import orjson
 import pandas as pd
-from sqlalchemy import and_, or_
+from sqlalchemy import Connection, and_, func, or_, select
 
 from ..settings.config import Config, clean_tag
 from ..store import schema
@@ -88,3 +90,37 @@ def only_counted(query):
     return query.join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id), isouter=True).where(
         p.c.deleted_ts.is_(None), or_(m.c.status.is_(None), m.c.status != "spam")
     )
+
+
+def withheld(conn: Connection, config: Config) -> frozenset[str]:
+    """Author keys (``network:author_id``) never named in public: accounts blocked in the config or by an organiser
+    (``network:handle`` or a bare handle, with or without '@'), and authors of a post a moderator hid or marked
+    spam."""
+    from .moderation import blocked
+
+    p, m, a = schema.posts, schema.moderation, schema.authors
+    moderated = (
+        select(p.c.network, p.c.author_id)
+        .join(m, and_(m.c.network == p.c.network, m.c.native_id == p.c.native_id))
+        .where(m.c.status.in_(("hidden", "spam")))
+        .distinct()
+    )
+    keys = {f"{n}:{i}" for n, i in conn.execute(moderated)}
+    refs = [*config.moderation.blocked_accounts, *blocked(conn).get("account", ())]
+    wanted = {_account(ref) for ref in refs}
+    names = {name for _, name in wanted}
+    if names:
+        handle = func.lower(func.ltrim(a.c.handle, "@"))
+        q = select(a.c.network, a.c.author_id, handle).where(
+            or_(handle.in_(names), func.lower(a.c.author_id).in_(names))
+        )
+        for network, author_id, name in conn.execute(q):
+            if {(network, name), ("*", name), (network, author_id.casefold()), ("*", author_id.casefold())} & wanted:
+                keys.add(f"{network}:{author_id}")
+    return frozenset(keys)
+
+
+def _account(ref: str) -> tuple[str, str]:
+    """A blocked account as written (``x:@spammer``, ``x: spammer``, ``@spammer``) → (network or '*', handle)."""
+    network, _, handle = ref.strip().rpartition(":") if ":" in ref.split("@")[0] else ("", "", ref)
+    return (network.strip().casefold() or "*", handle.strip().lstrip("@").casefold())

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from .bluesky import normalise_jetstream, normalise_profiles, normalise_search
+from .bridges import fold
 from .common import PAYLOAD_ERRORS, NormaliseError, text_tags
 from .mastodon import normalise_statuses
 from .models import Batch
@@ -59,7 +60,7 @@ def normalise(
         return Batch(rejected=[f"{kind} payload: {exc.__class__.__name__}: {str(exc)[:200]}"])
     for reason in batch.rejected:
         log.info("rejected: %s", reason[:300])
-    return match_tags(clean_batch(batch), event_tags, keep_unmatched)
+    return match_tags(fold(clean_batch(batch)), event_tags, keep_unmatched)
 
 
 __all__ = ["normalise", "match_tags", "NormaliseError", "PARSERS"]

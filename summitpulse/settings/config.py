@@ -123,6 +123,7 @@ class MastodonNetwork(NetworkBase):
 
 
 class BlueskyNetwork(NetworkBase):
+    sweep_minutes: float = Field(default=10, ge=0)  # how often search re-reads the last day (clocks a day slow)
     jetstream: bool = False
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
 
@@ -214,6 +215,8 @@ class Evidence(_Model):
     reply_to_in_room: float = 0.5
     repost_only: float = -0.8
     other_time_zone: float = -1.5
+    place_with_venue: float = 2.0  # an X place tag whose box (a city's, at most) holds the venue, during the event
+    place_far: float = -0.5  # a place tag far from the venue: people leave stale ones set, so it weighs less
     threshold: float = 1.5
     # Phrases match at the start of a word, case aside; a post with a remote phrase is not a check-in
     # ("sad I couldn't be here at..."). The venue's name and the programme's rooms are check-in words too.
@@ -258,14 +261,11 @@ class Evidence(_Model):
     ]
     remote_phrases: list[str] = [
         "stream",
-        "watching",
-        "following",
         "tuning in",
         "webcast",
         "replay",
-        "recording",
         "virtually",
-        "catching up",
+        "catching up on",
         "from afar",
         "from home",
         "wish i were there",

@@ -203,6 +203,7 @@ def _post_values(post: Post, now: int, stamp) -> tuple:
         post.latitude,
         post.longitude,
         post.place,
+        ",".join(map(repr, post.place_box)) if post.place_box else "",
         _json(post.matched_tags),
         post.source,
         now,

@@ -53,6 +53,7 @@ posts = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("place", Text, nullable=False, default=""),
+    Column("place_box", Text, nullable=False, default=""),  # a place tag's box, "west,south,east,north" (revision 0011)
     Column("matched_tags", Text, nullable=False, default="[]"),
     Column("source", String(255), nullable=False, default=""),
     Column("collected_ts", BigInteger, nullable=False),
@@ -388,3 +389,13 @@ heartbeats = Table(  # "I am alive": the hall screen writes one as it refreshes
     Column("name", String(64), primary_key=True),
     Column("ts", BigInteger, nullable=False),
 )
+
+signin_attempts = Table(  # organiser sign-in attempts, never the value tried: the throttle and the health page
+    "signin_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("client", String(64), nullable=False),  # the connection's address, as Streamlit gives it
+    Column("outcome", String(16), nullable=False),  # failed, throttled (refused unchecked), ok
+)
+Index("ix_signin_attempts_ts", signin_attempts.c.ts)

@@ -51,24 +51,41 @@ def tiles(items: list[str]) -> str:
 
 
 def post_card(card: dict) -> str:
-    """One wall post: avatar, name, network, time, text, thumbnail."""
+    """One post: avatar, name, handle, network, time (a link to the post on its own network), text, thumbnail."""
     text = card["text"] if len(card["text"]) <= MAX_TEXT else card["text"][:MAX_TEXT] + "…"
     badge = '<span class="sp-badge">highlight</span>' if card.get("highlight") else ""
     media = safe_src(card.get("media_url", ""))
-    thumbnail = f'<img class="media" src="{media}" alt="">' if media else ""
+    alt = escape(card.get("media_alt") or "An image attached to the post (no description given)", quote=True)
+    thumbnail = f'<img class="media" src="{media}" alt="{alt}">' if media else ""
+    network = escape(NETWORK_NAMES.get(card["network"], card["network"]))
+    when = f"{card['time']:%H:%M}"
+    link = safe_link(card.get("url", ""))
+    if link:
+        label = escape(f"{card.get('name') or _handle(card)} at {when}, open on {network}", quote=True)
+        when = f'<a class="sp-open" href="{link}" target="_blank" rel="noopener noreferrer" aria-label="{label}">{when} ↗</a>'
     return (
-        f'<div class="sp-card">{_avatar(card.get("avatar_url", ""), card.get("name", ""), "av")}'
+        f'<article class="sp-card">{_avatar(card.get("avatar_url", ""), card.get("name", ""), "av")}'
         f'<div style="min-width:0"><div class="who"><bdi>{escape(card.get("name") or "")}</bdi>{badge}</div>'
-        f'<div class="meta"><bdi>{escape(_handle(card))}</bdi> · {escape(NETWORK_NAMES.get(card["network"], card["network"]))}'
-        f" · {card['time']:%H:%M}</div>"
+        f'<div class="meta"><bdi>{escape(_handle(card))}</bdi> · {network} · {when}</div>'
         f'<div class="txt" dir="auto"><bdi>{escape(text)}</bdi></div>'
-        f"{thumbnail}</div></div>"
+        f"{thumbnail}</div></article>"
     )
 
 
+def safe_link(url: str) -> str:
+    """A post's address on its own network (https only), escaped for an attribute; '' otherwise."""
+    url = (url or "").strip()
+    return escape(url, quote=True) if url.startswith("https://") else ""
+
+
 def _handle(card: dict) -> str:
-    handle = card.get("handle") or ""
-    return handle if handle.startswith("@") or card["network"] == "bluesky" else f"@{handle}"
+    return shown_handle(card["network"], card.get("handle") or "")
+
+
+def shown_handle(network: str, handle: str) -> str:
+    """A handle as its network shows it: ``@name`` on X and Mastodon, the domain-like handle on Bluesky."""
+    handle = handle or ""
+    return handle if handle.startswith("@") or network == "bluesky" or not handle else f"@{handle}"
 
 
 def rank_row(position: int, name: str, handle: str, avatar_url: str, value: str, note: str = "", unit: str = "") -> str:
@@ -84,7 +101,20 @@ def rank_row(position: int, name: str, handle: str, avatar_url: str, value: str,
 
 
 def panel_title(text: str) -> str:
-    return f'<div class="sp-panel-title">{escape(text)}</div>'
+    return f'<h2 class="sp-panel-title">{escape(text)}</h2>'
+
+
+def panel(key: str, title: str, body: str) -> str:
+    """One panel of the live screen: a heading and its body, which fills what room the screen leaves it."""
+    return f'<section class="sp-panel sp-p-{key}">{panel_title(title)}<div class="sp-fill">{body}</div></section>'
+
+
+def screen(head: str, counters: str, panels: list[str], note: str, alone: bool = False) -> str:
+    """The whole live screen in one block, laid out for the viewport (see style.py): header, counters, panels, note."""
+    return (
+        f'<div class="sp-screen{" sp-alone" if alone else ""}">{head}{counters}'
+        f'<div class="sp-main">{"".join(panels)}</div><p class="sp-footnote">{escape(note)}</p></div>'
+    )
 
 
 def now_box(current, upcoming, tz) -> str:
@@ -104,7 +134,7 @@ def now_box(current, upcoming, tz) -> str:
 
 def header(title: str, subtitle: str, middle: str, clock: str) -> str:
     return (
-        f'<div class="sp-header"><div><div class="sp-title">{escape(title)}</div>'
+        f'<div class="sp-header"><div><h1 class="sp-title">{escape(title)}</h1>'
         f'<div class="sp-sub">{escape(subtitle)}</div></div>{middle}<div class="sp-clock">{escape(clock)}</div></div>'
     )
 

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from .palette import LABELS, NETWORK_NAMES, PALETTE, THEME_COLOURS, plotly_template
+from .palette import CHART, LABELS, NETWORK_NAMES, THEMES, plotly_template
 
 FONT_SIZE = 14
 
@@ -46,7 +46,7 @@ def participation_area(frame: pd.DataFrame, mode: str, height: int = 320) -> go.
         y="posts",
         color="who",
         category_orders={"who": list(LABELS.values())},
-        color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS},
+        color_discrete_map={LABELS[k]: CHART[mode][k] for k in LABELS},
     )
     return _wide_enough(_finish(fig, mode, height), frame.time)
 
@@ -58,7 +58,7 @@ def network_timeline(frame: pd.DataFrame, mode: str, height: int = 300) -> go.Fi
         x="time",
         y="posts",
         color="net",
-        color_discrete_map={NETWORK_NAMES[k]: PALETTE[k] for k in NETWORK_NAMES},
+        color_discrete_map={NETWORK_NAMES[k]: CHART[mode][k] for k in NETWORK_NAMES},
     )
     return _wide_enough(_finish(fig, mode, height), frame.time)
 
@@ -74,7 +74,7 @@ def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
             text=frame.posts,
             textposition="outside",
             cliponaxis=False,
-            marker_color=[PALETTE["unknown"] if k == "break" else PALETTE["in_room"] for k in frame.kind],
+            marker_color=[CHART[mode]["unknown"] if k == "break" else CHART[mode]["in_room"] for k in frame.kind],
         )
     )
     _finish(fig, mode, 60 + 34 * len(frame))
@@ -84,7 +84,7 @@ def session_bars(sessions: pd.DataFrame, mode: str) -> go.Figure:
 
 
 def theme_lines(frame: pd.DataFrame, mode: str, height: int = 320) -> go.Figure:
-    fig = px.line(frame, x="time", y="posts", color="theme", color_discrete_sequence=THEME_COLOURS, markers=False)
+    fig = px.line(frame, x="time", y="posts", color="theme", color_discrete_sequence=THEMES[mode], markers=False)
     return _wide_enough(_finish(fig, mode, height), frame.time)
 
 
@@ -97,7 +97,7 @@ def split_bars(frame: pd.DataFrame, mode: str, y: str, height: int = 320, x: str
         color="who",
         orientation="h",
         barmode="stack",
-        color_discrete_map={LABELS[k]: PALETTE[k] for k in LABELS},
+        color_discrete_map={LABELS[k]: CHART[mode][k] for k in LABELS},
     )
     _finish(fig, mode, height)
     fig.update_layout(legend=dict(orientation="h", y=-0.35, x=0), margin=dict(b=60))
@@ -145,7 +145,7 @@ def network_graph(
                 hoverinfo="text",
                 marker=dict(
                     size=8 + group.degree.clip(upper=60) / 2,
-                    color=PALETTE.get(network),
+                    color=CHART[mode].get(network),
                     line=dict(width=1, color="white"),
                 ),
             )

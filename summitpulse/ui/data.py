@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pandas as pd
@@ -105,7 +106,7 @@ def people() -> pd.DataFrame:
 
 def forget_people() -> None:
     """After an organiser's override or link: the next read of participants sees it."""
-    for cached in (people, identity_suggestions, identity_links, split, participation_over_time, theme_participation):
+    for cached in (people, identity_suggestions, identity_links, split, participation_over_time):
         cached.clear()
 
 
@@ -145,6 +146,12 @@ def identity_links() -> pd.DataFrame:
         return identity.confirmed(conn)
 
 
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def identity_bridges() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return identity.bridged(conn)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def split(filters: Filters, now: int) -> dict[str, int]:
     """Participants by label among those who posted in ``filters``, as ``headline`` counts them beside it (the
@@ -156,11 +163,6 @@ def split(filters: Filters, now: int) -> dict[str, int]:
 def stakeholder_groups() -> pd.DataFrame:
     with engine().connect() as conn:
         return stakeholders.classify(conn, config())
-
-
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def theme_stakeholders() -> pd.DataFrame:
-    return stakeholders.per_theme(stakeholder_groups(), _run(themes.authors, Filters()))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -178,11 +180,6 @@ def theme_timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
     return _run(themes.timeline, filters, bucket_s)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def theme_participation(filters: Filters) -> pd.DataFrame:
-    return _run(themes.by_participation, filters)
-
-
 @st.cache_data(ttl=TTL, show_spinner=False)
 def ranking(filters: Filters, by: str, limit: int) -> pd.DataFrame:
     return _run(contributors.rank, filters, by, limit)
@@ -194,8 +191,8 @@ def leaders(filters: Filters, limit: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def wall(filters: Filters, now: int, limit: int) -> list[dict]:
-    return _run(wall_mod.wall, filters, now, limit)
+def wall(filters: Filters, now: int, limit: int, highlights: bool = True) -> list[dict]:
+    return _run(wall_mod.wall, filters, now, limit, highlights)
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
@@ -224,6 +221,12 @@ def top_tags(filters: Filters) -> pd.DataFrame:
 def collector_health() -> pd.DataFrame:
     with engine().connect() as conn:
         return health_mod.health(conn, config().networks.x.poll_seconds)
+
+
+def signin_attempts() -> pd.DataFrame:
+    """Read at every view: the health page shows the throttle as it stands."""
+    with engine().connect() as conn:
+        return health_mod.signin_attempts(conn, time.time())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -296,8 +299,28 @@ RECAP_TTL = 600  # a session that is over changes little: its recap is read agai
 @st.cache_data(ttl=RECAP_TTL, show_spinner="Gathering the session's recap…")
 def recap_html(title: str, end_ts: int) -> str:
     """The recap of the session ``title`` (ended at ``end_ts``) as HTML, shared by every viewer."""
-    session = next(s for s in config().programme.sessions if s.title == title and s.end.timestamp() == end_ts)
-    with engine().connect() as conn:
+    return _recap(engine(), config(), title, end_ts)
+
+
+def _recap(store, cfg: Config, title: str, end_ts: int) -> str:
+    """The recap's HTML from ``store`` (given, not looked up: it also runs on a thread with no Streamlit run)."""
+    session = next(s for s in cfg.programme.sessions if s.title == title and s.end.timestamp() == end_ts)
+    with store.connect() as conn:
         return recaps.STYLE + recaps.recap_html(
-            config(), recap_mod.recap(conn, config(), session, partial(people_mod.split_among, conn))
+            cfg, recap_mod.recap(conn, cfg, session, partial(people_mod.split_among, conn))
         )
+
+
+@st.cache_resource
+def _recap_jobs() -> tuple[ThreadPoolExecutor, dict]:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="recap"), {}
+
+
+def recap_soon(title: str, end_ts: int) -> str | None:
+    """The recap as ``recap_html``, without waiting: None while it is being gathered on a background thread (one
+    for every viewer of the process), so a public page draws at once and shows it at a later refresh."""
+    worker, jobs = _recap_jobs()
+    started, job = jobs.get((title, end_ts), (0.0, None))
+    if job is None or (job.done() and (job.exception() or time.time() - started > RECAP_TTL)):
+        started, job = jobs[(title, end_ts)] = time.time(), worker.submit(_recap, engine(), config(), title, end_ts)
+    return job.result() if job.done() and not job.exception() else None

@@ -51,7 +51,7 @@ class FakeJetstream:
                     return  # the first connection drops mid-stream
         if self.live:
             try:
-                self._go_on(ws)
+                self._go_on(ws, cursor)
             except ConnectionClosed:
                 return
         ws.recv()  # then stay open, quiet, until the client leaves
@@ -60,8 +60,10 @@ class FakeJetstream:
         """A new event, sent to every open connection now (its ``time_us`` set to now)."""
         self.published.append(json.dumps({**event, "time_us": time.time_ns() // 1000}))
 
-    def _go_on(self, ws) -> None:
-        sent, n = len(self.published), 0
+    def _go_on(self, ws, cursor: int) -> None:
+        """The published events from ``cursor`` on (a reconnecting client misses none), then each as it comes."""
+        sent = next((i for i, line in enumerate(self.published) if json.loads(line)["time_us"] >= cursor), None)
+        sent, n = len(self.published) if sent is None else sent, 0
         while True:
             for line in self.published[sent:]:
                 ws.send(line)

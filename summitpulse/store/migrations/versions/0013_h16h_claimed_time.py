@@ -2,14 +2,14 @@
 collected). Posts stored before keep their times; the readers take any time the store holds.
 
 Revision ID: 0011_h16h_claimed_time
-Revises: 0010_h17bx
+Revises: 0011_h16ops_signin
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_h16h_claimed_time"
-down_revision = "0010_h17bx"
+down_revision = "0011_h16ops_signin"
 branch_labels = None
 depends_on = None
 
