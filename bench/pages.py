@@ -59,9 +59,18 @@ const timer = setInterval(() => { if (ready()) { clearInterval(timer); done(perf
 """
 
 
+WAIT_S = 300  # a page not drawn by then is recorded as not drawn
+
+
 def _drawn(driver, css: str = "", title: str = "", since: float = 0) -> float:
-    """Seconds from ``since`` (ms on the page's clock; 0: the navigation's start) to the page drawn."""
-    return driver.execute_async_script(DRAWN, css, title, since) / 1000
+    """Seconds from ``since`` (ms on the page's clock; 0: the navigation's start) to the page drawn; inf when it was
+    not drawn within WAIT_S."""
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        return driver.execute_async_script(DRAWN, css, title, since) / 1000
+    except TimeoutException:
+        return float("inf")
 
 
 def public_page(driver, base: str, path: str, css: str) -> float:
@@ -112,7 +121,7 @@ def measure(url: str) -> tuple[dict[str, list[float]], float]:
     times: dict[str, list[float]] = {}
     with streamlit_server(url, SUMMITPULSE_ORGANISER_PASSWORD=PASSWORD) as base:
         driver = chrome(1920, 1080)
-        driver.set_script_timeout(300)
+        driver.set_script_timeout(WAIT_S)
         try:
             public_page(driver, base, "/signin", "input[type=password]")  # the server's one-off imports, not timed
             for _ in range(2):

@@ -52,17 +52,20 @@ REAL = ROOT / "tests" / "data" / "real_events"
 MEASURED = ROOT / "summitpulse" / "analysis" / "measured_accuracy.json"
 
 
-def show(title: str, result: dict) -> None:
-    print(f"{title}: {result['participants']} participants, {result['coverage']:.0%} labelled (goal ≥ 60 %)")
+def show(title: str, result: dict) -> str:
+    """Print one set's figures; return them as one line."""
+    line = f"{title}: {result['participants']} participants, {result['coverage']:.0%} labelled (goal ≥ 60 %)"
     for label in ("in_room", "remote"):
         r = result[label]
-        print(
-            f"  {label:<8} precision {r['precision']:.2f} (goal ≥ 0.85), recall {r['recall']:.2f}, "
+        line += (
+            f"; {label} precision {r['precision']:.2f} (goal ≥ 0.85), recall {r['recall']:.2f}, "
             f"{r['labelled']} labelled"
         )
+    print(line)
+    return line
 
 
-def labelled_set(tmp: str) -> None:
+def labelled_set(tmp: str) -> list[str]:
     config = load_config(ROOT / "config.yaml")
     config = config.model_copy(
         update={
@@ -78,14 +81,17 @@ def labelled_set(tmp: str) -> None:
         people = participation.classify(conn, config)
     held = {k: v for k, v in labelled.truth.items() if k in labelled.held_out}
     tuned = {k: v for k, v in labelled.truth.items() if k not in labelled.held_out}
-    show("hand-labelled set, held-out half (the goal)", evaluation.scores(people, held))
-    show("hand-labelled set, half the rules were tuned on", evaluation.scores(people, tuned))
+    lines = [
+        show("Hand-labelled set, held-out half", evaluation.scores(people, held)),
+        show("hand-labelled set, half the rules were tuned on", evaluation.scores(people, tuned)),
+    ]
     wrong = [
         (p, lab)
         for p, lab in zip(people.person, people.label)
         if p in tuned and lab != "unknown" and (lab == "in_room") != tuned[p]
     ]
     print("  wrong in the tuning half:", ", ".join(f"{p} said {lab}" for p, lab in wrong) or "none")
+    return lines
 
 
 def demo_day(tmp: str) -> None:
@@ -270,11 +276,11 @@ def main() -> None:
     parser.add_argument("--keep", default="/tmp/summitpulse-bench", help="where the fit-time store is kept")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        labelled_set(tmp)
+        hand = labelled_set(tmp)
         lines = real_archives(tmp)
         demo_day(tmp)
         kinds = evidence_kinds(tmp)
-    lines += ["", *reading_speed()]
+    lines += ["", *reading_speed(), "", *(f"{line}." for line in hand)]
     record("participation", "in the room or remote on real conference archives (held-out half)", lines)
     fit = fit_at_scale(args.fit_size, args.keep) if args.fit_size else []
     record(

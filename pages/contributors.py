@@ -4,6 +4,7 @@ import streamlit as st
 
 from summitpulse.analysis import contributors
 from summitpulse.analysis.stakeholders import GROUP_NAMES
+from summitpulse.settings.social import shown
 from summitpulse.ui import controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
@@ -28,19 +29,28 @@ table = contributors.narrow(
 if table.empty:
     st.info("Nobody has posted in this window yet.")
     st.stop()
+compared = chosen.window_s is not None  # the whole event has no previous window to compare with
 st.caption(
     "Reach is *potential* impressions (posts × followers, summed): an upper bound, not people who saw a post. "
     "Influence is PageRank on who replies to, mentions, reposts and quotes whom. "
-    "'Change' compares with the previous window of the same length (positive: climbed)."
+    + (
+        "'Change': places climbed (▲) or fallen (▼) since the previous window of the same length."
+        if compared
+        else "Pick a time window in the sidebar to see who climbed since the window before."
+    )
 )
 NUMBER = st.column_config.NumberColumn
 st.dataframe(
-    table.assign(network=table.network.map(NETWORK_NAMES)),
+    table.assign(
+        network=table.network.map(NETWORK_NAMES),
+        handle=[shown(n, h) for n, h in zip(table.network, table.handle)],
+        change=table.change.map(contributors.change_words) if compared else "",
+    ),
     hide_index=True,
     width="stretch",
     column_order=[
         "rank",
-        "change",
+        *(["change"] if compared else []),
         "name",
         "handle",
         "network",
@@ -55,7 +65,9 @@ st.dataframe(
     ],
     column_config={
         "rank": NUMBER("Rank"),
-        "change": NUMBER("Change", format="%+d", help="Places climbed since the previous window"),
+        "change": st.column_config.TextColumn(
+            "Change", help="Places climbed (▲) or fallen (▼) since the previous window"
+        ),
         "name": "Name",
         "handle": "Handle",
         "network": "Network",

@@ -5,10 +5,12 @@ any projector"). ``?rotate=15`` shows one panel at a time under the counters, th
 
 import time
 from datetime import datetime
+from html import escape
 
 import streamlit as st
 
 from summitpulse.alerts.rules import SCREEN_HEARTBEAT
+from summitpulse.analysis import evaluation
 from summitpulse.analysis.completeness import in_plain_words
 from summitpulse.analysis.programme import now_on
 from summitpulse.ui import cards, controls, data, say_so, screen_charts
@@ -48,6 +50,8 @@ def _participation(now: int) -> str:
         if frame.empty
         else data.figure("screen_charts.split_area", frame, mode=controls.mode())
     )
+    if note := evaluation.measured_note(short=True):  # the split's coverage and held-out error, beside it
+        body += f'<p class="sp-note">{escape(note)}</p>'
     return cards.panel("chart", "In the room vs remote — posts per 15 minutes", body)
 
 

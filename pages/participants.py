@@ -6,6 +6,7 @@ import streamlit as st
 from summitpulse.analysis import participation, stakeholders
 from summitpulse.analysis.stakeholders import GROUP_NAMES
 from summitpulse.analysis.visibility import ANONYMOUS
+from summitpulse.settings.social import shown
 from summitpulse.ui import actions, charts, controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
@@ -15,6 +16,8 @@ if not controls.organiser_gate():
     st.stop()
 st.title("Participants")
 config = data.config()
+if saved := st.session_state.pop("override_saved", None):
+    st.success(saved)
 people = data.people()
 if people.empty:
     st.info("No participants yet: they appear once posts are collected.")
@@ -73,10 +76,18 @@ if query:
         view.handle.str.contains(query, case=False, regex=False)
         | view.name.str.contains(query, case=False, regex=False)
     ]
-view = view.assign(evidence=view.reasons.map(" · ".join), accounts=view.accounts.map(" · ".join))
+
+
+def joined(value) -> str:
+    """A list of reasons or accounts on one line (an anonymous person's is one word already)."""
+    return " · ".join(value) if isinstance(value, list) else value
+
+
+view = view.assign(evidence=view.reasons.map(joined), accounts=view.accounts.map(joined)).drop(columns="reasons")
 view = view.sort_values("posts", ascending=False)
 st.dataframe(
     view.assign(
+        handle=[shown(n, h) for n, h in zip(view.network, view.handle)],
         label=view.label.map(LABELS),
         network=view.network.map(NETWORK_NAMES),
         group=view.group.map(GROUP_NAMES).fillna(view.group),
@@ -121,7 +132,11 @@ with st.form("override"):
     reason = st.text_input("Reason (recorded)")
     if st.form_submit_button("Save override") and person:
         actions.override(person, new, reason)
-        st.success("Saved: the override wins over every other piece of evidence.")
+        who = dict(zip(people.person, people.handle)).get(person, person)
+        st.session_state["override_saved"] = (
+            f"Saved: {who} is now **{LABELS[new]}** — the override wins over every other piece of evidence."
+        )
+        st.rerun()  # the counters and the table above show the new label at once
 
 st.subheader("One person, several networks")
 st.caption(
@@ -135,9 +150,11 @@ if suggestions.empty:
     st.info("No suggested links: no two accounts on different networks look alike.")
 else:
     st.dataframe(
-        suggestions.assign(reasons=suggestions.reasons.map(" · ".join))[
-            ["a_handle", "a_name", "b_handle", "b_name", "score", "reasons"]
-        ],
+        suggestions.assign(
+            reasons=suggestions.reasons.map(" · ".join),
+            a_handle=[shown(k.split(":", 1)[0], h) for k, h in zip(suggestions.a, suggestions.a_handle)],
+            b_handle=[shown(k.split(":", 1)[0], h) for k, h in zip(suggestions.b, suggestions.b_handle)],
+        )[["a_handle", "a_name", "b_handle", "b_name", "score", "reasons"]],
         hide_index=True,
         width="stretch",
         column_config={

@@ -1,4 +1,4 @@
-"""Report: download the post-event report (the same file `python -m summitpulse report` writes)."""
+"""Report: download the post-event report with its data files (what `summitpulse report` writes)."""
 
 import streamlit as st
 
@@ -10,10 +10,10 @@ if not controls.organiser_gate():
     st.stop()
 st.title("Post-event report")
 st.caption(
-    "One self-contained HTML file: charts included, opens offline, prints well. For the CSV and Parquet "
-    "data files beside it, or a PDF, run `python -m summitpulse report --pdf`."
+    "One zip: report.html — self-contained, charts included, opens offline, prints well (a browser's Print makes "
+    "the PDF) — and beside it, in report_data/, every table it draws on as CSV and Parquet."
 )
 if st.button("Build the report"):
     with st.spinner("Building the report…"):
-        html = data.report_html()
-    st.download_button("Download report.html", html, "report.html", "text/html")
+        archive = data.report_archive()
+    st.download_button("Download report.zip", archive, "report.zip", "application/zip")

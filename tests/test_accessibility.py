@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     ("/?kiosk=1", 1920, 1080),
     ("/?kiosk=1&theme=dark", 1280, 720),
-    ("/live", 1366, 768),
+    ("/", 1366, 768),  # beside the sidebar and its filters
     ("/theme?theme_name=Education+theory", 1920, 1080),
     ("/theme?theme_name=Education+theory&theme=dark", 390, 844),
 ]
@@ -41,7 +41,7 @@ def page(server, request):
         "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}
     )
     driver.get(server + path)
-    drawn(driver, path.removeprefix("/live"))
+    drawn(driver, path)
     yield driver
     driver.quit()
 

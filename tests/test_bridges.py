@@ -97,3 +97,24 @@ def test_a_record_claiming_someone_elses_post_is_not_folded(fixtures_dir):
     status["uri"] = "https://bsky.brid.gy/convert/ap/at://did:plc:alice/app.bsky.feed.post/3kaheyt6v00001"
     [kept] = normalise("mastodon_statuses", [status], TAGS, source="https://mastodon.social").posts
     assert kept.network == "mastodon", "a copy's id is believed only from a bsky.brid.gy account"
+
+
+def test_a_copy_from_the_firehose_is_left_to_search(fixtures_dir):
+    """A Jetstream event names no handle, so nothing vouches for its bridgyOriginalUrl: search, which names the
+    author, stores it (as its original) instead of the firehose storing it a second time as a Bluesky post."""
+    copied = _bluesky_copy(fixtures_dir)
+    did, rkey = copied["author"]["did"], copied["uri"].rsplit("/", 1)[1]
+    event = {
+        "did": did,
+        "time_us": 1725911162329308,
+        "kind": "commit",
+        "commit": {
+            "rev": "x",
+            "operation": "create",
+            "collection": "app.bsky.feed.post",
+            "rkey": rkey,
+            "record": copied["record"],
+            "cid": "bafy",
+        },
+    }
+    assert normalise("jetstream_event", event, TAGS).posts == []

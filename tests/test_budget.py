@@ -116,7 +116,7 @@ def test_mastodon_py_spends_from_the_instance_budget_and_never_exceeds_it(engine
         for _ in range(6):
             mastodon.collect(config, engine, fake.url, TAG, sleep=time.sleep, max_wait=5, timeout=2)
             refresh.refresh_mastodon(config, engine, fake.url, sleep=time.sleep, max_wait=5, timeout=2)
-        assert fake.window.over_budget == 0 and fake.window.busiest() <= 8
+        assert fake.window.over_budget == fake.paging.over_budget == 0 and fake.window.busiest() <= 8
         with engine.connect() as conn:
             stored = {r[0] for r in conn.execute(select(schema.posts.c.native_id))}
             runs = conn.execute(select(schema.runs.c.requests, schema.runs.c.host)).all()

@@ -46,9 +46,13 @@ def test_backfill_then_incremental_with_nothing_lost_or_doubled(engine, fake):
     newer = copy.deepcopy(fake.statuses[0])
     newer.update(id=str(int(newer["id"]) + 1), uri=newer["uri"] + "-new")
     fake.statuses.insert(0, newer)
+    before = len(fake.requests)
     _run(config, engine, fake.url)
     assert _stored(engine) == {s["uri"] for s in fake.statuses}
-    assert any("min_id=" in path for _, path in fake.requests), "incremental runs page forward from the cursor"
+    timeline = [p for _, p in fake.requests[before:] if "timelines" in p]
+    assert len(timeline) == 1 and "_id=" not in timeline[0], (
+        "the newest page reaches the cursor: one request, not a paging one (Mastodon throttles those harder)"
+    )
 
 
 def test_faults_are_retried_logged_and_shown(engine, fake):
@@ -102,6 +106,7 @@ def test_a_crash_between_pages_resumes_without_gap_or_duplicate(engine, fake, mo
     monkeypatch.setattr(mastodon.Run, "store", real_store)
     _run(config, engine, fake.url)
     assert _stored(engine) == {s["uri"] for s in fake.statuses}
+    assert any("min_id=" in path for _, path in fake.requests), "more than a page new: paged forward from the cursor"
 
 
 def test_an_unknown_extra_field_and_a_missing_optional_field_change_nothing(engine, fake):
@@ -142,6 +147,8 @@ def test_a_late_copy_with_an_id_from_its_creation_time_is_not_skipped(engine, fa
     _run(config, engine, fake.url)
     for i, age in enumerate((2, 30, 60)):
         fake.arrive(copy.deepcopy(fake.statuses[-1]) | {"uri": f"https://example.invalid/late/{i}"}, now - age, age)
+    for i in range(mastodon.PAGE + 5):  # more than the newest page holds: the run pages from the overlap's start
+        fake.arrive(copy.deepcopy(fake.statuses[-1]) | {"uri": f"https://example.invalid/busy/{i}"}, now)
     _run(config, engine, fake.url)
     assert _stored(engine) == {s["uri"] for s in fake.statuses}
     with engine.connect() as conn:

@@ -160,3 +160,25 @@ def test_the_rate_window_is_kept_from_the_headers(engine, fixtures_dir, monkeypa
         assert _stored(engine) == _ids(fake) and fake.window.over_budget == 0
     finally:
         fake.close()
+
+
+def test_the_refresh_looks_tweets_up_100_at_a_time_within_the_budget(engine, fake):
+    """Tweet lookup takes 100 ids a call and is billed like search: at the budget it asks nothing."""
+    from datetime import UTC, datetime
+
+    from collectors import refresh
+
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    like = next(t for t in fake.tweets.values() if t.get("author_id"))
+    for i in range(150):
+        fake.tweets[str(10**18 + i)] = {**like, "id": str(10**18 + i), "created_at": now}
+    config = _config(fake.url, budget_usd=50)
+    _run(config, engine)
+    refresh.refresh_x(config, engine, sleep=lambda s: None, max_wait=5, timeout=2)
+    from urllib.parse import parse_qs, urlparse
+
+    lookups = [parse_qs(urlparse(p).query)["ids"][0].split(",") for _, p in fake.requests if p.startswith("/2/tweets?")]
+    assert len(lookups) >= 2 and max(map(len, lookups)) == 100
+    asked = len(fake.requests)
+    refresh.refresh_x(_config(fake.url, budget_usd=1.0), engine, sleep=lambda s: None, max_wait=5, timeout=2)
+    assert len(fake.requests) == asked

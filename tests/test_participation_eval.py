@@ -31,7 +31,7 @@ def test_labels_on_the_held_out_half_keep_their_precision_and_coverage(sqlite_en
     held = evaluation.scores(people, {k: v for k, v in labelled.truth.items() if k in labelled.held_out})
     assert held["participants"] == 45
     assert held["in_room"]["precision"] >= 0.85 and held["remote"]["precision"] >= 0.85
-    assert held["coverage"] >= 0.60  # 0.64 measured
+    assert held["coverage"] >= 0.60  # 0.62 measured
 
 
 REAL = ROOT / "tests" / "data" / "real_events"
@@ -78,3 +78,16 @@ def test_real_archives_held_out_half_keeps_its_measured_figures(tmp_path):
     assert held["coverage_2plus"] >= 0.40  # 0.43; goal 0.70
     assert held["posts_from_placed"] >= 0.42  # 0.45; goal 0.60
     assert held["known"]["remote"] == 0 and held["known"]["in_room"] >= 9  # 10 of 17
+
+
+def test_the_live_screen_and_the_report_state_the_measured_error_beside_the_split():
+    """measured_accuracy.json (written by bench/participation.py) as one sentence: per class how often a label was
+    right on the held-out half, and the share of active people placed."""
+    figures = evaluation.measured()
+    assert set(figures["archives"]) == {p.name for p in REAL.iterdir() if (p / "config.yaml").exists()}
+    note = evaluation.measured_note()
+    held = figures["held_out"]
+    assert f"right {held['in_room']['precision']:.0%} of {held['in_room']['said']} times" in note
+    assert f"{held['coverage_2plus']:.0%} of people with two or more posts placed" in note
+    assert evaluation.measured_note({}) == ""
+    assert f"room right {held['in_room']['precision']:.0%}" in evaluation.measured_note(short=True)

@@ -104,3 +104,14 @@ def test_a_database_url_with_a_password_is_never_printed(tmp_path):
     )
     assert "PLANTED-db-pw-42" not in done.stdout + done.stderr
     assert done.returncode == 1 and "cannot use the database" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_redaction_leaves_words_alone_and_the_public_demo_password_unredacted(monkeypatch):
+    from summitpulse.settings.secrets import DEMO_PASSWORD, redact
+
+    monkeypatch.setenv("SUMMITPULSE_ORGANISER_PASSWORD", DEMO_PASSWORD)
+    assert redact("the demo day is over; a demonstration") == "the demo day is over; a demonstration"
+    monkeypatch.setenv("SUMMITPULSE_ORGANISER_PASSWORD", "hall7")
+    assert redact("password hall7 in the hall7b") == "password [redacted] in the hall7b"
+    monkeypatch.setenv("SUMMITPULSE_ORGANISER_PASSWORD", "a-long-secret-value")
+    assert redact("token=xa-long-secret-valuex") == "token=x[redacted]x"

@@ -41,6 +41,9 @@ READER = StatementReader(
         ("Sad to be leaving #congreso today", "in"),  # regret before a deed: they were there
         ("Full room to watch the keynote #congreso", "in"),  # "watch" happens in the room too
         ("Lunch in Sala B #congreso", "in"),
+        ("Hoy participo en el #congreso, mesa de política", "in"),
+        ("I'm speaking at 11:00 in the main hall #congreso", "in"),
+        ("Ich halte meinen Vortrag um 10 Uhr #congreso", "in"),
         # nothing either way
         ("Watching the keynote, great slides #congreso", ""),
         ("Sevilla acoge un congreso internacional #congreso", ""),  # the city alone is not a check-in

@@ -90,7 +90,7 @@ def _screened(conn: Connection, config: Config, rows: list[dict]) -> list[tuple[
     """(row, status, reason) of each post the wall could show: opted-out people and tagged posts left out."""
     extra = blocked(conn)
     return [
-        (r, *screen(config, r["text"], r["network"], r["handle"] or "", extra))
+        (r, *screen(config, r["text"], r["network"], r["handle"] or "", extra, r["author_id"]))
         for r in rows
         if not is_opted_out(config, r["network"], r["handle"] or "", r["author_id"])
         and not carries_opt_out_tag(config, r["hashtags"])

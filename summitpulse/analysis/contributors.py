@@ -193,6 +193,14 @@ def rank(
     return current.head(limit)
 
 
+def change_words(change) -> str:
+    """A change of rank as a reader takes it in: "▲ 3" climbed, "▼ 2" fell, "=" held, "new" was not ranked
+    before."""
+    if change is None or pd.isna(change):
+        return "new"
+    return "=" if change == 0 else f"▲ {int(change)}" if change > 0 else f"▼ {-int(change)}"
+
+
 def narrow(
     ranked: pd.DataFrame,
     people: pd.DataFrame,

@@ -10,10 +10,12 @@ counts (of one archive or several added up) into the measured figures.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -202,3 +204,45 @@ def summary(c: Counter) -> dict:
             "recall": _share(right, c[f"truth_{label}"]),
         }
     return out
+
+
+MEASURED = Path(__file__).with_name("measured_accuracy.json")  # written by bench/participation.py
+
+
+@lru_cache(maxsize=1)
+def measured() -> dict | None:
+    """The figures bench/participation.py last measured on the real archives' held-out half, or None."""
+    try:
+        return json.loads(MEASURED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def measured_note(figures: dict | None = None, short: bool = False) -> str:
+    """One sentence for beside the in-room/remote split: how often a label was right and how many people got one,
+    on real conference archives the rules were not tuned on (``measured``); empty when never measured. ``short``:
+    a line for the hall screen."""
+    figures = measured() if figures is None else figures
+    if not figures:
+        return ""
+    held = figures["held_out"]
+    if short:
+        right = " · ".join(
+            f"{name} right {held[label]['precision']:.0%}"
+            for label, name in (("in_room", "room"), ("remote", "remote"))
+            if held[label]["said"]
+        )
+        return (
+            f"Checked on {len(figures['archives'])} past conferences: {right} · "
+            f"{held['coverage_2plus']:.0%} of active people placed"
+        )
+    right = [
+        f"“{name}” right {held[label]['precision']:.0%} of {held[label]['said']} times"
+        for label, name in (("in_room", "in the room"), ("remote", "remote"))
+        if held[label]["said"]
+    ]
+    return (
+        f"Checked on the public archives of {len(figures['archives'])} past conferences, on people the rules were not "
+        f"tuned on ({held['labelled_people']} labelled by hand): {', '.join(right)}; "
+        f"{held['coverage_2plus']:.0%} of people with two or more posts placed."
+    )

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, tzinfo
 
+import orjson
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
 from ..store import schema, signin
+from ..store.clock import event_now
 from ..store.x_reads import XUsage, x_usage  # noqa: F401 (the health page's X figures)
 from .frames import frame_of
+
+X_EPOCH_MS = 1288834974657  # Twitter's snowflake epoch: an X post id holds its time (ms) above bit 22
+PLAUSIBLE = (datetime(2006, 3, 21).timestamp(), datetime(2100, 1, 1).timestamp())
 
 FAULT_KINDS = {  # every fault kind a collector records (collectors/retry.py), as the health page names it
     "rate_limit": "rate limited (429)",
@@ -71,6 +77,8 @@ def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -
                 else pd.NaT,
                 "cursor": (cur.value[:40] if cur else ""),
                 "cursor_lag_s": int(now - cur.updated_ts) if cur else None,
+                "ago": ago(now - (run.ended_ts or run.started_ts)) if run else "never",
+                "cursor_moved": ago(now - cur.updated_ts) if cur else "no cursor yet",
                 "faults": ", ".join(f"{k}: {v}" for k, v in errors.get(name, {}).items()),
                 "requests": lately.get(name, 0),
                 "budget": _budget_text(spent.get(hosts.get(name)), now),
@@ -81,6 +89,71 @@ def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -
         if column in frame:
             frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
+
+
+def on_event_clock(conn: Connection, frame: pd.DataFrame, tz: tzinfo) -> pd.DataFrame:
+    """``health`` as the pages show it: the last run on the event's clock (a demo replays another day: a run that
+    ended a minute ago ended a minute before the demo's now), how far back a search reached and where each cursor
+    stands in words, in the event's time zone."""
+    shift = pd.Timedelta(seconds=event_now(conn) - time.time())
+    return frame.assign(
+        last_run=(frame.last_run + shift).dt.tz_convert(tz),
+        reached_back=[
+            "not known (no search reached its end)" if pd.isna(t) else f"{t.tz_convert(tz):%d %b %H:%M}"
+            for t in frame.reached_back
+        ],
+        cursor=[cursor_text(name, value, tz) for name, value in zip(frame.collector, frame.cursor)],
+    )
+
+
+def ago(seconds: float) -> str:
+    """A duration in the past, in words: "just now", "40 s ago", "12 min ago", "3 h ago", "2 days ago"."""
+    seconds = max(0, int(seconds))
+    if seconds < 5:
+        return "just now"
+    for unit, size in (("day", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if unit == 'day' and n > 1 else ''} ago"
+    return f"{seconds} s ago"
+
+
+def cursor_text(collector: str, value: str, tz: tzinfo) -> str:
+    """Where a collector's cursor stands, in words: the time of the newest post it has (post ids on X and Mastodon
+    hold their time, Jetstream's cursor is one), or that it resumes a search part way."""
+    if not value:
+        return "no cursor yet"
+    if value.startswith("{"):
+        try:
+            parts = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            return "a saved position"
+        newest, back = (_id_time(collector, str(parts.get(k) or "")) for k in ("newest", "max_id"))
+        told = [f"newest post {_when(newest, tz)}"] * bool(newest) + [f"reading back to {_when(back, tz)}"] * bool(back)
+        return "catching up on older posts" + (f": {', '.join(told)}" if told else "")
+    if not value.isdigit():
+        return "resumes a search part way (a page token)"
+    when = _id_time(collector, value)
+    return f"newest post {_when(when, tz)}" if when else "resumes after the newest post it saw"
+
+
+def _id_time(collector: str, value: str) -> float | None:
+    """The time (epoch seconds) a post id or stream cursor holds, when it holds a plausible one."""
+    if not value.isdigit():
+        return None
+    n = int(value)
+    guesses = {
+        "mastodon": [(n >> 16) / 1000],
+        "jetstream": [n / 1e6],
+        "bluesky": [n / 1e6, ((n >> 22) + X_EPOCH_MS) / 1000],
+    }
+    network = next((k for k in guesses if k in collector), "x")
+    found = [t for t in guesses.get(network, [((n >> 22) + X_EPOCH_MS) / 1000]) if PLAUSIBLE[0] < t < PLAUSIBLE[1]]
+    return found[0] if found else None
+
+
+def _when(ts: float | None, tz: tzinfo) -> str:
+    return f"{datetime.fromtimestamp(ts, tz):%d %b %H:%M}" if ts else ""
 
 
 def _requests_since(conn: Connection, since: float) -> dict[str, int]:

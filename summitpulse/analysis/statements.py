@@ -50,23 +50,25 @@ DEEDS = [
     r"just arrived|arrived (?:in|at)|landed in|made it to|on (?:my|our) way to|heading to|travell?ing to|"
     r"(?:train|flight|bus) to|going home after|back home after|heading home|leaving (?:#\w+|the \w+)|"
     r"great to meet|nice to meet|lovely to meet|finally met|met in person|ran into|bumped into|sitting next to|"
+    r"(?:i'?m|i am|i'll be|we'?re|we are) (?:speaking|giving (?:a|my|our) (?:talk|keynote))|"
     r"sat next to|first time at|attending (?:#\w+|the \w+)|wi-?fi password|conference dinner|poster session|"
     r"coffee break",
     # es
     r"sala llena|lleno absoluto|llenazo|(?:mi|nuestro) (?:poster|stand)|(?:mi|nuestra) (?:ponencia|charla|"
     r"presentacion|comunicacion)|presentamos|visitanos|(?:te|os) esperamos|llegando a|de camino|camino a|"
     r"en el tren|cena del congreso|(?:salida|viaje|visita) (?:de campo|tecnica)|volviendo del|de vuelta del|"
-    r"asistiendo a|asistimos|participando en|escuchando a|encantad[oa] de conocer|un placer (?:haber )?"
+    r"asistiendo a|asistimos|participando en|participo en|participamos en|hoy presento|escuchando a|encantad[oa] de conocer|un placer (?:haber )?"
     r"(?:podido )?(?:estar|asistir|participar)",
     # fr
     r"sur place|dans la salle|salle (?:comble|pleine)|(?:mon|notre) (?:poster|stand)|(?:ma|notre) presentation|"
     r"mon expose|en route pour|bien arrivee?|arrivee? a|enfin rencontre|ravie? de (?:vous )?rencontrer|"
-    r"assise? a cote",
+    r"assise? a cote|je participe a|nous participons a|j'interviens",
     # de
     r"vor ort|im saal|voller saal|saal ist voll|(?:mein|unser) (?:poster|vortrag|stand)|angekommen|"
-    r"auf dem weg (?:zur|zum|nach)",
+    r"auf dem weg (?:zur|zum|nach)|ich spreche|ich halte (?:einen|meinen) vortrag|(?:ich nehme|wir nehmen) teil",
     # pt
-    r"sala cheia|(?:meu|nosso) (?:poster|stand)|minha apresentacao|cheguei|chegamos|a caminho d",
+    r"sala cheia|(?:meu|nosso) (?:poster|stand)|minha apresentacao|cheguei|chegamos|a caminho d|participo (?:no|na|do|da)|"
+    r"apresento hoje",
 ]
 
 ABSENCE = [
@@ -112,7 +114,8 @@ WINDOW = 60  # characters before a cue in which a negation, wish or regret gover
 # places add theirs (StatementReader.kinds). Tests hold this to the full search on every real archive post.
 _DEED_WORDS = """
     room rooms audience house hall row stage mic poster posters talk talks presentation presentations booth stand
-    presenting arrived landed heading travelling traveling leaving bumped sitting attending password dinner coffee
+    presenting speaking giving participo participamos presento participe participons interviens spreche halte
+    nehme nehmen apresento arrived landed heading travelling traveling leaving bumped sitting attending password dinner coffee
     sala lleno llenazo ponencia charla presentacion comunicacion presentamos visitanos esperamos llegando camino tren
     cena salida viaje visita volviendo vuelta asistiendo asistimos participando escuchando encantado encantada placer
     salle expose route arrive arrivee rencontre rencontrer assis assise ort saal vortrag angekommen weg

@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select, tuple_
 
 from ..settings.config import Config, clean_tag
 from ..store import schema
@@ -55,12 +56,13 @@ def opted_out_rows(config: Config, network: pd.Series, handle: pd.Series, author
     return hit
 
 
-def anonymised(config: Config, people):
-    """``people`` (participant rows) with every person who has an opted-out account made anonymous."""
+def anonymised(config: Config, people, also: frozenset[str] = frozenset()):
+    """``people`` (participant rows) with every person who has an opted-out account made anonymous; ``also``:
+    more accounts (``network:@handle``, as ``accounts`` lists them) that make a person anonymous."""
     people = people.copy()
     hidden = [
         is_opted_out(config, n, h, person.split(":", 1)[1])
-        or any(is_opted_out(config, *account.split(":@", 1)) for account in accounts)
+        or any(is_opted_out(config, *account.split(":@", 1)) or account in also for account in accounts)
         for n, h, person, accounts in zip(people.network, people.handle, people.person, people.accounts)
     ]
     people.loc[hidden, ["person", "handle", "name", "reasons", "accounts"]] = ANONYMOUS
@@ -92,11 +94,92 @@ def only_counted(query):
     )
 
 
+def tag_users(conn: Connection, config: Config, accounts=None) -> frozenset[tuple[str, str]]:
+    """(network, author_id) of the accounts (of ``accounts``, when given) that posted with the opt-out tag: they
+    asked to be kept off, so no file and no public surface names them."""
+    tag = clean_tag(config.participants.opt_out_tag or "")
+    if not tag:
+        return frozenset()
+    p = schema.posts
+    q = select(p.c.network, p.c.author_id, p.c.hashtags).where(
+        p.c.hashtags.contains(orjson.dumps(tag).decode(), autoescape=True)
+    )
+    found = set()
+    wanted = None if accounts is None else sorted(set(accounts))
+    for chunk in [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]:
+        narrowed = q if chunk is None else q.where(tuple_(p.c.network, p.c.author_id).in_(chunk))
+        found |= {(n, a) for n, a, tags in conn.execute(narrowed) if carries_opt_out_tag(config, tags)}
+    return frozenset(found)
+
+
+def opted_out_accounts(conn: Connection, config: Config) -> pd.DataFrame:
+    """The stored accounts no file may name — opted out in the config, or ``tag_users`` — with everything that
+    could name them: network, author_id, handle, display_name, url."""
+    a = schema.authors
+    names = sorted({name for _, name in opted_out(config)} - {""})
+    who = or_(
+        func.lower(a.c.author_id).in_(names),
+        func.lower(a.c.handle).in_(names + [f"@{n}" for n in names]),
+        *(and_(a.c.network == n, a.c.author_id == i) for n, i in tag_users(conn, config)),
+    )
+    q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.url).where(who)
+    frame = pd.DataFrame(conn.execute(q).all(), columns=["network", "author_id", "handle", "display_name", "url"])
+    if frame.empty:
+        return frame
+    config_hit = opted_out_rows(config, frame.network, frame.handle, frame.author_id)
+    tagged = pd.Series(list(zip(frame.network, frame.author_id)), index=frame.index).isin(tag_users(conn, config))
+    return frame[config_hit | tagged].reset_index(drop=True)
+
+
+def named_in_config(config: Config) -> re.Pattern | None:
+    """``naming`` of the opt-out list's accounts as the config writes them (no store needed: for every refresh)."""
+    return _named_in(tuple(sorted({name for _, name in opted_out(config)} - {""})))
+
+
+@lru_cache(maxsize=8)
+def _named_in(names: tuple[str, ...]) -> re.Pattern | None:
+    frame = pd.DataFrame({"handle": names, "author_id": names, "display_name": "", "url": ""})
+    return naming(frame)
+
+
+def unnamed(config: Config, text: str) -> str:
+    """A post's ``text`` with the opted-out people it names (as the config writes them) replaced by ANONYMOUS."""
+    pattern = named_in_config(config)
+    return pattern.sub(ANONYMOUS, text) if pattern and text else text
+
+
+def naming(accounts: pd.DataFrame) -> re.Pattern | None:
+    """A pattern matching whatever names ``accounts`` (``opted_out_accounts``) as a whole word: handle (with and without its
+    instance), account id, display name, profile address."""
+    words: set[str] = set()
+    for r in accounts.fillna("").itertuples():
+        handle = r.handle.lstrip("@")
+        words |= {handle, handle.split("@", 1)[0], r.author_id, r.url.split("://", 1)[-1]}
+        words |= {r.display_name} if len(r.display_name.strip()) >= 4 else set()
+    words = sorted((w.strip() for w in words if len(w.strip()) >= 3), key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, words)) + r")(?![\w])", re.IGNORECASE)
+
+
+def scrub(frame: pd.DataFrame, pattern: re.Pattern | None) -> pd.DataFrame:
+    """``frame`` with every text cell's mention of an opted-out account (``naming``) replaced by ANONYMOUS."""
+    if pattern is None or frame.empty:
+        return frame
+    frame = frame.copy()
+    for column in frame.select_dtypes(include=["object", "string"]).columns:
+        text = frame[column].astype("string")
+        hit = text.str.contains(pattern, na=False)
+        if hit.any():
+            frame.loc[hit, column] = text[hit].str.replace(pattern, ANONYMOUS, regex=True).astype(object)
+    return frame
+
+
 def withheld(conn: Connection, config: Config) -> frozenset[str]:
     """Author keys (``network:author_id``) never named in public: accounts blocked in the config or by an organiser
-    (``network:handle`` or a bare handle, with or without '@'), and authors of a post a moderator hid or marked
-    spam."""
-    from .moderation import blocked
+    (read by ``moderation.account_ref``: a bare handle blocks it on every network), authors of a post a moderator
+    hid or marked spam, and the ``opted_out_accounts``."""
+    from .moderation import account_ref, blocked
 
     p, m, a = schema.posts, schema.moderation, schema.authors
     moderated = (
@@ -107,7 +190,7 @@ def withheld(conn: Connection, config: Config) -> frozenset[str]:
     )
     keys = {f"{n}:{i}" for n, i in conn.execute(moderated)}
     refs = [*config.moderation.blocked_accounts, *blocked(conn).get("account", ())]
-    wanted = {_account(ref) for ref in refs}
+    wanted = {account_ref(ref) for ref in refs}
     names = {name for _, name in wanted}
     if names:
         handle = func.lower(func.ltrim(a.c.handle, "@"))
@@ -117,10 +200,5 @@ def withheld(conn: Connection, config: Config) -> frozenset[str]:
         for network, author_id, name in conn.execute(q):
             if {(network, name), ("*", name), (network, author_id.casefold()), ("*", author_id.casefold())} & wanted:
                 keys.add(f"{network}:{author_id}")
-    return frozenset(keys)
-
-
-def _account(ref: str) -> tuple[str, str]:
-    """A blocked account as written (``x:@spammer``, ``x: spammer``, ``@spammer``) → (network or '*', handle)."""
-    network, _, handle = ref.strip().rpartition(":") if ":" in ref.split("@")[0] else ("", "", ref)
-    return (network.strip().casefold() or "*", handle.strip().lstrip("@").casefold())
+    opted = opted_out_accounts(conn, config)
+    return frozenset(keys | set(opted.network + ":" + opted.author_id))

@@ -16,7 +16,7 @@ from ..store.clock import local_time
 from .filters import Filters
 from .metrics import ENGAGEMENT, counted
 from .moderation import blocked, decisions, screen
-from .visibility import carries_opt_out_tag, is_opted_out
+from .visibility import carries_opt_out_tag, is_opted_out, tag_users, unnamed
 
 p, a = schema.posts, schema.authors
 QUIET_S = 600
@@ -51,14 +51,17 @@ def _shown(conn: Connection, config: Config, rows: list[dict], limit: int | None
     them (the rest are not screened: the profanity check costs milliseconds a post)."""
     stored = decisions(conn, [(r["network"], r["native_id"]) for r in rows])
     extra = blocked(conn)
+    asked = tag_users(conn, config, [(r["network"], r["author_id"]) for r in rows])
     out = []
     for r in rows:
-        if is_opted_out(config, r["network"], r["handle"] or "", r["author_id"]) or carries_opt_out_tag(
-            config, r["hashtags"]
+        if (
+            is_opted_out(config, r["network"], r["handle"] or "", r["author_id"])
+            or carries_opt_out_tag(config, r["hashtags"])
+            or (r["network"], r["author_id"]) in asked
         ):
             continue
         status, _ = stored.get((r["network"], r["native_id"])) or screen(
-            config, r["text"], r["network"], r["handle"] or "", extra
+            config, r["text"], r["network"], r["handle"] or "", extra, r["author_id"]
         )
         if status == "approved":
             out.append(_card(config, r))
@@ -73,7 +76,7 @@ def _card(config: Config, r: dict) -> dict:
         "network": r["network"],
         "native_id": r["native_id"],
         "url": r["url"],
-        "text": r["text"],
+        "text": unnamed(config, r["text"]),
         "handle": r["handle"] or r["author_id"],
         "name": r["display_name"] or r["handle"] or "",
         "avatar_url": r["avatar_url"] or "",
@@ -109,7 +112,7 @@ def queue(conn: Connection, config: Config, filters: Filters, limit: int = 50) -
     for r in rows:
         card = _card(config, r)
         card["status"], card["reason"] = stored.get((r["network"], r["native_id"])) or screen(
-            config, r["text"], r["network"], r["handle"] or "", extra
+            config, r["text"], r["network"], r["handle"] or "", extra, r["author_id"]
         )
         card["stored"] = (r["network"], r["native_id"]) in stored
         card["opted_out"] = is_opted_out(

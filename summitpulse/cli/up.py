@@ -11,12 +11,11 @@ from pathlib import Path
 
 from ..settings.config import Config
 from ..settings.database import DATABASE_URL_ENV, DEMO_DATABASE_URL_ENV, redact_url
-from ..settings.secrets import get_secret
+from ..settings.secrets import DEMO_PASSWORD, get_secret
 from ..store.demo_store import claim_for_demo
 from ..store.engine import open_store
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout: dashboard.py and pages/ live there
-DEMO_PASSWORD = "demo"  # only for the bundled demo, when no password is configured
 
 
 def _children(config_path: str, port: int, live: bool, speed: float, alerts: bool = True) -> list[list[str]]:

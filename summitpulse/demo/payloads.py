@@ -232,11 +232,18 @@ def _content(post: SimPost, instance: str) -> str:
         ),
         html,
     )
-    for p in post.mentions:
-        html = html.replace(
-            f"@{p.handle}",
-            f'<span class="h-card"><a href="https://{p.home}/@{p.handle}" class="u-url mention">@<span>{p.handle}</span></a></span>',
+    homes = {p.handle.casefold(): p.home for p in post.mentions}
+
+    def linked(m: re.Match) -> str:
+        name = m.group(1).rstrip(".")
+        if name.casefold() not in homes:
+            return m.group(0)
+        return (
+            f'<span class="h-card"><a href="https://{homes[name.casefold()]}/@{name}" class="u-url mention">'
+            f"@<span>{name}</span></a></span>{m.group(1)[len(name) :]}"
         )
+
+    html = MENTION.sub(linked, html)  # one pass: a person mentioned twice is linked twice, never inside a link
     for url in post.links:
         html = html.replace(
             escape(url), f'<a href="{escape(url)}" rel="nofollow noopener" target="_blank">{escape(url)}</a>'

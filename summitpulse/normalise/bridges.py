@@ -50,8 +50,10 @@ def fediverse_original(url: str) -> tuple[str, str] | None:
 def fold(batch: Batch) -> Batch:
     """Every copy in ``batch`` as its original (network, id, author); the original's author as a partial profile.
     Only a copy its bridge account vouches for is folded: any Bluesky account can write ``bridgyOriginalUrl`` into
-    its records, but only Bridgy Fed holds the handle ``bridge_handle`` names for the original's author."""
-    handles = {(a.network, a.author_id): a.handle.casefold().lstrip("@") for a in batch.authors}
+    its records, but only Bridgy Fed holds the handle ``bridge_handle`` names for the original's author. A copy
+    whose author's handle is unknown (a Jetstream event) is left to search, which names it."""
+    handles = {(a.network, a.author_id): a.handle.casefold().lstrip("@") for a in batch.authors if not a.partial}
+    batch.posts = [p for p in batch.posts if not (p.copy_of and (p.network, p.author_id) not in handles)]
     for post in batch.posts:
         for field in ("repost_of", "reply_to", "quote_of"):  # a boost of a copy is a boost of the original
             if (target := bluesky_original(getattr(post, field) or "")) is not None:

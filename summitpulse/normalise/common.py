@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from html import unescape
+from urllib.parse import urlsplit
 
 HASHTAG = re.compile(r"(?<![\w&])#(\w{1,100})", re.UNICODE)
 
@@ -108,10 +109,23 @@ TAG = re.compile(r"<[^>]*>")
 
 
 def _link(anchor: str) -> str | None:
-    """The href of an ``<a>`` that is not a mention or hashtag link."""
+    """The href of an ``<a>`` that is not a mention or hashtag link, when it is a web address."""
     attrs = {m.group(1).casefold(): m.group(2) if m.group(2) is not None else m.group(3) for m in ATTR.finditer(anchor)}
     classes = set((attrs.get("class") or "").split())
-    return None if {"mention", "hashtag"} & classes or not attrs.get("href") else unescape(attrs["href"])
+    if {"mention", "hashtag"} & classes or not attrs.get("href"):
+        return None
+    return web_address(unescape(attrs["href"]))
+
+
+def web_address(url: str) -> str | None:
+    """``url`` when it is a whole http(s) address (a host, no space or markup in it), else None."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    whole = parts.scheme in ("http", "https") and parts.hostname and not re.search(r"[\s<>\"']", url)
+    return url if whole else None
 
 
 def html_to_text(html: str) -> tuple[str, list[str]]:

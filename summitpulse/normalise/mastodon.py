@@ -10,7 +10,17 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlparse
 
-from .common import PAYLOAD_ERRORS, NormaliseError, as_int, as_str, html_to_text, parse_time, require, require_id
+from .common import (
+    PAYLOAD_ERRORS,
+    NormaliseError,
+    as_int,
+    as_str,
+    html_to_text,
+    parse_time,
+    require,
+    require_id,
+    web_address,
+)
 from .models import Author, Batch, Post
 
 NETWORK = "mastodon"
@@ -86,6 +96,18 @@ def _reply_author(reply_account: str, account: dict, mentions: dict[str, str]) -
     return mentions.get(reply_account)
 
 
+def _shared_links(body: dict, links: list[str]) -> list[str]:
+    """The links a status shares: its card's and its content's, less the addresses the API lists as its mentions'
+    and tags' (a profile or a tag page is not a shared link), each a whole web address."""
+    own = {
+        as_str(item.get("url"))
+        for field in ("mentions", "tags")
+        for item in body.get(field) or []
+        if isinstance(item, dict)
+    }
+    return [link for link in map(web_address, links) if link and link not in own]
+
+
 def post_from_status(status: dict, source: str = "") -> Post:
     """One status → Post. A boost becomes a repost of the boosted status."""
     account = require(status, "account")
@@ -98,6 +120,7 @@ def post_from_status(status: dict, source: str = "") -> Post:
     card = body.get("card") if isinstance(body.get("card"), dict) else {}
     if card.get("url"):
         links = [card["url"], *links]
+    links = _shared_links(body, links)
     mentions = _mention_ids(body)
     media = [m for m in body.get("media_attachments") or [] if isinstance(m, dict)]
     reply_account = str(body.get("in_reply_to_account_id") or "")

@@ -16,12 +16,35 @@ from ..analysis import contributors, stakeholders, themes
 from ..analysis import people as people_mod
 from ..analysis.filters import Filters
 from ..analysis.frames import frame_of, write_csv
-from ..analysis.visibility import ANONYMOUS, anonymised, carry_opt_out_tag, only_counted, opted_out_rows
+from ..analysis.visibility import (
+    ANONYMOUS,
+    anonymised,
+    carry_opt_out_tag,
+    naming,
+    only_counted,
+    opted_out_accounts,
+    scrub,
+)
 from ..settings.config import Config
 from ..store import schema
 
 Shared = dict  # what a caller already computed: "people" (people.stored), "contributors" (contributors.table),
-#                "groups" (stakeholders.classify)
+#                "groups" (stakeholders.classify), "opted_out" (visibility.opted_out_accounts)
+
+
+def _opted_out(conn: Connection, config: Config, shared: Shared | None) -> pd.DataFrame:
+    """The accounts no file names (``visibility.opted_out_accounts``), computed once per report."""
+    shared = {} if shared is None else shared
+    if "opted_out" not in shared:
+        shared["opted_out"] = opted_out_accounts(conn, config)
+    return shared["opted_out"]
+
+
+def _handles(accounts: pd.DataFrame) -> frozenset[str]:
+    """``network:@handle`` of ``accounts``, as participant and contributor rows list them."""
+    return frozenset(
+        f"{n}:@{(h or i).lstrip('@')}" for n, h, i in zip(accounts.network, accounts.handle, accounts.author_id)
+    )
 
 
 def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
@@ -57,10 +80,14 @@ def posts_frame(conn: Connection, config: Config, shared: Shared | None = None) 
     frame = frame_of(conn.execute(query))
     if frame.empty:
         return frame
-    hidden = opted_out_rows(config, frame.network, frame.handle, frame.author_id)
+    accounts = _opted_out(conn, config, shared)
+    hidden = pd.Series(list(zip(frame.network, frame.author_id)), index=frame.index).isin(
+        set(zip(accounts.network, accounts.author_id))
+    )
     hidden |= carry_opt_out_tag(config, frame.hashtags)
-    frame.loc[hidden, ["author_id", "handle", "display_name", "url"]] = ANONYMOUS
-    return frame
+    frame.loc[hidden, ["native_id", "author_id", "handle", "display_name", "url"]] = ANONYMOUS
+    frame.loc[hidden, "followers"] = None
+    return scrub(frame, naming(accounts))
 
 
 def participants_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
@@ -70,8 +97,10 @@ def participants_frame(conn: Connection, config: Config, shared: Shared | None =
     everyone = (shared or {}).get("people")
     everyone = people_mod.stored(conn) if everyone is None else everyone
     people = everyone.merge(groups, on="person", how="left")
-    people = anonymised(config, people.assign(reasons=people.reasons.map(" · ".join)))
-    return people.assign(accounts=[a if a == ANONYMOUS else " · ".join(a) for a in people.accounts])
+    accounts = _opted_out(conn, config, shared)
+    people = anonymised(config, people.assign(reasons=people.reasons.map(" · ".join)), _handles(accounts))
+    people = people.assign(accounts=[a if a == ANONYMOUS else " · ".join(a) for a in people.accounts])
+    return scrub(people, naming(accounts))
 
 
 def themes_frame(conn: Connection, config: Config, shared: Shared | None = None) -> pd.DataFrame:
@@ -87,8 +116,12 @@ def contributors_frame(conn: Connection, config: Config, shared: Shared | None =
     data URI (the demo's) is left out, not copied into every row of the file."""
     table = (shared or {}).get("contributors")
     table = contributors.table(conn, config, Filters()) if table is None else table
+    accounts = _opted_out(conn, config, shared)
+    handles = _handles(accounts)
+    table = table[table.accounts.map(lambda listed: not set(listed) & handles).astype(bool)]
     inline = table.avatar_url.fillna("").str.startswith("data:")
-    return table.assign(accounts=table.accounts.map(" · ".join), avatar_url=table.avatar_url.mask(inline))
+    table = table.assign(accounts=table.accounts.map(" · ".join), avatar_url=table.avatar_url.mask(inline))
+    return scrub(table.reset_index(drop=True), naming(accounts))
 
 
 EXPORTS: dict[str, Callable[..., pd.DataFrame]] = {

@@ -5,8 +5,10 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..settings.config import Config
+from ..settings.social import shown
 
 TEMPLATES = Environment(loader=PackageLoader("summitpulse.outputs", "templates"), autoescape=select_autoescape(["j2"]))
+TEMPLATES.filters["handle"] = lambda card: shown(card["network"], card["handle"])  # @name, as the wall writes it
 STYLE = """<style>
 .sp-recap { border-left: 4px solid var(--sp-accent, #0f766e); padding: .3rem .9rem; margin: .6rem 0 1rem; overflow-wrap: anywhere; }
 .sp-recap ul { margin: .2rem 0 .6rem; padding-left: 1.2rem; } .sp-recap li { margin: .2rem 0; unicode-bidi: plaintext; }

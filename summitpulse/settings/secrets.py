@@ -26,6 +26,7 @@ NAMES = {
     "alert_url": "SUMMITPULSE_ALERT_URL",  # and SUMMITPULSE_ALERT_URL_<CHANNEL>: one apprise URL per channel
 }
 SECRETS_FILE = Path(".streamlit/secrets.toml")
+DEMO_PASSWORD = "demo"  # the bundled demo's organiser password, printed at start: public, so never redacted
 
 
 @lru_cache(maxsize=1)
@@ -84,12 +85,20 @@ def known_values() -> list[str]:
     ]
     values += [str(v) for k, v in _secrets_file().items() if k.startswith("SUMMITPULSE_") and len(str(v)) > 3]
     values += [part for url in alert_urls().values() for part in _url_parts(url)]
-    return sorted(set(values), key=len, reverse=True)
+    return sorted(set(values) - {DEMO_PASSWORD}, key=len, reverse=True)
+
+
+LONG_SECRET = 12  # a value this long is a secret wherever it appears; a shorter one (a demo password) only as a word
 
 
 def redact(text: str) -> str:
+    """``text`` with every known secret value replaced: a long one anywhere, a short one only where it stands as a
+    whole token (the demo password "demo" is not a secret inside "demonstration")."""
     for value in known_values():
-        text = text.replace(value, "[redacted]")
+        if len(value) >= LONG_SECRET:
+            text = text.replace(value, "[redacted]")
+        else:
+            text = re.sub(rf"(?<![\w]){re.escape(value)}(?![\w])", "[redacted]", text)
     return text
 
 

@@ -106,3 +106,12 @@ def _mastodon(user: str, host: str) -> str | None:
     host = host.casefold()
     ok = MASTODON_USER.match(user) and DOMAIN.match(host)
     return f"mastodon:{user.casefold()}@{host}" if ok else None
+
+
+def shown(network: str, handle: str) -> str:
+    """A handle as every page shows it: ``@name`` on X and Mastodon (``@name@instance``), the domain handle on
+    Bluesky; a missing one stays empty, an anonymised one (in parentheses) as it is."""
+    handle = (handle or "").strip()
+    if not handle or handle.startswith(("@", "(")) or network == "bluesky":
+        return handle
+    return f"@{handle}"

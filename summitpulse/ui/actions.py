@@ -8,21 +8,23 @@ from ..analysis import identity, moderation, participation
 from . import data
 
 
-def _write(action, *args) -> None:
+def _write(action, *args):
     with data.engine().begin() as conn:
-        action(conn, *args)
+        return action(conn, *args)
 
 
-def set_status(network: str, native_id: str, status: str, reason: str, actor: str) -> None:
-    """Approve, hide or mark a post as spam (spam leaves every figure)."""
-    _write(moderation.set_status, network, native_id, status, reason, actor)
+def set_status(network: str, native_id: str, status: str, actor: str) -> None:
+    """Approve, hide or mark a post as spam by hand (spam leaves every figure)."""
+    _write(moderation.set_status, network, native_id, status, moderation.BY_HAND[status], actor)
     data.after_moderation()
 
 
-def block(kind: str, value: str, reason: str, actor: str) -> None:
-    """Block an account (``network:handle``) or a term from the wall."""
-    _write(moderation.block, kind, value, reason, actor)
+def block(kind: str, value: str, reason: str, actor: str) -> tuple[str, int]:
+    """Block an account (written any way ``moderation.account_key`` reads) or a term: its posts leave the wall at
+    once. Returns what was blocked and how many posts it hid; ValueError, saying why, for no account."""
+    blocked = _write(moderation.block, kind, value, reason, actor)
     data.after_moderation()
+    return blocked
 
 
 def unblock(kind: str, value: str, actor: str) -> None:

@@ -14,9 +14,14 @@ from .palette import NETWORK_NAMES
 MAX_TEXT = 600
 
 
+def _text(value) -> str:
+    """A text field as text: a missing one reads from a DataFrame as NaN."""
+    return value if isinstance(value, str) else ""
+
+
 def safe_src(url: str) -> str:
     """An image source we allow (https or an inline image), escaped; '' otherwise."""
-    url = url.strip() if isinstance(url, str) else ""  # a missing one reads from a DataFrame as NaN
+    url = _text(url).strip()
     if url.startswith("https://") or url.startswith("data:image/"):
         return escape(url, quote=True)
     return ""
@@ -26,7 +31,7 @@ def _avatar(url: str, name: str, css: str) -> str:
     src = safe_src(url)
     if src:
         return f'<img class="{css}" src="{src}" alt="" loading="lazy">'
-    initial = escape((name if isinstance(name, str) else "").strip()[:1].upper() or "?")
+    initial = escape(_text(name).strip()[:1].upper() or "?")
     return (
         f'<span class="{css}" style="display:inline-flex;align-items:center;justify-content:center;'
         f'background:var(--sp-accent);color:white;font-weight:800">{initial}</span>'
@@ -85,6 +90,7 @@ def shown_handle(network: str, handle: str) -> str:
 
 def rank_row(position: int, name: str, handle: str, avatar_url: str, value: str, note: str = "", unit: str = "") -> str:
     """One ranked person: position, avatar, name and handle (· ``note``), and ``value`` with its ``unit`` below."""
+    name, handle = _text(name), _text(handle)
     unit_html = f'<small class="sp-note">{escape(unit)}</small>' if unit else ""
     return (
         f'<div class="sp-rank"><b>{position}</b>{_avatar(avatar_url, name, "av")}'

@@ -29,7 +29,7 @@ from ..analysis.filters import Filters
 from ..analysis.visibility import anonymised
 from ..outputs import recaps
 from ..outputs.export import EXPORTS
-from ..outputs.report import build_report_html
+from ..outputs.report import report_archive as report_zip
 from ..settings.config import Config, load_config
 from ..store.clock import event_now
 from ..store.engine import open_store
@@ -121,9 +121,9 @@ def self_reports() -> dict[str, int]:
 
 
 def forget_people() -> None:
-    """After an organiser's override or link: the next read of participants sees it."""
-    for cached in (people, identity_suggestions, identity_links, split, participation_over_time):
-        cached.clear()
+    """After an organiser's override or link: every figure a label or a person feeds (participants, the split,
+    contributors, themes by participation, the headline) shows it at the next read."""
+    st.cache_data.clear()
 
 
 def after_moderation() -> None:
@@ -141,14 +141,20 @@ def moderation_log() -> list[dict]:
         return moderation.actions(conn)
 
 
+def blocklist() -> list[dict]:
+    """The accounts and terms organisers blocked, for the moderation page (never cached, like the queue)."""
+    with engine().connect() as conn:
+        return moderation.blocklist(conn)
+
+
 def export_table(what: str) -> pd.DataFrame:
     """One of ``outputs.export.EXPORTS`` (deleted posts and spam left out, opted-out people anonymised)."""
     return _run(lambda conn, cfg: EXPORTS[what](conn, cfg))
 
 
-def report_html() -> str:
-    """The post-event report, as ``summitpulse report`` writes it."""
-    return build_report_html(config(), engine())
+def report_archive() -> bytes:
+    """The post-event report and its data files, as ``summitpulse report`` writes them, in one zip."""
+    return report_zip(config(), engine())
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
@@ -237,6 +243,12 @@ def top_tags(filters: Filters) -> pd.DataFrame:
 def collector_health() -> pd.DataFrame:
     with engine().connect() as conn:
         return health_mod.health(conn, config().networks.x.poll_seconds)
+
+
+def collector_health_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """``collector_health`` in words and on the event's clock (``health.on_event_clock``)."""
+    with engine().connect() as conn:
+        return health_mod.on_event_clock(conn, frame, config().event.tz)
 
 
 def signin_attempts() -> pd.DataFrame:

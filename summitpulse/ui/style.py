@@ -6,12 +6,12 @@ import streamlit as st
 
 from .palette import MODES
 
-# The live screen (cards.screen): every size in --u, 1 % of the viewport's height, or of 4/3 of its width when that
-# is less, so a 1024×768 projector and a 4K screen show the same screen, only sharper. What drops out where there
+# The live screen (cards.screen): every size in --u, 1 % of the viewport's height, or of 4/3 of the width the page
+# gives it (beside a sidebar, less) when that is less, so a 1024×768 projector and a 4K screen show the same screen, only sharper. What drops out where there
 # is no room is in README ("The live screen on any projector"); lists show whole entries only (a column that wraps
 # its overflow out of sight).
 SCREEN_CSS = """
-  .sp-screen {--small: calc(2.3 * var(--u)); --body: calc(2.7 * var(--u));
+  .sp-screen {--u: min(1vh, .75cqw); --small: calc(2.3 * var(--u)); --body: calc(2.7 * var(--u));
               height: calc(100vh - var(--sp-chrome)); display:flex; flex-direction:column; gap: calc(1.2 * var(--u));
               overflow:hidden; font-size: var(--body); line-height:1.3;}
   .sp-screen .sp-header {flex:none; margin:0; padding-bottom: calc(.6 * var(--u)); border-bottom-width: calc(.5 * var(--u));}
@@ -58,15 +58,15 @@ SCREEN_CSS = """
   .sp-screen .sp-xaxis {flex:none; margin-right: 1.6em;}
   .sp-screen .sp-bars {font-size: var(--body); gap: calc(.8 * var(--u)) calc(1.2 * var(--u)); max-height:100%;
               overflow:hidden;}
-  @media (max-aspect-ratio: 3/2) {  /* 4:3 and 5:4: two columns; the reach counter and the theme pulse go */
+  @container (width < 150vh) {  /* 4:3 and 5:4: two columns; the reach counter and the theme pulse go */
     .sp-screen .sp-main {grid-template-areas: "chart wall" "leaders wall"; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);
               grid-template-rows: minmax(0, 1.3fr) minmax(0, 1fr);}
     .sp-screen .sp-tiles {grid-template-columns: minmax(0, 1.5fr) repeat(4, minmax(0, 1fr));}
     .sp-screen:not(.sp-alone) .sp-p-pulse {display:none;}
     .sp-screen .sp-tile:nth-child(6) {display:none;}
   }
-  @media (max-aspect-ratio: 1/1) {  /* portrait: one column; the theme pulse, the leaders, then the chart go */
-    :root {--u: min(1vh, 1.6vw);}
+  @container (width < 100vh) {  /* portrait: one column; the theme pulse, the leaders, then the chart go */
+    .sp-screen {--u: min(1vh, 1.6cqw);}
     .sp-screen .sp-main {grid-template-areas: "chart" "wall"; grid-template-columns: minmax(0, 1fr);
               grid-template-rows: minmax(0, 1fr) minmax(0, 2fr);}
     .sp-screen .sp-tiles {grid-template-columns: repeat(3, minmax(0, 1fr));}
@@ -74,7 +74,7 @@ SCREEN_CSS = """
     .sp-screen .sp-nowline {display:none;}
     .sp-screen:not(.sp-alone) .sp-p-pulse, .sp-screen:not(.sp-alone) .sp-p-leaders {display:none;}
   }
-  @media (max-aspect-ratio: 3/5) {  /* a phone upright */
+  @container (width < 60vh) {  /* a phone upright */
     .sp-screen .sp-main {grid-template-areas: "wall"; grid-template-rows: minmax(0, 1fr);}
     .sp-screen:not(.sp-alone) .sp-p-chart {display:none;}
   }
@@ -106,7 +106,8 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
               --sp-line:{v["line"]}; --sp-accent:{accent}; --sp-up:{v["up"]}; --sp-down:{v["down"]};
               --sp-link:{v["link"]}; --sp-scale:{scale};
               --u: min(1vh, .75vw); --sp-chrome: calc(3.75rem + 4 * var(--u));}}
-      .block-container:has(.sp-screen) {{padding-top: calc(3.75rem + 1.5 * var(--u)); padding-bottom: 0;}}
+      .block-container:has(.sp-screen) {{padding-top: calc(3.75rem + 1.5 * var(--u)); padding-bottom: 0;
+        container-type: inline-size;}}
       {SCREEN_CSS}
       .stApp {{background: var(--sp-bg); color: var(--sp-ink);}}
       .stApp h1, .stApp h2, .stApp h3, .stApp p, .stApp label, .stApp li {{color: var(--sp-ink);}}

@@ -6,7 +6,8 @@ What it models, and from where:
   ``record.id = Mastodon::Snowflake.id_at(record.created_at)`` when created_at is in the past), so it appears
   on the timeline behind statuses already served (``arrive``).
 - Rate limits (docs.joinmastodon.org/api/rate-limits; config/initializers/rack_attack.rb): every ``/api``
-  request counts in a fixed window (300 per 5 minutes); each answer carries ``X-RateLimit-Limit``,
+  request counts in a fixed window (300 per 5 minutes), a paging one (``min_id``, ``max_id``, ``since_id``,
+  ``page``) in another as well (300 per 15 minutes); each answer carries ``X-RateLimit-Limit``,
   ``-Remaining`` and ``-Reset`` (the window's end, ISO 8601 with microseconds); past the limit the answer is
   429 with ``Remaining: 0`` (Rack::Attack's throttled responder). ``over_budget`` counts requests that
   arrived with the window already spent.
@@ -45,6 +46,9 @@ def recorded(fixtures: Path) -> tuple[list[dict], dict]:
         elif uri.endswith("/api/v2/instance/"):
             instance = json.loads(body)
     return sorted(statuses.values(), key=lambda s: -int(s["id"])), instance
+
+
+PAGING_PARAMS = {"min_id", "max_id", "since_id", "page"}  # Rack::Attack::Request#paging_request?
 
 
 def snowflake(when: float, rng: random.Random) -> int:
@@ -90,6 +94,7 @@ class FakeMastodon(FakeServer):
         fixtures: Path,
         statuses: list[dict] | None = None,
         window: Window | None = None,
+        paging: Window | None = None,
         version: str = "4.3.0",
         seed: int = 1,
     ):
@@ -97,6 +102,7 @@ class FakeMastodon(FakeServer):
         self.instance = {**self.instance, "version": version}
         self.statuses = statuses if statuses is not None else recorded_statuses
         self.window, self.version, self.rng = window or Window(), version, random.Random(seed)
+        self.paging = paging or Window(300, 900)
         self.arrival: dict[str, float] = {}  # status id → when it reaches this instance (absent: already here)
         self.refuse_anonymous, self.lock = False, threading.Lock()
         super().__init__(
@@ -135,12 +141,14 @@ class FakeMastodon(FakeServer):
             return [s for s in self.statuses if self.arrival.get(str(s["id"]), 0) <= now]
 
     def limit(self, path: str) -> tuple[Reply | None, dict]:
-        """Count an /api request in the window (the streaming server is not throttled by Rack::Attack)."""
+        """Count an /api request in its windows (the streaming server is not throttled by Rack::Attack); the
+        headers speak of the one closest to its limit (app/controllers/concerns/api/rate_limit_headers.rb)."""
         if not path.startswith("/api/") or path.startswith("/api/v1/streaming"):
             return None, {}
-        remaining, reset = self.window.count(time.time())
-        headers = self.window.headers(remaining, reset)
-        return (Reply({"error": "Too many requests"}, 429) if remaining < 0 else None), headers
+        now, paging = time.time(), PAGING_PARAMS & set(self.local.query)
+        counted = [(w, *w.count(now)) for w in ([self.window, self.paging] if paging else [self.window])]
+        window, remaining, reset = min(counted, key=lambda c: c[1])
+        return (Reply({"error": "Too many requests"}, 429) if remaining < 0 else None), window.headers(remaining, reset)
 
     def _status(self, path, params, body):
         wanted = path.rstrip("/").rsplit("/", 1)[-1]

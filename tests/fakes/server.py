@@ -74,7 +74,7 @@ class FakeServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 server.requests.append((method, self.path))
-                server.local.headers = self.headers
+                server.local.headers, server.local.query = self.headers, parse_qs(url.query)
                 refusal, limit_headers = server.limit(url.path)
                 fault = server._fault_for(url.path)
                 if fault == "down":

@@ -31,9 +31,11 @@ from markupsafe import Markup
 from sqlalchemy import Connection, Engine
 
 from ...analysis.filters import Filters
+from ...analysis.visibility import ANONYMOUS, naming, opted_out_accounts
 from ...analysis.wall import wall
 from ...normalise.folding import fold
 from ...settings.config import Config
+from ...settings.social import shown
 from ...store.clock import event_now
 from ...ui.cards import MAX_TEXT, safe_src
 from ...ui.palette import NETWORK_NAMES
@@ -53,10 +55,12 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "theme"
 
 
-def _card(c: dict, tz) -> dict:
-    """What a published card shows (the wall's card, public fields only), its URLs checked."""
-    handle = c["handle"] if c["handle"].startswith("@") or c["network"] == "bluesky" else f"@{c['handle']}"
-    text = c["text"] if len(c["text"]) <= MAX_TEXT else c["text"][:MAX_TEXT] + "…"
+def _card(c: dict, tz, opted_out: re.Pattern | None = None) -> dict:
+    """What a published card shows (the wall's card, public fields only, no opted-out person named in its text),
+    its URLs checked."""
+    handle = shown(c["network"], c["handle"])
+    text = opted_out.sub(ANONYMOUS, c["text"]) if opted_out else c["text"]
+    text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
     return {
         "id": f"{c['network']}:{c['native_id']}",
         "name": c["name"] or handle,
@@ -143,11 +147,11 @@ def site(conn: Connection, config: Config, every: int, site_url: str = "") -> di
         (t.name, f"themes/{slug(t.name)}", Filters(themes=(t.name,))) for t in config.themes
     ]
     nav = [(label, f"{path}.html", False) for label, path, _ in pages]
-    files = {}
+    files, names = {}, naming(opted_out_accounts(conn, config))
     for label, path, filters in pages:
         root = "../" if "/" in path else ""
-        cards = [_card(c, tz) for c in wall(conn, config, filters, now, WALL_POSTS)]
-        latest = [_card(c, tz) for c in wall(conn, config, filters, now, FEED_POSTS, highlights=False)]
+        cards = [_card(c, tz, names) for c in wall(conn, config, filters, now, WALL_POSTS)]
+        latest = [_card(c, tz, names) for c in wall(conn, config, filters, now, FEED_POSTS, highlights=False)]
         here = [(label_, href, href == f"{path}.html") for label_, href, _ in nav]
         feed = "feed" if path == "index" else path
         heading = config.dashboard.title if path == "index" else label

@@ -7,20 +7,25 @@ files of the appendix (CSV and Parquet) are written beside it.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from plotly.offline import get_plotlyjs
 from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ...analysis.frames import write_csv
+from ...analysis.visibility import naming, opted_out_accounts, scrub
 from ...forked import die_with_parent
 from ...settings.config import Config
 from ...ui.palette import NETWORK_NAMES, short_number
@@ -29,6 +34,7 @@ from .compare import EditionError, comparison_html, read_edition, write_edition
 from .sections import collection, gather, step
 
 COMPARISON_MARK = "<!-- editions compared (report --compare) -->"  # where report.html.j2 takes the section
+PLOTLY_MARK = "/* plotly.js */"  # the library goes in after the report's text is cleared of opted-out names
 
 TEMPLATES = Environment(
     loader=PackageLoader("summitpulse.outputs.report", "templates"), autoescape=select_autoescape(["html", "j2"])
@@ -50,10 +56,12 @@ def build_report_html(
     with engine.connect() as conn:
         context = gather(conn, config, progress, shared)
         context |= collected() if collected else collection(conn, config)
+        pattern = naming(opted_out_accounts(conn, config))
     step(progress)
-    return TEMPLATES.get_template("report.html.j2").render(
-        plotly_js=get_plotlyjs(), data_dir=data_dir, files=list(EXPORTS), **context
+    html = TEMPLATES.get_template("report.html.j2").render(
+        plotly_js=PLOTLY_MARK, data_dir=data_dir, files=list(EXPORTS), **context
     )
+    return scrub(pd.DataFrame({"html": [html]}), pattern).html[0].replace(PLOTLY_MARK, get_plotlyjs(), 1)
 
 
 def write_data_files(
@@ -66,6 +74,21 @@ def write_data_files(
             frame = EXPORTS[name](conn, config, shared)
             write_csv(frame, folder / f"{name}.csv")
             frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def report_archive(config: Config, engine: Engine) -> bytes:
+    """The report as one zip, for a download: ``report/report.html`` and its data files in ``report/report_data/``
+    beside it, where the report's appendix links them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, shared = Path(tmp) / "report_data", {}
+        html = build_report_html(config, engine, data_dir=folder.name, shared=shared)
+        write_data_files(config, engine, folder, shared)
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+            out.writestr("report/report.html", html)
+            for path in sorted(folder.iterdir()):
+                out.write(path, f"report/report_data/{path.name}")
+    return archive.getvalue()
 
 
 class Aside:

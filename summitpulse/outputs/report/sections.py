@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from ...analysis import (
     contributors,
+    evaluation,
     graph,
     metrics,
     participation,
@@ -104,6 +105,7 @@ def gather(conn: Connection, config: Config, progress=None, shared: dict | None 
     out |= {
         "health": health(conn, config.networks.x.poll_seconds).to_dict("records"),
         "weights": config.participation,
+        "measured": evaluation.measured_note(),
         "linked": int((everyone.accounts.map(len) > 1).sum()) if not everyone.empty else 0,
     }
     return out
