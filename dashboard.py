@@ -21,7 +21,11 @@ st.set_page_config(
 style.apply(controls.mode(), config.dashboard.accent_color, controls.kiosk())
 
 live = st.Page("pages/live.py", title="Live screen", icon=":material/live_tv:", default=True, url_path="live")
-public = [live, st.Page("pages/theme.py", title="Follow a theme", icon=":material/explore:", url_path="theme")]
+public = [
+    live,
+    st.Page("pages/theme.py", title="Follow a theme", icon=":material/explore:", url_path="theme"),
+    st.Page("pages/say.py", title="Say where you are", icon=":material/campaign:", url_path="say"),
+]
 signin = st.Page("pages/signin.py", title="Organiser sign-in", icon=":material/login:", url_path="signin")
 organiser = [
     st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=name)

@@ -107,6 +107,13 @@ def alerts_job(config: Config, engine: Engine) -> Job:
     return Job("alerts", partial(run_once, config, engine), config.alerts.every_seconds)
 
 
+def learn_job(engine: Engine, config: Config) -> Job:
+    """The event model learnt again (``participation.model.every_minutes``), off the dashboard's refresh path."""
+    from summitpulse.figures.event_model import learn
+
+    return Job("learn", partial(learn, engine), config.participation.model.every_minutes * 60)
+
+
 def guarded(job: Job) -> bool:
     """Run a job; whatever it raises is logged (its run is already recorded), never propagated. False if it raised."""
     try:
@@ -156,7 +163,8 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             name=job.name,
             next_run_time=_next(started.get(job.name) if job.paced else None, job.interval),
         )
-    for extra in [alerts_job(config, engine)] if config.alerts.enabled else []:
+    extras = [alerts_job(config, engine)] * config.alerts.enabled
+    for extra in extras + [learn_job(engine, config)] * config.participation.model.enabled:
         scheduler.add_job(guarded, "interval", args=[extra], seconds=extra.interval, id=extra.name, name=extra.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
     try:

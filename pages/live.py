@@ -13,7 +13,7 @@ from summitpulse.alerts.rules import SCREEN_HEARTBEAT
 from summitpulse.analysis import evaluation
 from summitpulse.analysis.completeness import in_plain_words
 from summitpulse.analysis.programme import now_on
-from summitpulse.ui import cards, controls, data, screen_charts
+from summitpulse.ui import cards, controls, data, say_so, screen_charts
 from summitpulse.ui.palette import NETWORK_NAMES, short_number
 
 controls.through_app()
@@ -137,3 +137,4 @@ def screen() -> None:
 
 
 screen()
+say_so.room_qr(config)

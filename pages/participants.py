@@ -1,5 +1,6 @@
 """Participants: the in-room/remote split, each person's evidence, and an override that wins."""
 
+import pandas as pd
 import streamlit as st
 
 from summitpulse.analysis import participation, stakeholders
@@ -14,6 +15,7 @@ controls.through_app()
 if not controls.organiser_gate():
     st.stop()
 st.title("Participants")
+config = data.config()
 if saved := st.session_state.pop("override_saved", None):
     st.success(saved)
 people = data.people()
@@ -30,12 +32,31 @@ for col, (label, title) in zip(cols, LABELS.items()):
         delta_color="off",
         delta_arrow="off",
     )
+said = data.self_reports()
+if config.participation.in_room_tag or config.participation.remote_tag:
+    share = said["said"] / said["participants"] if said["participants"] else 0
+    st.metric(
+        "Said where they are themselves",
+        f"{share:.0%} of participants",
+        f"{said['said_in']:,} in the room · {said['said_remote']:,} remote (the event's tags; the live screen's QR code)",
+        delta_color="off",
+        delta_arrow="off",
+    )
 st.caption(
-    "Labels come from weighted evidence (rosters, venue geotags, check-in and livestream phrases, greetings "
+    "Labels come from weighted evidence (people saying so with the event's tags, rosters, venue geotags, check-in and livestream phrases, greetings "
     "for another time of day, night-time posting, session photos, repost-only activity, and the profile "
     "location when the posts say nothing). Below the threshold a person stays 'not known': we do not guess. "
     "Confidence grows with the weight of the evidence."
 )
+learnt = data.event_model()
+if learnt and "note" in learnt:
+    st.caption(f"The event's own model: {learnt['note']}.")
+elif learnt:
+    st.caption(
+        f"The event's own model, learnt at {data.in_event_zone(pd.Series([learnt['at']])).iloc[0]:%H:%M} from "
+        f"{learnt['seeds_in_room']:,} people placed in the room and {learnt['seeds_remote']:,} remote by strong "
+        f"evidence, labels {learnt['labelled']:,} more; their evidence says what moved it most."
+    )
 mode = controls.mode()
 st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch", theme=None)
 st.subheader("Who is talking")

@@ -31,6 +31,10 @@ st.markdown(
     unsafe_allow_html=True,
 )
 st.caption("Share this page: its address keeps the theme you chose. Each post's time opens it on its network.")
+if config.participation.remote_tag:
+    st.page_link(
+        "pages/say.py", label="Following from afar? Say so", icon=":material/campaign:", query_params={"from": "afar"}
+    )
 
 
 def _feed(everything: Filters, now: int) -> str:

@@ -86,6 +86,8 @@ def new_facts(posts: int = 0, reposts: int = 0) -> dict:
         "night": 0,
         "photos": 0,
         "clock": 0,
+        "said_in": 0,
+        "said_remote": 0,
         "place_in": 0,
         "place_out": 0,
         "replies_to": Counter(),
@@ -112,9 +114,13 @@ class Signals:
 
     def __init__(self, config: Config):
         w = config.participation
-        self.tag = f"#{clean_tag(w.in_room_tag)}" if w.in_room_tag else None
+        self.told = [  # the people's own tags: their own evidence (said_in, said_remote), read before any wording
+            (side, re.compile(rf"#{re.escape(clean_tag(tag))}(?!\w)"))
+            for side, tag in (("said_remote", w.remote_tag), ("said_in", w.in_room_tag))
+            if tag
+        ]
         where = [*(f"#{t}" for t in config.hashtags.all), config.event.venue.city]
-        self.reader = StatementReader(w.checkin_phrases, w.remote_phrases, venue_words(config), where, self.tag)
+        self.reader = StatementReader(w.checkin_phrases, w.remote_phrases, venue_words(config), where)
         self.greeting, self.parts = _greetings(w.greetings)
         self.starts, self.ends = _union(
             [(s.start.timestamp(), s.end.timestamp()) for s in config.programme.sessions if s.kind != "break"]
@@ -151,7 +157,9 @@ class Signals:
             return {}
         text, at = r.text.casefold(), bisect_right(self.starts, r.created_ts) - 1
         in_session = at >= 0 and r.created_ts < self.ends[at]
-        said = self.said(getattr(r, "text_folded", None) or r.text)  # the stored folding, when the row has it
+        told = next((side for side, tag in self.told if tag.search(text)), "")
+        # the stored folding, when the row has it
+        said = ("", "") if told else self.said(getattr(r, "text_folded", None) or r.text)
         hour = self.local_hour(r.created_ts)
         greeting = self.greeting and self.greeting.search(text)
         odd = bool(greeting) and odd_greeting(hour, self.parts[greeting.group(1)])
@@ -162,6 +170,7 @@ class Signals:
             "clock": int(odd),
             **({"clock_phrase": f'"{greeting.group(1)}" at {hour:02d}h'} if odd else {}),
             "photos": int(bool(r.media_count) and in_session),
+            **({told: 1} if told else {}),
             **({"phrase": said} if said[0] else {}),
             **({"reply_to": r.reply_to_author} if r.kind == "reply" and r.reply_to_author and in_session else {}),
             **self.place(r),
@@ -216,20 +225,20 @@ def add_signals(f: dict, r, signals: dict[str, int], sign: int = 1) -> None:
 
 def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     """The evidence of one person's merged facts (``merge_facts``)."""
-    w, venue, ev = config.participation, config.event.venue, Evidence()
-    ids = {(n, name) for (n, author_id), handle in f["accounts"] for name in (handle, author_id.casefold())}
-    if ids & rosters["in_room"]:
+    w, ev = config.participation, Evidence()
+    on_roster = _rostered(f, rosters)
+    if "in_room" in on_roster:
         ev.add(w.roster, "registered to attend in person")
-    if ids & rosters["remote"]:
+    if "remote" in on_roster:
         ev.add(-w.roster, "registered as a remote attendee")
-    start, end = config.event.start.timestamp(), config.event.end.timestamp()
-    during = [(lat, lon) for lat, lon, ts in f["geo"] if start - 3600 <= ts <= end + 3600]
-    if any(distance_km(lat, lon, venue.latitude, venue.longitude) <= venue.radius_km for lat, lon in during):
+    geotag = _geotagged(config, f)
+    if geotag == "in_room":
         ev.add(w.geotag_in_venue, "a post geotagged at the venue during the event")
-    elif any(distance_km(lat, lon, venue.latitude, venue.longitude) > FAR_KM for lat, lon in during):
+    elif geotag == "remote":
         ev.add(w.geotag_far, "a post geotagged far from the venue during the event")
+    _told_evidence(config, f, ev)
     _phrase_evidence(config, f, ev)
-    if not (f["checkin"] or f["remote"]):
+    if not (f["checkin"] or f["remote"] or f["said_in"] or f["said_remote"]):
         _profile_evidence(config, f.get("location") or "", ev)
     if f["clock"]:
         ev.add(
@@ -266,7 +275,63 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     return ev
 
 
-COUNTS = ("posts", "reposts", "checkin", "remote", "night", "photos", "clock", "place_in", "place_out")
+def _rostered(f: dict, rosters: dict) -> set[str]:
+    """The rosters ("in_room", "remote") naming one of the person's accounts."""
+    ids = {(n, name) for (n, author_id), handle in f["accounts"] for name in (handle, author_id.casefold())}
+    return {label for label in ("in_room", "remote") if ids & rosters[label]}
+
+
+def _geotagged(config: Config, f: dict) -> str:
+    """ "in_room" for a post geotagged at the venue during the event, else "remote" for one far from it, else ""."""
+    venue = config.event.venue
+    start, end = config.event.start.timestamp(), config.event.end.timestamp()
+    km = [
+        distance_km(lat, lon, venue.latitude, venue.longitude)
+        for lat, lon, ts in f["geo"]
+        if start - 3600 <= ts <= end + 3600
+    ]
+    return "in_room" if any(d <= venue.radius_km for d in km) else "remote" if any(d > FAR_KM for d in km) else ""
+
+
+NO_ROSTERS = {"in_room": frozenset(), "remote": frozenset()}
+
+
+def weak_evidence(config: Config, f: dict) -> Evidence:
+    """The rules' evidence without the strong kinds (rosters, the person's own tags, geotags, a place box holding
+    the venue): what places the event model's other seeds."""
+    strong = {"said_in": 0, "said_remote": 0, "geo": [], "place_in": 0}
+    return _judge(config, {**f, **strong}, NO_ROSTERS, lambda target: False)
+
+
+def profile_distance(config: Config, location: str) -> int:
+    """1 when a profile's location is near the venue, -1 when far, 0 when neither or unknown."""
+    ev = Evidence()
+    _profile_evidence(config, location, ev)
+    return (ev.score > 0) - (ev.score < 0)
+
+
+def strong_evidence(config: Config, f: dict, rosters: dict) -> str:
+    """Where a person's strong evidence alone places them — a roster, their own tag, a geotag, a place box holding
+    the venue — or "" (none, or contradicting): the people the event model learns from."""
+    said = "in_room" if f["said_in"] > f["said_remote"] else "remote" if f["said_remote"] > f["said_in"] else ""
+    place = {"in_room"} if f["place_in"] > 0 else set()
+    sides = _rostered(f, rosters) | ({said} - {""}) | ({_geotagged(config, f)} - {""}) | place
+    return sides.pop() if len(sides) == 1 else ""
+
+
+COUNTS = (
+    "posts",
+    "reposts",
+    "checkin",
+    "remote",
+    "night",
+    "photos",
+    "clock",
+    "said_in",
+    "said_remote",
+    "place_in",
+    "place_out",
+)
 
 
 def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
@@ -283,6 +348,21 @@ def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
         for name in ("handle", "name", "location"):
             out[name] = out.get(name) or f.get(name) or ""
     return out
+
+
+def _told_evidence(config: Config, f: dict, ev: Evidence) -> None:
+    """The person said where they are, with the event's in-room or remote tag."""
+    w = config.participation
+    for side, sign, tag, where in (
+        ("said_in", 1, w.in_room_tag, "in the room"),
+        ("said_remote", -1, w.remote_tag, "remote"),
+    ):
+        if f[side]:
+            n = f[side]
+            ev.add(
+                sign * w.self_report,
+                f"said so: {n} post{'s' if n > 1 else ''} tagged #{clean_tag(tag or '')} ({where})",
+            )
 
 
 def _phrase_evidence(config: Config, f: dict, ev: Evidence) -> None:
@@ -346,13 +426,15 @@ def judge_person(
     overrides: dict,
     handle_of,
     accounts_of=lambda account: [account],
+    learnt: tuple[float, list[str]] | None = None,
 ) -> dict:
     """The row of one participant — one person's accounts and their facts, the person's own first — with
     label, score, confidence and the reasons, an organiser's override (on any of the accounts) winning.
 
     ``handle_of`` gives the handle of a (network, author_id), for the people this one replied to, and
     ``accounts_of`` every account of the person behind one: a reply to someone counts when any of their
-    accounts is registered in person or overridden to the room."""
+    accounts is registered in person or overridden to the room. ``learnt`` is the event model's verdict
+    (probability in the room, what moved it most): it decides for a person without strong evidence."""
     f = merge_facts(accounts)
     ev = _judge(
         config,
@@ -363,6 +445,9 @@ def judge_person(
         ),
     )
     label = label_of(ev.score, config.participation.threshold)
+    confidence = round(1 - math.exp(-abs(ev.score) / 2.5), 2)
+    if learnt and not strong_evidence(config, f, rosters):
+        label, confidence = _learnt_label(config, learnt, ev)
     override = next((overrides[key(a)] for a, _ in f["accounts"] if key(a) in overrides), None)
     if override:
         label, reason = override
@@ -375,10 +460,28 @@ def judge_person(
         "posts": f["posts"],
         "label": label,
         "score": round(ev.score, 2),
-        "confidence": 1.0 if override else round(1 - math.exp(-abs(ev.score) / 2.5), 2),
+        "confidence": 1.0 if override else confidence,
         "reasons": ev.reasons or ["no evidence either way"],
         "accounts": [f"{n}:@{h}" for (n, _), h in f["accounts"]],
     }
+
+
+def _learnt_label(config: Config, learnt: tuple[float, list[str]], ev: Evidence) -> tuple[str, float]:
+    """The event model's label and confidence when it is sure (else the rules'); what moved it most goes first
+    among the reasons."""
+    p_in, moved = learnt
+    t = config.participation.model.threshold
+    if 1 - t < p_in < t:
+        rules = label_of(ev.score, config.participation.threshold)
+        ev.reasons.append(f"the event's model is unsure ({p_in:.0%} likely in the room): the rules decide")
+        return rules, round(1 - math.exp(-abs(ev.score) / 2.5), 2)
+    label = "in_room" if p_in >= t else "remote"
+    ev.reasons.insert(
+        0,
+        f"learnt from this event's placed people: {p_in:.0%} likely in the room"
+        + (f" — moved most by {'; '.join(moved)}" if moved else ""),
+    )
+    return label, round(max(p_in, 1 - p_in), 2)
 
 
 def classify(conn: Connection, config: Config) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from .metrics import activity, with_times
 from .participation import COLUMNS
 
 LABELS = ("in_room", "remote", "unknown")
-pe, acc, lq = schema.people, schema.accounts, schema.label_quarters
+pe, acc, lq, ev = schema.people, schema.accounts, schema.label_quarters, schema.evidence
 
 
 def stored(conn: Connection) -> pd.DataFrame:
@@ -26,6 +26,26 @@ def stored(conn: Connection) -> pd.DataFrame:
     for column in ("reasons", "accounts"):
         frame[column] = frame[column].map(orjson.loads)
     return frame.astype({"posts": "int64"})
+
+
+def self_reports(conn: Connection) -> dict[str, int]:
+    """How many participants said where they are with the event's in-room or remote tag (``said_in``,
+    ``said_remote``, ``said``: either), among ``participants``."""
+    q = (
+        select(ev.c.fact, acc.c.person)
+        .join(acc, (acc.c.network == ev.c.network) & (acc.c.author_id == ev.c.author_id))
+        .where(ev.c.fact.in_(("said_in", "said_remote")), ev.c.n > 0)
+        .distinct()
+    )
+    said: dict[str, set] = {"said_in": set(), "said_remote": set()}
+    for fact, person in conn.execute(q):
+        said[fact].add(person)
+    participants = conn.execute(select(func.count()).select_from(pe)).scalar_one()
+    return {
+        **{k: len(v) for k, v in said.items()},
+        "said": len(said["said_in"] | said["said_remote"]),
+        "participants": participants,
+    }
 
 
 def split(conn: Connection, config: Config, filters: Filters = Filters()) -> dict[str, int]:

@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_rebuild)
 
+    p = sub.add_parser(
+        "learn",
+        help="learn this event's in-room/remote model from its placed people and label the rest (collect does it too)",
+    )
+    p.set_defaults(handler=cmd_learn)
+
     p = sub.add_parser("export", help="export a table as CSV, JSON or Parquet")
     p.add_argument("what", choices=EXPORTS)
     p.add_argument("--format", choices=FORMATS, default="csv")
@@ -174,6 +180,14 @@ def cmd_rebuild(config: Config, args) -> int:
     print(
         f"rebuild: the figures of {posts:,} posts recomputed under {args.config} ({time.perf_counter() - started:.1f} s)"
     )
+    return 0
+
+
+def cmd_learn(config: Config, args) -> int:
+    from ..figures.event_model import learn
+
+    summary = learn(open_store(config.effective_database_url, config))
+    print("learn: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
     return 0
 
 

@@ -7,6 +7,7 @@ and the behaviours that leave evidence — or none — in what it posts.
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, field, replace
 
 from ..normalise.folding import fold
@@ -233,6 +234,7 @@ class Persona:
     activity: float = 1.0
     checkin: bool = False
     in_room_tag: bool = False
+    remote_tag: bool = False
     remote_phrases: bool = False
     geotags: bool = False
     photos: bool = False
@@ -316,6 +318,7 @@ def _behave(p: Persona, rng: random.Random) -> None:
         p.rostered = "in_room" if rng.random() < 0.5 else ""
     else:
         p.remote_phrases = rng.random() < 0.55
+        p.remote_tag = zlib.crc32(p.handle.encode()) % 100 < 15  # not from rng: the cast stays as it was
         p.night_owl = p.location in NIGHT_ZONES or rng.random() < 0.08
         p.repost_only = p.network != "bluesky" and rng.random() < 0.3
         p.geotags = p.network == "x" and rng.random() < 0.1

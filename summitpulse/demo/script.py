@@ -189,6 +189,8 @@ class _Writer:
             text += f" {session.hashtag}"
         if p.in_room_tag and rng.random() < 0.4 and self.config.participation.in_room_tag:
             text += f" {self.config.participation.in_room_tag}"
+        elif p.remote_tag and idx % 5 < 2 and self.config.participation.remote_tag:  # idx, not rng: posts as before
+            text += f" {self.config.participation.remote_tag}"
         post = SimPost(idx, ts, p, "original", text, lang=p.lang)
         speaker = self.speaker_for(session, p.network)
         if speaker and speaker is not p and rng.random() < 0.45:

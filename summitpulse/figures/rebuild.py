@@ -10,14 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, inspect, select
 
 from ..analysis.identity import key, read_identity
 from ..analysis.participation import read_overrides
 from ..store import schema
 from .counting import Counting, PostRow
 from .delta import TABLES, Delta
-from .upkeep import OLD_COLUMNS, _counted, followers_of, judge_people, keep_settings, person_values, profile
+from .upkeep import (
+    OLD_COLUMNS,
+    _counted,
+    followers_of,
+    judge_people,
+    keep_settings,
+    person_values,
+    profile,
+    read_learnt,
+)
 
 READ_BATCH = 20_000
 FIGURE_TABLES = (*TABLES, "post_themes", "people")
@@ -57,7 +66,10 @@ def compute(conn: Connection, counting: Counting, progress=None) -> Figures:
     profiles = {(r.network, r.author_id): profile(r) for r in authors}
     followers = {(r.network, r.author_id): followers_of(r) for r in authors}
     persons = {key(identity.person(k)) for k in members}
-    people = judge_people(counting, identity, read_overrides(conn), sorted(persons), members, evidence, profiles)
+    learnt = read_learnt(conn) if inspect(conn).has_table("learnt") else {}  # an upgrade fills figures before it
+    people = judge_people(
+        counting, identity, read_overrides(conn), sorted(persons), members, evidence, profiles, learnt
+    )
     accounts = {}
     for k in members:
         person = key(identity.person(k))

@@ -261,7 +261,9 @@ def _judge_chunk(conn: Connection, counting: Counting, identity: Identity, overr
         for linked in identity.members(identity.person((network, fact.split("\t", 1)[1])))
     }  # whether a reply counts depends on the handles of every account of the person it went to
     profiles = _profiles(conn, set(members) | targets)
-    judged = judge_people(counting, identity, overrides, persons, members, evidence, profiles)
+    judged = judge_people(
+        counting, identity, overrides, persons, members, evidence, profiles, read_learnt(conn, persons)
+    )
     _keep_people(conn, persons, judged)
     relabelled = {}
     for account, r in members.items():
@@ -293,6 +295,13 @@ def _profiles(conn: Connection, accounts: set[tuple[str, str]]) -> dict[tuple[st
     return out
 
 
+def read_learnt(conn: Connection, persons: list[str] | None = None) -> dict[str, tuple[float, list[str]]]:
+    """The event model's verdicts (``learnt``) on ``persons`` (everyone: None): probability in the room, reasons."""
+    t = schema.learnt
+    q = select(t) if persons is None else select(t).where(t.c.person.in_(persons))
+    return {r.person: (r.p_in_room, orjson.loads(r.reasons)) for r in conn.execute(q)}
+
+
 def profile(r) -> dict:
     return {"handle": r.handle, "name": r.display_name, "location": r.location}
 
@@ -309,25 +318,41 @@ def judge_people(
     members: dict,
     evidence: dict,
     profiles: dict,
+    learnt: dict | None = None,
 ) -> dict[str, dict | None]:
     """Each person's participant row (``participation.COLUMNS``) — None for a person with no counted post —
-    from their accounts' totals (``members``: account → a row with posts and reposts), evidence and profiles."""
+    from their accounts' totals (``members``: account → a row with posts and reposts), evidence and profiles, and
+    the event model's verdicts (``learnt``)."""
     handle_of = lambda account: profiles.get(account, {}).get("handle")  # noqa: E731
     accounts_of = lambda account: identity.members(identity.person(account))  # noqa: E731
     out = {}
     for person in persons:
         own = parse_key(person)
-        counted = [
-            (k, facts_of(members[k], evidence.get(k, []), profiles.get(k, {})))
-            for k in identity.members(own)
-            if k in members and members[k].posts > 0
-        ]
+        counted = accounts_facts(identity, own, members, evidence, profiles)
         out[person] = (
-            judge_person(counting.config, own, counted, counting.rosters, overrides, handle_of, accounts_of)
+            judge_person(
+                counting.config,
+                own,
+                counted,
+                counting.rosters,
+                overrides,
+                handle_of,
+                accounts_of,
+                (learnt or {}).get(person),
+            )
             if counted and identity.person(own) == own
             else None
         )
     return out
+
+
+def accounts_facts(identity: Identity, own: tuple[str, str], members: dict, evidence: dict, profiles: dict) -> list:
+    """The facts of each account of the person ``own`` with a counted post, the person's own account first."""
+    return [
+        (k, facts_of(members[k], evidence.get(k, []), profiles.get(k, {})))
+        for k in identity.members(own)
+        if k in members and members[k].posts > 0
+    ]
 
 
 def person_values(row: dict) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -199,6 +200,17 @@ class Moderation(_Model):
     trusted_accounts: list[str] = []
 
 
+class EventModel(_Model):
+    """The model each event learns from its own people placed by strong evidence (``figures.event_model``)."""
+
+    enabled: bool = True
+    threshold: float = Field(default=0.8, gt=0.5, lt=1)  # the probability a label needs; below it, unknown
+    min_seeds: int = Field(default=10, ge=3)  # people placed by strong evidence needed on each side to learn
+    seed_score: float = Field(default=3.0, gt=0)  # a rules' score beyond ± this places a person for learning too
+    min_push: float = Field(default=1.0, ge=0)  # the log-odds a person's own evidence must move for a verdict
+    every_minutes: int = Field(default=10, ge=1)  # how often `collect` learns again
+
+
 class Evidence(_Model):
     """Weights of the in-room/remote evidence; positive means in the room."""
 
@@ -215,6 +227,7 @@ class Evidence(_Model):
     reply_to_in_room: float = 0.5
     repost_only: float = -0.8
     other_time_zone: float = -1.5
+    self_report: float = 5.0  # a post carrying in_room_tag (positive) or remote_tag (negative): the person said so
     place_with_venue: float = 2.0  # an X place tag whose box (a city's, at most) holds the venue, during the event
     place_far: float = -0.5  # a place tag far from the venue: people leave stale ones set, so it weighs less
     threshold: float = 1.5
@@ -294,7 +307,24 @@ class Evidence(_Model):
         "evening": ["good evening", "evening from", "evening in", "evening here", "bonsoir", "guten abend"],
         "night": ["good night", "night from", "night here", "bonne nuit", "buenas noches", "boa noite"],
     }
+    # The tags people add to say where they are (the live screen's "Say so" and the theme page's button pre-fill
+    # them); the strongest evidence after a roster.
     in_room_tag: str | None = None
+    remote_tag: str | None = None
+    model: EventModel = EventModel()
+
+    @field_validator("in_room_tag", "remote_tag")
+    @classmethod
+    def _one_word_tag(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"#?\w+", value.strip()):
+            raise ValueError("a hashtag of letters, digits and underscores (such as '#SummitLive'), or leave it out")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_tags(self):
+        if self.in_room_tag and self.remote_tag and clean_tag(self.in_room_tag) == clean_tag(self.remote_tag):
+            raise ValueError("remote_tag must differ from in_room_tag: one says in the room, the other remote")
+        return self
 
 
 class Stakeholders(_Model):
@@ -376,6 +406,14 @@ class Dashboard(_Model):
     title: str = "Summit Pulse"
     accent_color: str = "#0f766e"
     logo: FilePath | None = None  # an image on this machine: the report carries it inline, never fetches it
+    public_url: str | None = None  # the dashboard's public address: the live screen's QR code and short link use it
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value.strip()):
+            raise ValueError("the dashboard's address as people reach it, such as 'https://pulse.example.org'")
+        return value.strip().rstrip("/") if value else value
 
 
 class AlertRule(_Model):
@@ -520,6 +558,14 @@ def _conflicts(config: Config) -> list[str]:
     for i, session in enumerate(config.programme.sessions):
         if session.theme is not None and session.theme.strip().casefold() not in first:
             problems.append(f"programme.sessions.{i}.theme: found {session.theme!r}; expected a theme's name ({names})")
+    event_tags = {clean_tag(t) for t in (config.hashtags.primary, *config.hashtags.aliases)}
+    for name in ("in_room_tag", "remote_tag"):
+        tag = getattr(config.participation, name)
+        if tag and clean_tag(tag) in event_tags:
+            problems.append(
+                f"participation.{name}: found {tag!r}, one of the event's hashtags; expected a tag of its own "
+                "(every post carries the event's)"
+            )
     return problems + _logo_problems(config)
 
 

@@ -334,6 +334,14 @@ people = Table(  # every participant's current judgement, rewritten for that per
 )
 Index("ix_people_label", people.c.label)
 
+learnt = Table(  # the event model's verdict on each person without strong evidence (``figures.event_model``)
+    "learnt",
+    metadata,
+    Column("person", String(300), primary_key=True),
+    Column("p_in_room", Float, nullable=False),  # calibrated probability of being in the room
+    Column("reasons", Text, nullable=False),  # JSON list: what moved it most
+)
+
 meta = Table(
     "meta",
     metadata,

@@ -104,6 +104,22 @@ def people() -> pd.DataFrame:
         return anonymised(config(), people_mod.stored(conn))
 
 
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def event_model() -> dict | None:
+    """What the event model's last fit said (``figures.event_model.last_summary``)."""
+    from ..figures.event_model import last_summary
+
+    with engine().connect() as conn:
+        return last_summary(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def self_reports() -> dict[str, int]:
+    """How many participants said where they are with the event's tags (``analysis.people.self_reports``)."""
+    with engine().connect() as conn:
+        return people_mod.self_reports(conn)
+
+
 def forget_people() -> None:
     """After an organiser's override or link: every figure a label or a person feeds (participants, the split,
     contributors, themes by participation, the headline) shows it at the next read."""
