@@ -22,31 +22,19 @@ style.apply(controls.mode(), config.dashboard.accent_color, controls.kiosk())
 
 live = st.Page("pages/live.py", title="Live screen", icon=":material/live_tv:", default=True, url_path="live")
 public = [live, st.Page("pages/theme.py", title="Follow a theme", icon=":material/explore:", url_path="theme")]
-# Until an organiser signs in, their pages are left out of the menu (a link to one still asks for the password).
-signed_in = controls.signed_in()
+signin = st.Page("pages/signin.py", title="Organiser sign-in", icon=":material/login:", url_path="signin")
 organiser = [
-    st.Page(
-        "pages/signin.py",
-        title="Organiser sign-in",
-        icon=":material/login:",
-        url_path="signin",
-        visibility="hidden" if signed_in else "visible",
-    ),
-    *(
-        st.Page(
-            f"pages/{name}.py",
-            title=title,
-            icon=f":material/{icon}:",
-            url_path=name,
-            visibility="visible" if signed_in else "hidden",
-        )
-        for name, title, icon in controls.ORGANISER_PAGES
-    ),
+    st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=name)
+    for name, title, icon in controls.ORGANISER_PAGES
 ]
 if controls.kiosk():
-    st.navigation([live], position="hidden").run()
-elif signed_in:
-    controls.rebuild_notice()
-    st.navigation({"Public": public, "Organisers": organiser}).run()
-else:  # one flat list: Streamlit's sections put headers straight inside its <ul>, which screen readers misread
-    st.navigation(public + organiser).run()
+    page = st.navigation([live], position="hidden")
+else:
+    # Until an organiser signs in, their pages are left out of the menu (a link to one still asks for the password).
+    signed_in = controls.signed_in()
+    page = st.navigation({"Public": public, "Organisers": [signin, *organiser]}, position="hidden")
+    controls.menu({"Public": public, "Organisers": organiser if signed_in else [signin]})
+    if signed_in:
+        controls.rebuild_notice()
+with controls.inside_app():
+    page.run()

@@ -12,7 +12,7 @@ becomes searchable a moment after it is created (index lag); and the offset curs
 scrolling through entire result set" (about 10,000 posts a query). So a run walks back in time windows
 (``until`` just past the oldest post seen, see ``collect``), re-reads ``OVERLAP`` back from the collection time
 (index lag), never moves its cursor past the collection time plus a tolerance (a device clock hours ahead),
-and every ``SWEEP_EVERY`` re-reads the last ``SWEEP_BACK`` (a device clock behind puts a new post's ``sortAt``
+and every ``networks.bluesky.sweep_minutes`` re-reads the last ``SWEEP_BACK`` (a device clock behind puts a new post's ``sortAt``
 up to a day in the past, where only a window reaching back that far finds it).
 """
 
@@ -48,7 +48,7 @@ from .runs import Run, StopRun
 
 MAX_PAGES = 30
 OVERLAP = timedelta(minutes=2)  # index lag: "moments"; the fakes model up to 10 s
-SWEEP_EVERY, SWEEP_BACK = timedelta(minutes=10), timedelta(hours=25)  # clocks a day behind, and an hour to spare
+SWEEP_BACK = timedelta(hours=25)  # clocks a day behind, and an hour to spare
 SESSION_FILE = "data/.bluesky-session"  # a secret: 0600, never in the database or logs
 
 
@@ -146,11 +146,12 @@ def fetch(run: Run, api: Client, **params) -> dict:
 
 def window(config: Config, state: dict, collected: datetime) -> tuple[str, bool]:
     """Where a new walk starts (``since``) and whether it is a sweep: the event's start the first time; every
-    SWEEP_EVERY, SWEEP_BACK before now; else OVERLAP before the newest post seen (or before now, if earlier)."""
+    ``networks.bluesky.sweep_minutes``, SWEEP_BACK before now; else OVERLAP before the newest post seen (or
+    before now, if earlier)."""
     newest, swept, start = state.get("newest"), state.get("swept"), config.event.start
     if not newest:
         return _stamp(start), True
-    if not swept or collected - parse_time(swept) >= SWEEP_EVERY:
+    if not swept or collected - parse_time(swept) >= timedelta(minutes=config.networks.bluesky.sweep_minutes):
         return _stamp(max(start, collected - SWEEP_BACK)), True
     return _stamp(max(start, cursors.reread_from(parse_time(newest) - OVERLAP, collected, OVERLAP))), False
 

@@ -42,6 +42,8 @@ MAX_PAGES = 50
 # Late copies arrive when the author's server delivers them: seconds usually, retried by Sidekiq when a delivery
 # fails. Two minutes re-read per run (a few pages at a conference's pace) catches what arrives within it.
 OVERLAP = timedelta(minutes=2)
+SWEEP_BACK = timedelta(days=1)  # a status dated up to a day behind (its server's clock) is found by ``sweep``
+SWEEP_SECONDS = 60  # one sweep page a minute per tag: five requests of the instance's 300 per 5 minutes
 
 
 def id_at(when: datetime) -> int:
@@ -167,6 +169,23 @@ def collect(config: Config, engine, instance: str, tag: str, sleep, max_wait: fl
             raise
 
 
+def sweep(config: Config, engine, instance: str, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
+    """One page further back each run, from ``OVERLAP`` before now down to ``SWEEP_BACK`` (or the event's start),
+    then from the top again: finds the statuses whose ids are older than any re-read reaches — copies from a
+    server whose clock runs behind, or that federated very late."""
+    with Run(engine, sweep_name(instance, tag), sleep=sleep, max_wait=max_wait) as run:
+        collected = cursors.now()
+        top = id_at(collected - OVERLAP)
+        floor = id_at(max(collected - SWEEP_BACK, config.event.start))
+        position = int(run.cursor() or top)
+        page = fetch(run, client(instance, engine, timeout), tag, max_id=str(min(position, top)))
+        oldest = min((int(str(s["id"])) for s in page), default=floor)
+        run.store(
+            normalise("mastodon_statuses", page, config.hashtags.all, source=instance),
+            cursor=str(oldest if oldest > floor else top),
+        )
+
+
 def instance_key(instance: str) -> str:
     """``host[:port][/path]`` — two instances behind one host keep separate cursors."""
     url = urlparse(instance)
@@ -175,6 +194,10 @@ def instance_key(instance: str) -> str:
 
 def job_name(instance: str, tag: str) -> str:
     return f"mastodon:{instance_key(instance)}:#{tag}"
+
+
+def sweep_name(instance: str, tag: str) -> str:
+    return f"{job_name(instance, tag)}:sweep"
 
 
 def jobs(config: Config) -> list[tuple[str, dict]]:

@@ -22,8 +22,7 @@ from . import budget, mastodon
 from .retry import Fault, retrying
 from .runs import Run, StopRun
 
-SECONDS = 300  # one run's listening (and the job's interval); a dropped connection is retried within it
-MARGIN_S = 2
+SECONDS = 300  # the job's interval; a dropped connection is retried within a run
 
 
 class Enough(StopRun):
@@ -60,10 +59,9 @@ def listen(run: Run, api: Mastodon, tag: str, listener: Listener) -> None:
 
 
 def stream(config: Config, engine, instance: str, tag: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
-    """Listen to ``tag`` on ``instance`` for ``max_wait`` (the job's interval) less ``MARGIN_S`` seconds, storing
-    each status as it comes."""
+    """Listen to ``tag`` on ``instance`` for ``max_wait`` seconds, storing each status as it comes."""
     with Run(engine, job_name(instance, tag), sleep=sleep, max_wait=max_wait) as run:
-        deadline = time.monotonic() + max(1.0, max_wait - MARGIN_S)
+        deadline = time.monotonic() + max_wait
         listener = Listener(run, instance, config.hashtags.all, deadline)
         try:
             listen(run, mastodon.client(instance, engine, timeout), tag, listener)
@@ -78,8 +76,7 @@ def job_name(instance: str, tag: str) -> str:
 def jobs(config: Config) -> list[tuple[str, dict]]:
     """(name, kwargs for stream) for every instance with a token × tag."""
     return [
-        (job_name(i, t), {"instance": i.rstrip("/"), "tag": t})
-        for i in config.networks.mastodon.instances
-        if get_secret("mastodon_token", i)
-        for t in config.hashtags.all
+        (job_name(kw["instance"], kw["tag"]), kw)
+        for _, kw in mastodon.jobs(config)
+        if get_secret("mastodon_token", kw["instance"])
     ]

@@ -63,7 +63,7 @@ class Run:
         self.counts["fetched"] += result.fetched
         self.counts["new"] += result.new
         self.counts["updated"] += result.updated
-        for reason in batch.rejected:
+        for reason in result.reasons:
             self.fault("bad_record", reason)
 
     def fault(self, kind: str, message: str) -> None:

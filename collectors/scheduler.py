@@ -15,14 +15,19 @@ from datetime import UTC, datetime
 from functools import partial
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
+from summitpulse.cli.exits import outcome
 from summitpulse.settings.config import Config
+from summitpulse.store import schema
 
 from . import bluesky, jetstream, mastodon, mastodon_stream, refresh, x
 from .runs import last_started
 
 log = logging.getLogger("collectors")
+# A stream listens this much less than its job's interval: the scheduler skips a tick that finds the job still
+# running, so a stream listening its whole interval would be down for the next one.
+STREAM_MARGIN_S = 2
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class Job:
     run: Callable[[], None]
     interval: int
     paced: bool = True  # a restart waits out the interval since its last run; a stream (False) reconnects at once
+    once: bool = True  # run by ``collect --once`` (a Mastodon stream is not: polling gets the same statuses)
+    refresh: bool = False  # re-reads what was collected: doing it alone is not collecting
 
 
 def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep=time.sleep) -> list[Job]:
@@ -43,10 +50,22 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             Job(name, partial(mastodon.collect, config, engine, sleep=sleep, max_wait=every, **kw), every)
             for name, kw in mastodon.jobs(config)
         ]
-        listen = mastodon_stream.SECONDS
         out += [
             Job(
-                name, partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw), listen, False
+                mastodon.sweep_name(kw["instance"], kw["tag"]),
+                partial(mastodon.sweep, config, engine, sleep=sleep, max_wait=every, **kw),
+                mastodon.SWEEP_SECONDS,
+            )
+            for _, kw in mastodon.jobs(config)
+        ]
+        listen = mastodon_stream.SECONDS - STREAM_MARGIN_S
+        out += [
+            Job(
+                name,
+                partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw),
+                mastodon_stream.SECONDS,
+                paced=False,
+                once=False,
             )
             for name, kw in mastodon_stream.jobs(config)
         ]
@@ -63,12 +82,17 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             for name, kw in bluesky.jobs(config)
         ]
         out += [
-            Job(name, partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every), every, False)
+            Job(
+                name,
+                partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every - STREAM_MARGIN_S),
+                every,
+                False,
+            )
             for name, _ in jetstream.jobs(config)
         ]
     slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))
     out += [
-        Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow)
+        Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow, refresh=True)
         for name, fn, kw in refresh.jobs(config)
         if network in (None, name.split(":")[0])
     ]
@@ -83,12 +107,33 @@ def alerts_job(config: Config, engine: Engine) -> Job:
     return Job("alerts", partial(run_once, config, engine), config.alerts.every_seconds)
 
 
-def guarded(job: Job) -> None:
-    """Run a job; whatever it raises is logged (its run is already recorded), never propagated."""
+def guarded(job: Job) -> bool:
+    """Run a job; whatever it raises is logged (its run is already recorded), never propagated. False if it raised."""
     try:
         job.run()
     except Exception:  # one collector failing must not stop the others
         log.exception("%s: run failed", job.name)
+        return False
+    return True
+
+
+def run_each_once(jobs: list[Job], engine: Engine) -> int:
+    """Each job once; the exit status (``cli.exits``): done when none failed, nothing done when every collector
+    failed (refreshing what is stored alone is not collecting), else partly done."""
+    ok = {job.name: _ran_ok(job, engine) for job in jobs}
+    return outcome(sum(ok[job.name] for job in jobs if not job.refresh), sum(not v for v in ok.values()))
+
+
+def _ran_ok(job: Job, engine: Engine) -> bool:
+    """Run ``job``: True unless it raised or a run it recorded failed (a refused login ends a run quietly)."""
+    runs = schema.runs
+    with engine.connect() as conn:
+        before = conn.execute(select(func.coalesce(func.max(runs.c.id), 0))).scalar()
+    if not guarded(job):
+        return False
+    with engine.connect() as conn:
+        failed = select(func.count()).where(runs.c.id > before, runs.c.status == "failed")
+        return not conn.execute(failed).scalar()
 
 
 def run_collectors(config: Config, engine: Engine, once: bool = False, network: str | None = None) -> int:
@@ -97,9 +142,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
         print("error: no collector to run: enable a network under `networks:` in the config", flush=True)
         return 2
     if once:
-        for job in jobs:
-            guarded(job)
-        return 0
+        return run_each_once([job for job in jobs if job.once], engine)
     scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
     started = last_started(engine)
     for job in jobs:

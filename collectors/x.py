@@ -20,11 +20,11 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
-from summitpulse.analysis.health import x_usage
 from summitpulse.normalise import normalise
 from summitpulse.settings.config import Config
 from summitpulse.settings.secrets import get_secret
 from summitpulse.store import x_reads
+from summitpulse.store.x_reads import x_usage
 
 from . import budget, cursors
 from .retry import Fault, retrying

@@ -7,7 +7,7 @@ from summitpulse.analysis.stakeholders import GROUP_NAMES
 from summitpulse.ui import controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()

@@ -8,7 +8,7 @@ from summitpulse.analysis.frames import write_csv
 from summitpulse.outputs.export import EXPORTS
 from summitpulse.ui import controls, data
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()

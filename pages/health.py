@@ -6,11 +6,31 @@ from summitpulse.alerts import channels
 from summitpulse.ui import controls, data
 from summitpulse.ui.palette import NETWORK_NAMES
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()
 st.title("Collector health")
+signins = data.signin_attempts()
+if signins.failed.sum() or signins.throttled.sum():
+    st.warning(
+        f"Organiser sign-in, last 24 hours: {signins.failed.sum():,} wrong passwords and {signins.throttled.sum():,} "
+        "attempts refused while throttled (the values tried are never kept)."
+    )
+    st.dataframe(
+        signins.assign(last_attempt=data.in_event_zone(signins.last_attempt)),
+        hide_index=True,
+        column_config={
+            "client": "Client address",
+            "failed": st.column_config.NumberColumn("Wrong passwords"),
+            "throttled": st.column_config.NumberColumn("Refused (throttled)"),
+            "ok": st.column_config.NumberColumn("Signed in"),
+            "last_attempt": st.column_config.DatetimeColumn("Last attempt", format="D MMM HH:mm:ss"),
+            "wait_s": st.column_config.NumberColumn("Next attempt in", format="%d s"),
+        },
+    )
+else:
+    st.caption("Organiser sign-in: no wrong password in the last 24 hours.")
 frame = data.collector_health()
 if frame.empty:
     st.info("No collector has run yet. Start them with `python -m summitpulse collect` (or `up --live`).")
@@ -24,6 +44,9 @@ else:
 COLUMNS = {
     "collector": st.column_config.TextColumn("Collector"),
     "state": st.column_config.TextColumn("State"),
+    "requests": st.column_config.NumberColumn("Requests (5 min)", help="HTTP requests its runs sent lately"),
+    "budget": st.column_config.TextColumn("Rate budget", help="Its host's window, shared by every job"),
+    "faults": st.column_config.TextColumn("Faults by kind"),
     "last_run": st.column_config.DatetimeColumn("Last run", format="HH:mm:ss", help="In the event's time zone"),
     "last_fetched": st.column_config.NumberColumn("Fetched (last run)"),
     "last_new": st.column_config.NumberColumn("New (last run)"),
@@ -39,9 +62,6 @@ COLUMNS = {
     "reached_back": st.column_config.DatetimeColumn(
         "Reached back to", format="D MMM HH:mm", help="The oldest post a search could reach"
     ),
-    "requests": st.column_config.NumberColumn("Requests (5 min)", help="HTTP requests its runs sent lately"),
-    "budget": st.column_config.TextColumn("Rate budget", help="Its host's window, shared by every job"),
-    "faults": st.column_config.TextColumn("Faults by kind"),
     "cursor": st.column_config.TextColumn("Cursor"),
 }
 attention = "color: #b91c1c; font-weight: 700"

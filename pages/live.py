@@ -14,7 +14,7 @@ from summitpulse.analysis.programme import now_on
 from summitpulse.ui import cards, controls, data, screen_charts
 from summitpulse.ui.palette import NETWORK_NAMES, short_number
 
-controls.through_navigation()
+controls.through_app()
 
 config = data.config()
 kiosk, rotate = controls.kiosk(), controls.rotation()

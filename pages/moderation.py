@@ -6,7 +6,7 @@ import streamlit as st
 from summitpulse.analysis.filters import Filters
 from summitpulse.ui import actions, cards, controls, data
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()

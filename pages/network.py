@@ -4,7 +4,7 @@ import streamlit as st
 
 from summitpulse.ui import charts, controls, data
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()

@@ -8,7 +8,7 @@ from summitpulse.analysis.visibility import ANONYMOUS
 from summitpulse.ui import actions, charts, controls, data
 from summitpulse.ui.palette import LABELS, NETWORK_NAMES
 
-controls.through_navigation()
+controls.through_app()
 
 if not controls.organiser_gate():
     st.stop()
@@ -142,6 +142,15 @@ else:
             controls.change_identity(actions.link, suggestions.a[pick], suggestions.b[pick])
         if different.form_submit_button("Different people"):
             controls.change_identity(actions.reject, suggestions.a[pick], suggestions.b[pick])
+bridged = data.identity_bridges()
+if not bridged.empty:
+    st.caption("Linked automatically: accounts Bridgy Fed runs to copy posts between the fediverse and Bluesky.")
+    st.dataframe(
+        bridged,
+        hide_index=True,
+        width="stretch",
+        column_config={"account": "Bridge account", "other": "Account it copies", "why": "Why"},
+    )
 links = data.identity_links()
 if not links.empty:
     with st.form("unlink"):

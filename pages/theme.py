@@ -13,7 +13,7 @@ from summitpulse.analysis.programme import now_on
 from summitpulse.analysis.recaps import ended
 from summitpulse.ui import cards, controls, data, screen_charts
 
-controls.through_navigation()
+controls.through_app()
 
 config = data.config()
 mode = controls.mode()

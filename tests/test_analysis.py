@@ -207,7 +207,8 @@ def test_csv_files_round_trip_hostile_text_and_empty_values(tmp_path):
     )
     write_csv(frame, tmp_path / "f.csv")
     back = pd.read_csv(tmp_path / "f.csv")
-    assert back.text.tolist()[:2] == frame.text.tolist()[:2] and pd.isna(back.text[2]) and back.text[3] == "é ü 🎉"
+    assert back.text[0] == "'" + frame.text[0]  # a formula is written as text (OWASP: a leading quote)
+    assert back.text[1] == frame.text[1] and pd.isna(back.text[2]) and back.text[3] == "é ü 🎉"
     assert back.n.tolist() == [1, 2, 3, 4] and back.lat.fillna(9).tolist() == [1.5, 9, -2.25, 0.0]
 
 
@@ -302,6 +303,29 @@ def test_a_far_profile_does_not_outweigh_what_a_traveller_says(engine, cfg):
     assert people.loc["traveller", "label"] == "in_room"
     assert not any("profile location" in reason for reason in people.loc["traveller", "reasons"])
     assert any("'Madrid'" in reason for reason in people.loc["homebody", "reasons"])
+
+
+def test_a_place_tag_counts_by_its_box_not_its_centre(engine, cfg):
+    """An X place tag naming the venue's city holds the venue in its box: in the room, though its centre is far from
+    the venue; a country's box says too little; a far city's box is weak remote evidence (tags go stale)."""
+    toronto = (-79.639, 43.403, -78.905, 43.855)  # X's "Toronto, Ontario": its centre is ~20 km from the venue
+    canada = (-141.0, 41.7, -52.6, 83.1)
+    sydney = (150.5, -34.1, 151.3, -33.6)
+    posts = [
+        _post(1, "c", "Great panel #SoMeSummit", place="Toronto, Ontario", place_box=toronto),
+        _post(2, "c", "More #SoMeSummit", place="Toronto, Ontario", place_box=toronto),
+        _post(3, "k", "Great panel #SoMeSummit", place="Canada", place_box=canada),
+        _post(4, "s", "Great panel #SoMeSummit", place="Sydney, New South Wales", place_box=sydney),
+    ]
+    ingest(engine, Batch(posts=posts))
+    with engine.connect() as conn:
+        people = participation.classify(conn, cfg).set_index("person")
+        assert conn.execute(text("SELECT count(*) FROM posts WHERE latitude IS NOT NULL")).scalar() == 0
+    assert people.loc["x:c", "label"] == "in_room"
+    assert any("box holds the venue" in r and "Toronto, Ontario" in r for r in people.loc["x:c", "reasons"])
+    assert people.loc["x:k", "reasons"] == ["no evidence either way"]
+    assert any("far from the venue" in r for r in people.loc["x:s", "reasons"])
+    assert people.loc["x:s", "label"] == "unknown"
 
 
 def test_separate_conversations_are_drawn_side_by_side_the_biggest_first():

@@ -111,7 +111,7 @@ def test_a_shared_link_is_the_first_visit_of_a_fresh_server(demo_url):
         try:
             driver.get(base + "/theme?theme_name=Education+theory")
             wait_for(driver, ".sp-card")
-            nav = driver.find_element("css selector", '[data-testid="stSidebarNav"]').text
+            nav = driver.find_element("css selector", ".st-key-sp_menu").text
             assert "Follow a theme" in nav and "dashboard" not in nav
             assert "Organiser sign-in" in nav and "Moderation" not in nav  # organiser pages wait for the password
             styled = "return getComputedStyle(document.querySelector('.sp-card')).display"

@@ -9,15 +9,12 @@ from sqlalchemy import select
 
 from collectors import budget, mastodon
 from collectors.runs import Run
-from summitpulse.settings.config import parse_config
 from summitpulse.store import schema
 from summitpulse.store.engine import open_store
 
 from .conftest import ROOT
 from .fakes.mastodon import FakeMastodon, Window
-from .test_config import _good
-
-TAG = "fgiztsshwiaqqiztpmmjbtvmescsculuvmgjgopwoeidbcrixp"
+from .test_collect_mastodon import TAG, _config
 
 
 def _row(engine, host):
@@ -105,14 +102,6 @@ def test_a_spent_budget_waits_on_the_run_s_clock_or_ends_the_run(engine):
         with pytest.raises(budget.StopRun):
             budget.spend(engine, "h2", budget.MASTODON)
         budget.current.reset(token)
-
-
-def _config(*instances):
-    data = _good()
-    data["event"].update(start="2014-01-01T00:00:00+00:00", end="2030-01-01T00:00:00+00:00")
-    data["hashtags"] = {"primary": f"#{TAG}", "aliases": []}
-    data["networks"]["mastodon"]["instances"] = list(instances)
-    return parse_config(data)
 
 
 def test_mastodon_py_spends_from_the_instance_budget_and_never_exceeds_it(engine, fixtures_dir, monkeypatch):

@@ -66,16 +66,16 @@ def test_a_post_dated_hours_ahead_does_not_move_the_cursor_into_the_future(engin
     assert _uris(later) <= _stored(engine) and _stored(engine) == _uris(live.posts)
 
 
-def test_a_post_dated_a_day_behind_is_found_by_the_sweep(engine, live, tmp_path, monkeypatch):
-    """Its sortAt is its createdAt, a day back: only a window reaching that far finds it (every SWEEP_EVERY)."""
+def test_a_post_dated_a_day_behind_is_found_by_the_sweep(engine, live, tmp_path):
+    """Its sortAt is its createdAt, a day back: only a window reaching that far finds it (every sweep_minutes)."""
     config, now = _config_now(live.url, tmp_path), time.time()
     live.arrive(1, now - 10)
     _run(config, engine)
     behind = live.arrive(2, now - 5, skew=-23 * 3600)
-    _run(config, engine)  # within SWEEP_EVERY of the last sweep: the overlap only
+    _run(config, engine)  # within sweep_minutes of the last sweep: the overlap only
     assert behind["uri"] not in _stored(engine)
-    monkeypatch.setattr(bluesky, "SWEEP_EVERY", timedelta(0))
-    _run(config, engine)
+    bluesky_net = config.networks.bluesky.model_copy(update={"sweep_minutes": 0})
+    _run(config.model_copy(update={"networks": config.networks.model_copy(update={"bluesky": bluesky_net})}), engine)
     assert _stored(engine) == _uris(live.posts)
 
 

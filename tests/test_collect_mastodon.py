@@ -147,3 +147,32 @@ def test_a_late_copy_with_an_id_from_its_creation_time_is_not_skipped(engine, fa
     with engine.connect() as conn:
         cursor = conn.execute(text("SELECT value FROM cursors")).scalar()
     assert int(cursor) >= max(int(s["id"]) for s in fake.statuses), "the cursor is still the newest id"
+
+
+def test_a_status_dated_hours_behind_is_found_by_the_sweep(engine, fake):
+    """A server whose clock runs hours behind: its status's id is hours old, below any re-read; the sweep walks
+    back a page a run and finds it, then starts again from the top."""
+    import time
+
+    config = _config(fake.url)
+    now = time.time()
+    fake.arrive(copy.deepcopy(fake.statuses[-1]) | {"uri": "https://example.invalid/now"}, now)
+    _run(config, engine, fake.url)  # the cursor is now
+    for i in range(45):  # more than a page between the top of the sweep and the late status
+        fake.arrive(copy.deepcopy(fake.statuses[-1]) | {"uri": f"https://example.invalid/older/{i}"}, now - 600 - i)
+    behind = fake.arrive(
+        copy.deepcopy(fake.statuses[-1]) | {"uri": "https://example.invalid/behind"}, now - 5 * 3600, 5 * 3600
+    )
+    _run(config, engine, fake.url)
+    assert behind["uri"] not in _stored(engine), "no re-read reaches five hours back"
+    sweep = lambda: mastodon.sweep(config, engine, fake.url, TAG, sleep=lambda s: None, max_wait=5, timeout=1)  # noqa: E731
+    sweep()
+    assert behind["uri"] not in _stored(engine)
+    sweep()
+    assert _stored(engine) == {s["uri"] for s in fake.statuses}
+    sweep()  # the recorded statuses are older than a day: the sweep starts from the top again
+    with engine.connect() as conn:
+        position = conn.execute(
+            text("SELECT value FROM cursors WHERE collector = :c"), {"c": mastodon.sweep_name(fake.url, TAG)}
+        ).scalar()
+    assert int(position) > int(behind["id"])

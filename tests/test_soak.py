@@ -1,8 +1,12 @@
 """Soak: collectors for all three networks against growing loopback fakes with random faults and SIGKILLs,
-while dashboard queries read; at the end the store equals what the fakes served, exactly.
+while dashboard queries read; at the end the store equals what the fakes served, exactly. Memory is measured as
+growth inside one long-lived collector and the reading process, never by comparing different processes; every
+bound holds with the machine three times slower (the phases are counted in runs, not seconds).
 
 The Mastodon fakes behave as Mastodon does (tests/fakes/mastodon.py): late copies keep ids from their creation
-time, 2-60 s before they arrive, and each instance enforces its documented rate limit, which no window exceeds."""
+time, 2-60 s before they arrive (1 % dated up to a day behind or ahead), and each instance enforces its
+documented rate limit, which no window exceeds. X's and Bluesky's posts reach search up to 10 s after they are
+created; 1 % of Bluesky's are dated up to a day ahead or behind (tests/fakes/x.py, tests/fakes/bluesky.py)."""
 
 import copy
 import os
@@ -13,7 +17,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
 
 import psutil
 import pytest
@@ -22,6 +25,7 @@ from sqlalchemy import text
 
 from summitpulse.analysis import contributors, metrics
 from summitpulse.analysis.filters import Filters
+from summitpulse.cli.exits import DONE, PARTLY_DONE
 from summitpulse.settings.config import parse_config
 from summitpulse.store.engine import open_store
 
@@ -32,7 +36,7 @@ from .fakes.x import FakeX
 from .test_config import _good
 
 SECONDS = float(os.environ.get("SUMMITPULSE_SOAK_SECONDS", "40"))
-FAULTS = ["500", "429", "timeout", "truncated", "down", "reorder", "duplicate"]
+FAULTS = ["500", "502", "429", "timeout", "truncated", "cut", "html", "down", "reorder", "duplicate"]
 pytestmark = pytest.mark.slow
 
 
@@ -50,16 +54,13 @@ class Stream:
             s = copy.deepcopy(fake.statuses[-1])
             s.update(uri=f"https://soak.invalid/{fake.url[-5:]}/{self.n}")
             late = self.rng.uniform(2, 60) if self.rng.random() < 0.3 else 0.0  # federated in late
+            if self.rng.random() < 0.01:  # its server's clock up to a day behind or ahead
+                late = self.rng.uniform(-86400, 86400)
             fake.arrive(s, time.time() - late, late)
-        t = copy.deepcopy(next(iter(self.x.tweets.values())))
-        t["id"] = str(max(int(i) for i in self.x.tweets) + 1)
-        t["text"] = f"soak {self.n} #SoMeSummit"
-        t.pop("created_at", None)
-        self.x.tweets[t["id"]] = t
-        p = copy.deepcopy(self.bsky.posts[0])
-        p["uri"] = p["uri"].rsplit("/", 1)[0] + f"/soak{self.n:06d}"
-        p["record"]["createdAt"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-        self.bsky.posts.insert(0, p)
+        like = {**next(t for t in self.x.tweets.values() if t.get("author_id")), "text": f"soak {self.n} #SoMeSummit"}
+        self.x.arrive(like, time.time(), lag=self.rng.uniform(0, 10), sequence=self.n % 4096)  # search lag
+        skew = self.rng.uniform(-86400, 86400) if self.rng.random() < 0.01 else 0.0  # a device's clock
+        self.bsky.arrive(10_000 + self.n, time.time(), lag=self.rng.uniform(0, 10), skew=skew)  # index lag
 
     def fault(self) -> None:
         fake = self.rng.choice([*self.mastodons, self.x, self.bsky])
@@ -88,7 +89,7 @@ def _config(mastodons, fake_x, fake_bsky) -> dict:
     data["networks"] = {
         "mastodon": {"instances": [m.url for m in mastodons], "poll_seconds": 5},
         "x": {"base_url": fake_x.url, "poll_seconds": 5},
-        "bluesky": {"base_url": fake_bsky.url, "poll_seconds": 5},
+        "bluesky": {"base_url": fake_bsky.url, "poll_seconds": 5, "sweep_minutes": 0},  # a 40-second soak
     }
     data["participants"].update(in_room_roster=None, remote_roster=None)
     return data
@@ -150,18 +151,21 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
     ]
     for t in threads:
         t.start()
-    restarts, rss, me = 0, [], psutil.Process()
-    reader_rss = [me.memory_info().rss]
+    restarts, me = 0, psutil.Process()
+    steady = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    steady_rss, reader_rss = [], []  # sampled once per restart of the killed collector, inside the same processes
     deadline = time.monotonic() + SECONDS
     try:
         while time.monotonic() < deadline:
             proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(random.Random(restarts).uniform(4, 9))
-            rss.append(psutil.Process(proc.pid).memory_info().rss)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             restarts += 1
+            steady_rss.append(psutil.Process(steady.pid).memory_info().rss)
             reader_rss.append(me.memory_info().rss)
+        steady.send_signal(signal.SIGKILL)
+        steady.wait()
         # the vanished instance comes back, faults stop: one last pass catches up
         stream.stop.set()
         threads[0].join(timeout=30)  # else a last fault can land after the clear, under load
@@ -170,9 +174,10 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         # a run reads at most MAX_PAGES per collector (4 tweets a page here), a killed run's walk is finished first,
         # and a late 429 makes a run wait out its reset: a long backlog takes several runs to catch up.
         served = _served(mastodons, fake_x, fake_bsky)
-        for _ in range(10):
-            final = subprocess.run(command + ["--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-            assert final.returncode == 0, final.stdout[-2000:]
+        for _ in range(30):  # counted in runs, not seconds: a slower machine takes as many runs, each longer
+            final = subprocess.run(command + ["--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+            # catching up, a run may still wait out a 429 past its interval: partly done (3), never nothing done
+            assert final.returncode in (DONE, PARTLY_DONE), final.stdout[-2000:]
             if _stored(store_url) >= set(served):
                 break
             time.sleep(2)
@@ -185,20 +190,34 @@ def test_soak(store_url, fixtures_dir, tmp_path, monkeypatch):
         print(
             f"\nsoak on {store_url.split(':')[0]}: served {sum(served.values())}, stored {sum(stored.values())}, "
             f"faults injected {dict(stream.injected)}, restarts (SIGKILL) {restarts}, reads {len(reads)}, "
-            f"reader errors {len(errors)}, collector RSS {min(rss) // 2**20}–{max(rss) // 2**20} MiB, "
-            f"reader RSS {reader_rss[0] // 2**20}→{reader_rss[-1] // 2**20} MiB, "
+            f"reader errors {len(errors)}, long-lived collector RSS {_mib(steady_rss)} MiB, "
+            f"reader RSS {_mib(reader_rss)} MiB, "
             f"Mastodon requests in the busiest window {[m.window.busiest() for m in mastodons]}"
         )
         assert set(stored) == set(served), (set(served) - set(stored), set(stored) - set(served))
-        for fake in mastodons:
+        for fake in (*mastodons, fake_x, fake_bsky):
             assert fake.window.over_budget == 0 and fake.window.busiest() <= fake.window.limit
         assert max(stored.values()) == 1
         assert errors == [], errors[:3]
         assert restarts >= 2 and sum(stream.injected.values()) >= 5
-        assert reader_rss[-1] < reader_rss[0] * 1.5 + 50 * 2**20, "the reading process stays flat"
-        assert max(rss) < min(rss) * 1.3, "every collector process stays flat"
+        assert _flat(reader_rss), f"the reading process grows: {_mib(reader_rss)} MiB"
+        assert _flat(steady_rss), f"the long-lived collector grows: {_mib(steady_rss)} MiB"
     finally:
+        if steady.poll() is None:
+            steady.kill()
         stream.stop.set()
         stop_reading.set()
         for fake in (*mastodons, fake_x, fake_bsky):
             fake.close()
+
+
+def _mib(samples: list[int]) -> str:
+    return "→".join(str(s // 2**20) for s in samples)
+
+
+def _flat(samples: list[int]) -> bool:
+    """No growth inside one process: the later half of its samples stays within its warmed-up size (the most of the
+    earlier half: a start-up three times slower is still warming at the first sample) plus a margin for caches.
+    """
+    half = len(samples) // 2
+    return max(samples[half:]) < max(samples[:half]) * 1.25 + 64 * 2**20

@@ -161,14 +161,14 @@ def _deleted(conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, st
 
 
 def collectors(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
-    """Collectors stalled or failing (those silent for a day are retired, not stalled)."""
+    """Collectors stalled, failing or refused (those silent for a day are retired, not stalled)."""
     frame = health(conn, config.networks.x.poll_seconds, now=wall_now)
     if frame.empty:
         return []
     recent = frame.last_run.notna() & (
         frame.last_run.map(lambda t: t.timestamp() if t == t else 0) > wall_now - RETIRED_S
     )
-    bad = frame[frame.state.isin(["stalled", "failing"]) & recent]
+    bad = frame[frame.state.isin(["stalled", "failing", "refused"]) & recent]
     return [
         Finding(
             "collector",

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
-from ..settings.config import Config
-from ..store import schema, x_reads
+from ..store import schema, signin
+from ..store.x_reads import XUsage, x_usage  # noqa: F401 (the health page's X figures)
 from .frames import frame_of
 
 FAULT_KINDS = {  # every fault kind a collector records (collectors/retry.py), as the health page names it
@@ -152,29 +151,25 @@ def faults_by_kind(conn: Connection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["collector", "kind", "count"])
 
 
-@dataclass(frozen=True)
-class XUsage:
-    """X's billed reads so far, their estimated cost and the event's budget (``networks.x``), in US dollars."""
-
-    posts: int
-    users: int
-    spend_usd: float
-    budget_usd: float
-
-    @property
-    def share(self) -> float:
-        return self.spend_usd / self.budget_usd
-
-
-def x_usage(conn: Connection, config: Config) -> XUsage:
-    x = config.networks.x
-    reads = x_reads.totals(conn)
-    spend = reads["post"] * x.post_read_usd + reads["user"] * x.user_read_usd
-    return XUsage(reads["post"], reads["user"], round(spend, 4), x.budget_usd)
-
-
 def recent_events(conn: Connection, limit: int = 50) -> pd.DataFrame:
     q = select(e.c.collector, e.c.ts, e.c.kind, e.c.message).order_by(e.c.id.desc()).limit(limit)
     frame = frame_of(conn.execute(q), columns=["collector", "ts", "kind", "message"])
     frame["time"] = pd.to_datetime(frame.ts, unit="s", utc=True)
     return frame[["time", "collector", "kind", "message"]]
+
+
+def signin_attempts(conn: Connection, now: float, since_s: float = 86400) -> pd.DataFrame:
+    """Organiser sign-in attempts of the last ``since_s`` per client: failed, refused while throttled, signed in,
+    the last attempt and when the client may next try (the throttle's own reading)."""
+    t = schema.signin_attempts
+    counts = {k: func.sum(case((t.c.outcome == k, 1), else_=0)) for k in ("failed", "throttled", "ok")}
+    q = (
+        select(t.c.client, *(v.label(k) for k, v in counts.items()), func.max(t.c.ts).label("last"))
+        .where(t.c.ts > now - since_s)
+        .group_by(t.c.client)
+        .order_by(func.max(t.c.ts).desc())
+    )
+    frame = frame_of(conn.execute(q), columns=["client", "failed", "throttled", "ok", "last"])
+    frame["last_attempt"] = pd.to_datetime(frame["last"], unit="s", utc=True)
+    frame["wait_s"] = [max(0.0, signin.retry_at(conn, c, now) - now) for c in frame.client]
+    return frame[["client", "failed", "throttled", "ok", "last_attempt", "wait_s"]]

@@ -4,7 +4,8 @@ An account is ``(network, author_id)``; a person is the first (sorted) of its
 linked accounts, so an unlinked account is its own person and keys stay
 stable. Config links (``participants.identity_links``) name accounts as
 ``network:handle`` or ``network:author_id`` and take effect once the account
-has posted. Suggestions pair accounts on different networks with the same
+has posted. Bridgy Fed's bridge accounts are linked to the accounts they copy, automatically
+(``bridged_pairs``). Suggestions pair accounts on different networks with the same
 handle, the same full name, or a profile that names the other account; an
 organiser confirms or rejects each (``identity_links``, ``identity_rejections``).
 """
@@ -16,8 +17,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import pandas as pd
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
 
+from ..normalise import bridges
 from ..normalise.folding import fold
 from ..settings.config import Config
 from ..store import schema
@@ -71,9 +73,11 @@ def parse_key(text: str) -> Account:
 
 
 def read_identity(conn: Connection, config: Config) -> Identity:
-    """Config links and confirmed links, merged: accounts in overlapping groups are one person."""
+    """Config links, confirmed links and Bridgy Fed's bridge accounts, merged: accounts in overlapping groups are
+    one person."""
     groups = [[parse_key(r.author_key) for r in rows] for rows in _confirmed_groups(conn).values()]
     groups += _config_groups(conn, config)
+    groups += [pair for pair, _ in bridged_pairs(conn)]
     parent: dict[Account, Account] = {}
 
     def root(k: Account) -> Account:
@@ -117,6 +121,50 @@ def _config_groups(conn: Connection, config: Config) -> list[list[Account]]:
         [found[(n, name.lstrip("@").casefold())] for n, name in group if (n, name.lstrip("@").casefold()) in found]
         for group in refs
     ]
+
+
+def bridged_pairs(conn: Connection) -> list[tuple[list[Account], str]]:
+    """Bridgy Fed's bridge accounts and the accounts they copy, linked automatically: ([bridge, original], why).
+    A Bluesky ``user.instance.ap.brid.gy`` is fediverse ``user@instance``; a fediverse ``handle@bsky.brid.gy`` is
+    Bluesky ``handle``."""
+    q = select(a.c.network, a.c.author_id, a.c.handle).where(
+        or_(
+            and_(a.c.network == "bluesky", a.c.handle.like(f"%{bridges.AP_BRIDGE}")),
+            and_(a.c.network == "mastodon", a.c.author_id.like(f"%{bridges.BSKY_BRIDGE}")),
+        )
+    )
+    found = conn.execute(q).all()
+    if not found:
+        return []
+    wanted = {r.handle.casefold().lstrip("@")[: -len(bridges.AP_BRIDGE)]: r for r in found if r.network == "bluesky"}
+    flat = func.lower(a.c.author_id)
+    for char in "@_~:":
+        flat = func.replace(flat, char, "." if char == "@" else "-")
+    fediverse = select(a.c.author_id, flat.label("flat")).where(a.c.network == "mastodon", flat.in_(list(wanted)))
+    out = [
+        (
+            [(m.network, m.author_id), ("mastodon", r.author_id)],
+            f"Bridgy Fed: {m.handle} is the Bluesky copy of @{r.author_id}",
+        )
+        for r in (conn.execute(fediverse).all() if wanted else [])
+        for m in [wanted[r.flat]]
+    ]
+    handles = {bridges.bridged_handle(r.author_id): r for r in found if r.network == "mastodon"}
+    bluesky = select(a.c.author_id, a.c.handle).where(a.c.network == "bluesky", a.c.handle.in_(list(handles)))
+    out += [
+        (
+            [("mastodon", handles[r.handle].author_id), ("bluesky", r.author_id)],
+            f"Bridgy Fed: @{handles[r.handle].author_id} is the fediverse copy of {r.handle}",
+        )
+        for r in (conn.execute(bluesky).all() if handles else [])
+    ]
+    return out
+
+
+def bridged(conn: Connection) -> pd.DataFrame:
+    """The accounts linked automatically as Bridgy Fed's copies: account, other, why."""
+    rows = [{"account": key(pair[0]), "other": key(pair[1]), "why": why} for pair, why in bridged_pairs(conn)]
+    return pd.DataFrame(rows, columns=["account", "other", "why"])
 
 
 def link(conn: Connection, first: str, second: str) -> None:

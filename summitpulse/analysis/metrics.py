@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import orjson
 import pandas as pd
 from sqlalchemy import Connection, and_, desc, distinct, func, literal_column, select
 
 from ..settings.config import Config
 from ..store import schema
+from ..store.clock import local_time
 from .filters import Filters, apply, since
 from .frames import frame_of
 from .visibility import only_counted
@@ -148,7 +147,7 @@ def headline(conn: Connection, config: Config, filters: Filters, now_ts: int) ->
         "posts_per_participant": round(posts / people, 1) if people else 0.0,
         "last_15_min": recent,
         "previous_15_min": before,
-        "peak_minute": datetime.fromtimestamp(int(peak[0]) * 60, tz=config.event.tz) if peak and peak[1] else None,
+        "peak_minute": local_time(int(peak[0]) * 60, config.event.tz) if peak and peak[1] else None,
         "peak_minute_posts": int(peak[1]) if peak and peak[1] else 0,
         "per_network": per_network,
     }

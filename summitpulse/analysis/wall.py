@@ -7,12 +7,12 @@ posts of the last hours, marked as highlights, instead of going stale.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from sqlalchemy import Connection, and_
 
 from ..settings.config import Config
 from ..store import schema
+from ..store.clock import local_time
 from .filters import Filters
 from .metrics import ENGAGEMENT, counted
 from .moderation import blocked, decisions, screen
@@ -78,7 +78,7 @@ def _card(config: Config, r: dict) -> dict:
         "name": r["display_name"] or r["handle"] or "",
         "avatar_url": r["avatar_url"] or "",
         "media_url": media[0] if media else "",
-        "time": datetime.fromtimestamp(r["created_ts"], config.event.tz),
+        "time": local_time(r["created_ts"], config.event.tz),
         "engagement": r["engagement"] or 0,
         "highlight": False,
     }

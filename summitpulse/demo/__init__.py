@@ -42,6 +42,7 @@ EVENT_TABLES = (
     schema.post_mentions,
     schema.post_links,
     schema.sightings,
+    schema.claimed_times,
     schema.moderation,
     schema.cursors,
     *(schema.metadata.tables[name] for name in FIGURE_TABLES),  # the figures of those posts

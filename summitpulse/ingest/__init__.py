@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from tqdm import tqdm
 
+from ..cli.exits import outcome
 from ..normalise import normalise
 from ..normalise.models import Batch
 from ..settings.config import Config
@@ -85,10 +86,11 @@ def import_paths(config: Config, engine: Engine, paths: list[Path], summary: Sum
 
 
 def import_files(config: Config, engine: Engine, paths: list[Path]) -> int:
-    """Import the files; print a summary and every problem. Exit 0, or 1 if a file could not be read."""
+    """Import the files; print a summary and every problem. The exit status (``cli.exits``): done, partly done
+    (a record rejected or a file unreadable, others stored), nothing done (nothing stored, something failed)."""
     summary = Summary()
     complete = import_paths(config, engine, paths, summary)
     for problem in summary.problems:
         print(f"skipped {problem}", file=sys.stderr)
     print(f"import: {summary.line()}")
-    return 0 if complete else 1
+    return outcome(summary.new + summary.updated, summary.rejected + (not complete))

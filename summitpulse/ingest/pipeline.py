@@ -22,8 +22,9 @@ from multiprocessing.connection import wait
 from sqlalchemy import Engine
 
 from ..figures import upkeep
+from ..forked import die_with_parent
 from ..normalise.models import Batch
-from ..store.engine import IngestResult, Rows, prepare, transaction, write_rows
+from ..store.engine import IngestResult, Rows, prepare, store_rows
 
 Source = Callable[[], Iterable[Batch]]  # called in a worker; yields batches, one transaction each
 Done = Callable[[IngestResult, list[str]], None]  # after each committed batch: its result, its rejection reasons
@@ -59,7 +60,9 @@ def _fork(engine: Engine, sources: Sequence[Source], done: Done, counting) -> No
     for _ in range(count):  # a pipe each: a worker killed while sending can only end its own pipe, not a shared one
         reader, writer = context.Pipe(duplex=False)
         workers.append(
-            context.Process(target=_produce, args=(sources, taken, engine.dialect.name, counting, writer), daemon=True)
+            context.Process(
+                target=_produce, args=(os.getpid(), sources, taken, engine.dialect.name, counting, writer), daemon=True
+            )
         )
         workers[-1].start()
         writer.close()  # only the worker holds its writing end, so its death is an end of file here
@@ -90,8 +93,8 @@ def _receive(reader) -> Rows | str | None:
 
 
 def _write(engine: Engine, rows: Rows, done: Done) -> None:
-    result = transaction(engine, lambda conn: write_rows(conn, rows, judge=False))
-    done(result, rows.rejected)
+    result = store_rows(engine, rows, judge=False)
+    done(result, result.reasons)
 
 
 def _next_source(sources: Sequence[Source], taken) -> Source | None:
@@ -103,9 +106,11 @@ def _next_source(sources: Sequence[Source], taken) -> Source | None:
         return sources[taken.value - 1]
 
 
-def _produce(sources: Sequence[Source], taken, dialect_name: str, counting, rows) -> None:
+def _produce(parent: int, sources: Sequence[Source], taken, dialect_name: str, counting, rows) -> None:
     """A worker: every batch of the sources it takes as rows, then None; or the traceback of what stopped it. Sending
-    waits while the writer is busy, so a worker is at most a batch ahead: memory stays bounded."""
+    waits while the writer is busy, so a worker is at most a batch ahead: memory stays bounded. It dies with the
+    writer, ``parent``, however that ends."""
+    die_with_parent(parent)
     os.nice(WORKER_NICENESS)
     gc.disable()  # no cycles to find: parsed JSON, posts and rows are trees, freed by reference counting; and
     # the collector's scans of what the fork inherited and of each pending batch were a sixth of the worker's time

@@ -10,9 +10,11 @@ import logging
 from collections.abc import Callable, Iterable
 
 from .bluesky import normalise_jetstream, normalise_profiles, normalise_search
+from .bridges import fold
 from .common import PAYLOAD_ERRORS, NormaliseError, text_tags
 from .mastodon import normalise_statuses
 from .models import Batch
+from .untrusted import clean_batch
 from .x import normalise_page
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,8 @@ def match_tags(batch: Batch, event_tags: Iterable[str], keep_unmatched: bool = T
 def normalise(
     kind: str, payload, event_tags: Iterable[str] = (), source: str = "", keep_unmatched: bool = True
 ) -> Batch:
-    """Normalise one raw payload of ``kind`` (see PARSERS) and match the event's tags."""
+    """Normalise one raw payload of ``kind`` (see PARSERS), clean what a stranger wrote in it (``untrusted``) and
+    match the event's tags."""
     try:
         parser = PARSERS[kind]
     except KeyError:
@@ -57,7 +60,7 @@ def normalise(
         return Batch(rejected=[f"{kind} payload: {exc.__class__.__name__}: {str(exc)[:200]}"])
     for reason in batch.rejected:
         log.info("rejected: %s", reason[:300])
-    return match_tags(batch, event_tags, keep_unmatched)
+    return match_tags(fold(clean_batch(batch)), event_tags, keep_unmatched)
 
 
 __all__ = ["normalise", "match_tags", "NormaliseError", "PARSERS"]

@@ -87,6 +87,7 @@ def _post(uri: str, did: str, record: dict, source: str, handle: str = "") -> Po
         reply_to_author=_did_of(parent),
         quote_of=quoted,
         source=source,
+        copy_of=as_str(record.get("bridgyOriginalUrl")),
     )
 
 

@@ -35,7 +35,8 @@ def as_list(value) -> list:
 
 
 def parse_time(value) -> datetime:
-    """An aware UTC datetime from an ISO string (any offset, 'Z') or a datetime."""
+    """An aware UTC datetime from an ISO string (any offset, 'Z') or a datetime; one that UTC cannot hold (year 9999
+    west of it) is the last (or first) instant UTC can."""
     if isinstance(value, datetime):
         dt = value
     elif isinstance(value, str) and value:
@@ -45,7 +46,10 @@ def parse_time(value) -> datetime:
             raise NormaliseError(f"unreadable time {value[:40]!r}") from None
     else:
         raise NormaliseError(f"missing or non-text time {type(value).__name__}")
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        return (datetime.max if dt.year > 1 else datetime.min).replace(tzinfo=UTC)
 
 
 def text_tags(text: str) -> list[str]:

@@ -59,9 +59,12 @@ class Post:
     latitude: float | None = None
     longitude: float | None = None
     place: str = ""
+    place_box: tuple[float, float, float, float] | None = None  # a place tag's bounding box: west, south, east, north
     matched_tags: list[str] = field(default_factory=list)
     source: str = ""
     local_id: str = ""  # the source's own id for the post, where it differs from native_id (Mastodon)
+    copy_of: str = ""  # the original's address, when a bridge made this copy (Bridgy Fed: normalise/bridges.py)
+    claimed_at: str = ""  # the time the post claimed, when impossible (``created_at`` is then when it was collected)
 
     @property
     def kind(self) -> str:

@@ -70,16 +70,17 @@ def author_from_user(user: dict) -> Author:
     )
 
 
-def _geo(tweet: dict) -> tuple[float | None, float | None, str]:
+def _geo(tweet: dict) -> tuple[float | None, float | None, str, tuple | None]:
+    """A tweet's point, its place's name and its place's box (west, south, east, north). A place tag names an area:
+    its centre is no point the author was at, so a tweet with a place and no point has no latitude."""
     geo = tweet.get("geo") or {}
     coords = (geo.get("coordinates") or {}).get("coordinates")
     place = geo.get("place") or {}
-    if isinstance(coords, list) and len(coords) == 2:
-        return float(coords[1]), float(coords[0]), as_str(place.get("full_name"))
     bbox = (place.get("geo") or {}).get("bbox")
-    if isinstance(bbox, list) and len(bbox) == 4:
-        return (bbox[1] + bbox[3]) / 2, (bbox[0] + bbox[2]) / 2, as_str(place.get("full_name"))
-    return None, None, as_str(place.get("full_name"))
+    box = tuple(map(float, bbox)) if isinstance(bbox, list) and len(bbox) == 4 else None
+    if isinstance(coords, list) and len(coords) == 2:
+        return float(coords[1]), float(coords[0]), as_str(place.get("full_name")), box
+    return None, None, as_str(place.get("full_name")), box
 
 
 def _reference(tweet: dict, kind: str) -> dict | None:
@@ -92,7 +93,7 @@ def post_from_tweet(tweet: dict, source: str = "") -> Post:
     metrics = tweet.get("public_metrics") or {}
     author = tweet.get("author") or {}
     tweet_id = require_id(tweet, "id")
-    lat, lon, place = _geo(tweet)
+    lat, lon, place, box = _geo(tweet)
     replied, retweeted, quoted = (_reference(tweet, k) for k in ("replied_to", "retweeted", "quoted"))
     text = as_str(tweet.get("text"))
     if retweeted and isinstance(retweeted.get("tweet"), dict):
@@ -130,6 +131,7 @@ def post_from_tweet(tweet: dict, source: str = "") -> Post:
         latitude=lat,
         longitude=lon,
         place=place,
+        place_box=box,
         source=source,
     )
 

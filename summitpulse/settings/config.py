@@ -8,6 +8,7 @@ what is expected.
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from datetime import datetime
 from pathlib import Path
@@ -122,6 +123,7 @@ class MastodonNetwork(NetworkBase):
 
 
 class BlueskyNetwork(NetworkBase):
+    sweep_minutes: float = Field(default=10, ge=0)  # how often search re-reads the last day (clocks a day slow)
     jetstream: bool = False
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
 
@@ -213,6 +215,8 @@ class Evidence(_Model):
     reply_to_in_room: float = 0.5
     repost_only: float = -0.8
     other_time_zone: float = -1.5
+    place_with_venue: float = 2.0  # an X place tag whose box (a city's, at most) holds the venue, during the event
+    place_far: float = -0.5  # a place tag far from the venue: people leave stale ones set, so it weighs less
     threshold: float = 1.5
     # Phrases match at the start of a word, case aside; a post with a remote phrase is not a check-in
     # ("sad I couldn't be here at..."). The venue's name and the programme's rooms are check-in words too.
@@ -257,14 +261,11 @@ class Evidence(_Model):
     ]
     remote_phrases: list[str] = [
         "stream",
-        "watching",
-        "following",
         "tuning in",
         "webcast",
         "replay",
-        "recording",
         "virtually",
-        "catching up",
+        "catching up on",
         "from afar",
         "from home",
         "wish i were there",
@@ -374,7 +375,7 @@ class Dashboard(_Model):
     refresh_seconds: int = Field(default=5, ge=1, le=3600)
     title: str = "Summit Pulse"
     accent_color: str = "#0f766e"
-    logo: str | None = None
+    logo: FilePath | None = None  # an image on this machine: the report carries it inline, never fetches it
 
 
 class AlertRule(_Model):
@@ -519,7 +520,27 @@ def _conflicts(config: Config) -> list[str]:
     for i, session in enumerate(config.programme.sessions):
         if session.theme is not None and session.theme.strip().casefold() not in first:
             problems.append(f"programme.sessions.{i}.theme: found {session.theme!r}; expected a theme's name ({names})")
-    return problems
+    return problems + _logo_problems(config)
+
+
+LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
+LOGO_LIMIT_BYTES = 2 * 2**20  # carried inside the report: a logo, not a photograph
+
+
+def _logo_problems(config: Config) -> list[str]:
+    """``dashboard.logo`` must be an image file the report can carry inline."""
+    logo = config.dashboard.logo
+    if logo is None:
+        return []
+    path, kind = config.path(logo), mimetypes.guess_type(logo)[0]
+    expected = "expected a PNG, JPEG, GIF, SVG or WebP file on this machine (a path relative to the config's folder)"
+    if kind not in LOGO_TYPES:
+        return [f"dashboard.logo: found {logo!r}, not an image by its name; {expected}"]
+    if not path.is_file():
+        return [f"dashboard.logo: found {logo!r}, no such file at {path}; {expected}"]
+    if path.stat().st_size > LOGO_LIMIT_BYTES:
+        return [f"dashboard.logo: found {logo!r}, {path.stat().st_size:,} bytes; expected at most 2 MB (a logo)"]
+    return []
 
 
 def parse_config(data: object, base_dir: str = ".") -> Config:

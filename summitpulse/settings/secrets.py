@@ -20,6 +20,7 @@ NAMES = {
     "bluesky_handle": "SUMMITPULSE_BLUESKY_HANDLE",
     "bluesky_app_password": "SUMMITPULSE_BLUESKY_APP_PASSWORD",
     "organiser_password": "SUMMITPULSE_ORGANISER_PASSWORD",
+    "session_secret": "SUMMITPULSE_SESSION_SECRET",  # signs the organiser sign-in token (else derived from the password)
     "database_url": "SUMMITPULSE_DATABASE_URL",
     "demo_database_url": "SUMMITPULSE_DEMO_DATABASE_URL",
     "alert_url": "SUMMITPULSE_ALERT_URL",  # and SUMMITPULSE_ALERT_URL_<CHANNEL>: one apprise URL per channel

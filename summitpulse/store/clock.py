@@ -8,12 +8,15 @@ what "the last 15 minutes" means.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import Connection
 
 from .engine import get_meta, set_meta
 
 CLOCK_KEY = "clock_ts"
+# the first and last instants every zone can show (a day inside Python's datetime range)
+FIRST, LAST = datetime.min.replace(tzinfo=UTC) + timedelta(days=1), datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
 
 
 def event_now(conn: Connection) -> int:
@@ -24,3 +27,12 @@ def event_now(conn: Connection) -> int:
 
 def set_clock(conn: Connection, ts: float) -> None:
     set_meta(conn, CLOCK_KEY, str(int(ts)))
+
+
+def local_time(ts: float, tz: tzinfo) -> datetime:
+    """Epoch seconds ``ts`` in zone ``tz``; a time the zone cannot hold (a stored year 1 or 9999, as an older release
+    kept a stranger's claim) as the nearest one it can."""
+    try:
+        return datetime.fromtimestamp(ts, tz)
+    except (OverflowError, OSError, ValueError):
+        return (LAST if ts > 0 else FIRST).astimezone(tz)

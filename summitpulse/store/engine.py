@@ -6,12 +6,15 @@ collector cursor that covers it: a cursor never runs ahead of its posts.
 
 from __future__ import annotations
 
+import logging
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from operator import itemgetter
 from pathlib import Path
 
 import orjson
@@ -19,7 +22,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import psycopg  # noqa: F401 (postgresql.psycopg)
 from sqlalchemy.dialects.sqlite import pysqlite  # noqa: F401 (sqlite.pysqlite)
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from ..normalise.folding import fold, stems
 from ..normalise.models import Author, Batch, Post
@@ -27,6 +30,7 @@ from . import schema
 from .migrations import migrate
 
 CHUNK = 500
+log = logging.getLogger(__name__)
 
 
 def wall_clock() -> int:
@@ -147,6 +151,7 @@ def _json(values: list) -> str:
 POST_COLUMNS = tuple(c.name for c in schema.posts.c if c.name != "deleted_ts")
 AUTHOR_COLUMNS = tuple(c.name for c in schema.authors.c)
 SIGHTING_COLUMNS = tuple(c.name for c in schema.sightings.c)
+CLAIM_COLUMNS = tuple(c.name for c in schema.claimed_times.c)
 # link table → (its value column, the Post field it lists, the longest value kept)
 CHILDREN = {
     "post_tags": ("tag", "hashtags", 255),
@@ -198,6 +203,7 @@ def _post_values(post: Post, now: int, stamp) -> tuple:
         post.latitude,
         post.longitude,
         post.place,
+        ",".join(map(repr, post.place_box)) if post.place_box else "",
         _json(post.matched_tags),
         post.source,
         now,
@@ -250,12 +256,48 @@ class Rows:
     partial_authors: list[tuple]  # only an id known: inserted if new, never overwriting a profile
     children: dict[str, list[tuple]]
     sightings: list[tuple]
+    claims: list[tuple]  # (network, native_id, claimed_at) of the posts whose time was impossible
     deleted: list[str]
     fetched: int
     rejected: list[str]  # why payloads or posts were turned away
     delta: object = None  # figures.Delta of the posts, when prepared with a counting (in an import's worker)
     themes: list[tuple] = field(default_factory=list)  # (network, native_id, theme) of the posts, likewise
     fingerprint: str | None = None  # of the counting settings that made ``delta`` and ``themes``
+
+    def split(self) -> list[Rows]:
+        """One Rows per post (with its author, links, sightings, claimed time), then one of the rest (other
+        authors, deletions); their figures are worked out again when each is written."""
+        key = itemgetter(0, 1)  # (network, native_id) or (network, author_id): every row starts so
+        authors, partial = _grouped(self.authors, key), _grouped(self.partial_authors, key)
+        children = {table: _grouped(rows, key) for table, rows in self.children.items()}
+        sightings, claims = _grouped(self.sightings, key), _grouped(self.claims, key)
+        parts = [
+            Rows(
+                posts=[row],
+                authors=authors.pop((row[0], row[4]), []),  # POST_COLUMNS: author_id fifth
+                partial_authors=partial.pop((row[0], row[4]), []),
+                children={table: rows.get(key(row), []) for table, rows in children.items()},
+                sightings=sightings.get(key(row), []),
+                claims=claims.get(key(row), []),
+                deleted=[],
+                fetched=0,
+                rejected=[],
+            )
+            for row in self.posts
+        ]
+        rest = Rows([], _flat(authors), _flat(partial), {t: [] for t in children}, [], [], self.deleted, 0, [])
+        return [*parts, rest]
+
+
+def _grouped(rows: Iterable[tuple], key: Callable) -> dict:
+    out = defaultdict(list)
+    for row in rows:
+        out[key(row)].append(row)
+    return out
+
+
+def _flat(groups: dict) -> list[tuple]:
+    return [row for rows in groups.values() for row in rows]
 
 
 def prepare(batch: Batch, dialect_name: str, now: int | None = None, counting=None) -> Rows:
@@ -278,6 +320,7 @@ def prepare(batch: Batch, dialect_name: str, now: int | None = None, counting=No
             for table, (_, field, length) in CHILDREN.items()
         },
         sightings=[(p.network, p.native_id, p.source, now, p.local_id or None) for p in posts if p.source],
+        claims=[(p.network, p.native_id, p.claimed_at) for p in posts if p.claimed_at],
         deleted=list(batch.deleted),
         fetched=len(batch.posts),
         rejected=list(batch.rejected),
@@ -312,6 +355,7 @@ class IngestResult:
     updated: int = 0
     deleted: int = 0
     rejected: int = 0
+    reasons: list[str] = field(default_factory=list)  # why each rejected payload, post or row was turned away
 
 
 POST_LOCKS = 7351002  # PostgreSQL advisory locks on post keys (the first key: this use; migrations take 7351001)
@@ -357,6 +401,7 @@ def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult
     for table, (column, _, _) in CHILDREN.items():
         executemany(conn, f"ignore:{table}", ("network", "native_id", column), rows.children[table])
     executemany(conn, "ignore:sightings", SIGHTING_COLUMNS, rows.sightings)
+    executemany(conn, "ignore:claimed_times", CLAIM_COLUMNS, rows.claims)
     if counting:
         upkeep.after_write(conn, counting, rows, old)
     deleted = mark_deleted(conn, rows.deleted)
@@ -364,13 +409,13 @@ def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult
         upkeep.judge_stale(conn, counting)
     new = sum(1 for key in keys if key not in stored)
     return IngestResult(
-        fetched=rows.fetched, new=new, updated=len(keys) - new, deleted=deleted, rejected=len(rows.rejected)
+        fetched=rows.fetched,
+        new=new,
+        updated=len(keys) - new,
+        deleted=deleted,
+        rejected=len(rows.rejected),
+        reasons=list(rows.rejected),
     )
-
-
-def write_batch(conn: Connection, batch: Batch) -> IngestResult:
-    """Upsert a batch inside the caller's transaction; idempotent."""
-    return write_rows(conn, prepare(batch, conn.dialect.name))
 
 
 def mark_deleted(conn: Connection, keys: Sequence[str]) -> int:
@@ -394,15 +439,49 @@ def mark_deleted(conn: Connection, keys: Sequence[str]) -> int:
 
 
 def ingest(engine: Engine, batch: Batch, cursor: tuple[str, str] | None = None) -> IngestResult:
-    """Write ``batch`` and advance ``cursor`` (collector, value) in one transaction."""
+    """Write ``batch`` and advance ``cursor`` (collector, value) in one transaction (see ``store_rows``)."""
+    return store_rows(engine, prepare(batch, engine.dialect.name), cursor)
 
-    def work(conn: Connection) -> IngestResult:
-        result = write_batch(conn, batch)
-        if cursor is not None:
-            set_cursor(conn, *cursor)
-        return result
 
-    return transaction(engine, work)
+# What a store says of a row it cannot take (NUL in PostgreSQL text, a lone surrogate, a value too long): that
+# row's fault, not its batch's
+REFUSED = (DataError, IntegrityError, UnicodeError)
+
+
+def store_rows(engine: Engine, rows: Rows, cursor: tuple[str, str] | None = None, judge: bool = True) -> IngestResult:
+    """Write prepared ``rows`` and advance ``cursor`` in one transaction. A row the store refuses never takes the
+    others with it: then they are written one post at a time, each refused one rejected with the store's reason,
+    and the cursor after them."""
+    try:
+        return transaction(engine, partial(_write_and_advance, rows=rows, cursor=cursor, judge=judge))
+    except REFUSED as exc:
+        log.warning("the store refused a row (%s); writing the batch's posts one at a time", _why(exc))
+    result = IngestResult(fetched=rows.fetched, rejected=len(rows.rejected), reasons=list(rows.rejected))
+    for part in rows.split():
+        try:
+            done = transaction(engine, partial(_write_and_advance, rows=part, cursor=None, judge=judge))
+        except REFUSED as exc:
+            what = f"{part.posts[0][0]}:{part.posts[0][1][:200]}" if part.posts else "authors and deletions"
+            result.reasons.append(f"{what}: the store refused it ({_why(exc)})")
+            result.rejected += 1
+        else:
+            result.new, result.updated = result.new + done.new, result.updated + done.updated
+            result.deleted += done.deleted
+    if cursor is not None:
+        transaction(engine, lambda conn: set_cursor(conn, *cursor))
+    return result
+
+
+def _write_and_advance(conn: Connection, rows: Rows, cursor: tuple[str, str] | None, judge: bool) -> IngestResult:
+    result = write_rows(conn, rows, judge)
+    if cursor is not None:
+        set_cursor(conn, *cursor)
+    return result
+
+
+def _why(exc: BaseException) -> str:
+    """The first line of what the store (or its driver) said."""
+    return f"{type(getattr(exc, 'orig', None) or exc).__name__}: {str(getattr(exc, 'orig', None) or exc).splitlines()[0][:200]}"
 
 
 def get_cursor(conn: Connection, collector: str) -> str | None:

@@ -53,6 +53,7 @@ posts = Table(
     Column("latitude", Float),
     Column("longitude", Float),
     Column("place", Text, nullable=False, default=""),
+    Column("place_box", Text, nullable=False, default=""),  # a place tag's box, "west,south,east,north" (revision 0011)
     Column("matched_tags", Text, nullable=False, default="[]"),
     Column("source", String(255), nullable=False, default=""),
     Column("collected_ts", BigInteger, nullable=False),
@@ -115,6 +116,16 @@ sightings = Table(
     Column("source", String(255), primary_key=True),
     Column("seen_ts", BigInteger, nullable=False),
     Column("local_id", String(64)),  # the id this source gives the post (Mastodon ids differ per instance)
+)
+
+# The time a post claimed when it was impossible (before the networks, or ahead of the clock): its created_at is
+# then when it was collected (``normalise.untrusted``).
+claimed_times = Table(
+    "claimed_times",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("native_id", Id, primary_key=True),
+    Column("claimed_at", String(64), nullable=False),
 )
 
 cursors = Table(
@@ -378,3 +389,13 @@ heartbeats = Table(  # "I am alive": the hall screen writes one as it refreshes
     Column("name", String(64), primary_key=True),
     Column("ts", BigInteger, nullable=False),
 )
+
+signin_attempts = Table(  # organiser sign-in attempts, never the value tried: the throttle and the health page
+    "signin_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ts", Float, nullable=False),
+    Column("client", String(64), nullable=False),  # the connection's address, as Streamlit gives it
+    Column("outcome", String(16), nullable=False),  # failed, throttled (refused unchecked), ok
+)
+Index("ix_signin_attempts_ts", signin_attempts.c.ts)

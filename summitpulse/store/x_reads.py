@@ -7,9 +7,11 @@ queries within a day, it counts once"; the next day it is billed again.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
+from ..settings.config import Config
 from . import schema
 from .engine import dialect_insert
 
@@ -38,3 +40,24 @@ def totals(conn: Connection) -> dict[str, int]:
     kind = func.substr(t.c.resource, 1, 4)
     counts = dict(conn.execute(select(kind, func.count()).group_by(kind)).all())
     return {"post": counts.get("post", 0), "user": counts.get("user", 0)}
+
+
+@dataclass(frozen=True)
+class XUsage:
+    """X's billed reads so far, their estimated cost and the event's budget (``networks.x``), in US dollars."""
+
+    posts: int
+    users: int
+    spend_usd: float
+    budget_usd: float
+
+    @property
+    def share(self) -> float:
+        return self.spend_usd / self.budget_usd
+
+
+def x_usage(conn: Connection, config: Config) -> XUsage:
+    x = config.networks.x
+    reads = totals(conn)
+    spend = reads["post"] * x.post_read_usd + reads["user"] * x.user_read_usd
+    return XUsage(reads["post"], reads["user"], round(spend, 4), x.budget_usd)

@@ -16,7 +16,7 @@ MAX_TEXT = 600
 
 def safe_src(url: str) -> str:
     """An image source we allow (https or an inline image), escaped; '' otherwise."""
-    url = (url or "").strip()
+    url = url.strip() if isinstance(url, str) else ""  # a missing one reads from a DataFrame as NaN
     if url.startswith("https://") or url.startswith("data:image/"):
         return escape(url, quote=True)
     return ""
@@ -26,7 +26,7 @@ def _avatar(url: str, name: str, css: str) -> str:
     src = safe_src(url)
     if src:
         return f'<img class="{css}" src="{src}" alt="" loading="lazy">'
-    initial = escape((name or "?").strip()[:1].upper() or "?")
+    initial = escape((name if isinstance(name, str) else "").strip()[:1].upper() or "?")
     return (
         f'<span class="{css}" style="display:inline-flex;align-items:center;justify-content:center;'
         f'background:var(--sp-accent);color:white;font-weight:800">{initial}</span>'

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import runpy
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from ..analysis.filters import Filters
 from ..normalise.models import NETWORKS
+from ..settings import tokens
 from . import data
-from .auth import check_password, password_configured
+from .auth import password_configured, sign_in
 from .palette import NETWORK_NAMES
 
 # (file and address, title, Material icon) of each organiser page under pages/
@@ -24,6 +30,10 @@ ORGANISER_PAGES = [
     ("report", "Report", "description"),
     ("export", "Export", "download"),
 ]
+TOKEN_COOKIE = "summitpulse_organiser"
+clock = time.time  # the sign-in's clock (tests set another)
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
+_app = threading.local()  # how deep this thread is in dashboard.py's runs of a page
 WINDOWS = {"Whole event": None, "Last 15 minutes": 900, "Last hour": 3600, "Last 3 hours": 3 * 3600}
 
 
@@ -75,13 +85,46 @@ def _identity_provider() -> bool:
 
 
 def signed_in() -> bool:
-    """True when an organiser has signed in, with the password or through the identity provider."""
-    return bool(st.session_state.get("organiser")) or (_identity_provider() and st.user.is_logged_in)
+    """True when an organiser has signed in, with the password (this session, or a token the browser kept from an
+    earlier one) or through the identity provider."""
+    if st.session_state.get("organiser") and st.session_state.get("organiser_until", math.inf) > clock():
+        return True
+    token = browser_token()
+    if tokens.valid(token, clock()):
+        st.session_state["organiser"], st.session_state["organiser_until"] = True, tokens.expiry(token)
+        return True
+    return _identity_provider() and st.user.is_logged_in
+
+
+def client_address() -> str:
+    """Who is signing in, for the throttle: the connection's address (behind a proxy, the proxy's: the overall
+    limit still holds)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
+
+
+def browser_token() -> str | None:
+    """The sign-in token the browser kept, sent with the page's load."""
+    return st.context.cookies.get(TOKEN_COOKIE)
+
+
+def _keep_token() -> None:
+    """Once after a sign-in, have the browser keep the signed token (a first-party cookie, sent to the server with
+    the next page load: ``st.context.cookies``); Streamlit has no API that sets a cookie, so a two-line script
+    does, in the page itself (``st.html``)."""
+    token = st.session_state.pop("organiser_token", None)
+    if token:
+        st.html(
+            f"<script>document.cookie = '{TOKEN_COOKIE}={token}; Max-Age={max(0, tokens.expiry(token) - int(clock()))}; Path=/; "
+            "SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+            unsafe_allow_javascript=True,
+        )
 
 
 def organiser_gate() -> bool:
     """True when an organiser is signed in; otherwise show the sign-in form and return False."""
     if signed_in():
+        _keep_token()
         return True
     st.title("Organisers only")
     if _identity_provider():
@@ -96,10 +139,16 @@ def organiser_gate() -> bool:
     with st.form("signin"):
         attempt = st.text_input("Organiser password", type="password")
         if st.form_submit_button("Sign in"):
-            if check_password(attempt):
-                st.session_state["organiser"] = True
+            outcome = sign_in(data.engine(), attempt, client_address(), clock())
+            if outcome.ok:
+                token = tokens.issue(clock())
+                st.session_state["organiser"], st.session_state["organiser_until"] = True, tokens.expiry(token)
+                st.session_state["organiser_token"] = token
                 st.rerun()
-            st.error("That password is not right.")
+            elif outcome.wait_s:
+                st.error(f"Too many wrong passwords: try again in {math.ceil(outcome.wait_s)} seconds.")
+            else:
+                st.error("That password is not right.")
     return False
 
 
@@ -120,15 +169,31 @@ def change_identity(action, *accounts: str) -> None:
     st.rerun()
 
 
-def through_navigation() -> None:
-    """Every page runs through dashboard.py's ``st.navigation``. A fresh server whose first visitor follows a deep
-    link (``/theme?...``) runs the page file on its own instead, in Streamlit's older pages-directory mode (no
-    styles, the files listed as pages) until some run calls ``st.navigation``: run the app's entry point here,
-    which shows this page through the navigation, and stop the lone run."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
+@contextmanager
+def inside_app():
+    """dashboard.py runs the chosen page inside this, so the page knows it shows through the app."""
+    _app.depth = getattr(_app, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _app.depth -= 1
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        runpy.run_path(get_script_run_ctx().pages_manager.main_script_path, run_name="__main__")
+
+def through_app() -> None:
+    """Every page shows through dashboard.py: its styles, menu and organiser gate. Until some run of a fresh server
+    has called ``st.navigation``, Streamlit runs visits in its pages-directory mode, where a link to a page
+    (``/theme?...``) runs the page file on its own: run the app's entry point instead, which shows this page
+    through its navigation, and stop the lone run."""
+    if not getattr(_app, "depth", 0):
+        runpy.run_path(str(DASHBOARD), run_name="__main__")
         st.stop()
+
+
+def menu(sections: dict[str, list]) -> None:
+    """The app's menu in the sidebar, one link per page shown. Streamlit's own menu is off
+    (``client.showSidebarNavigation``): on a fresh server it would first list every file under pages/."""
+    with st.sidebar.container(key="sp_menu"):
+        for header, pages in sections.items():
+            st.caption(header)
+            for page in pages:
+                st.page_link(page)

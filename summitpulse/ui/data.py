@@ -146,6 +146,12 @@ def identity_links() -> pd.DataFrame:
         return identity.confirmed(conn)
 
 
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def identity_bridges() -> pd.DataFrame:
+    with engine().connect() as conn:
+        return identity.bridged(conn)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def split(filters: Filters, now: int) -> dict[str, int]:
     """Participants by label among those who posted in ``filters``, as ``headline`` counts them beside it (the
@@ -215,6 +221,12 @@ def top_tags(filters: Filters) -> pd.DataFrame:
 def collector_health() -> pd.DataFrame:
     with engine().connect() as conn:
         return health_mod.health(conn, config().networks.x.poll_seconds)
+
+
+def signin_attempts() -> pd.DataFrame:
+    """Read at every view: the health page shows the throttle as it stands."""
+    with engine().connect() as conn:
+        return health_mod.signin_attempts(conn, time.time())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

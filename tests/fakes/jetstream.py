@@ -1,4 +1,9 @@
-"""A fake Jetstream v1 replaying the shared production events, honouring ``cursor``."""
+"""A fake Jetstream v1 replaying the shared production events, honouring ``cursor``.
+
+Jetstream relays each record as the author's client wrote it (its JSON, ``createdAt`` included, is not validated:
+https://github.com/bluesky-social/jetstream#readme, "record" is the raw repo record): ``extra`` events, hostile
+ones included, are sent after the recorded ones.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,20 @@ from websockets.sync.server import serve
 
 
 class FakeJetstream:
-    """Replays the recorded events from ``cursor``; ``live``: then goes on as the firehose does, every recorded
-    event again with a new time about every ``noise_s`` seconds, and each ``publish``ed event as it comes."""
+    """Replays the recorded events from ``cursor``, then ``extra`` ones; ``live``: then goes on as the firehose
+    does, every recorded event again with a new time about every ``noise_s`` seconds, and each ``publish``ed event
+    as it comes."""
 
-    def __init__(self, fixtures: Path, drop_after: int | None = None, live: bool = False, noise_s: float = 0.005):
+    def __init__(
+        self,
+        fixtures: Path,
+        drop_after: int | None = None,
+        live: bool = False,
+        noise_s: float = 0.005,
+        extra: list[dict] = (),
+    ):
         self.lines = (fixtures / "bluesky/jetstream_expected_v1.jsonl").read_text().splitlines()
+        self.lines += [json.dumps(event) for event in extra]
         self.drop_after, self.connections = drop_after, []
         self.live, self.noise_s, self.published = live, noise_s, []
         self.server = serve(self._handle, "127.0.0.1", 0)
@@ -37,7 +51,7 @@ class FakeJetstream:
                     return  # the first connection drops mid-stream
         if self.live:
             try:
-                self._go_on(ws)
+                self._go_on(ws, cursor)
             except ConnectionClosed:
                 return
         ws.recv()  # then stay open, quiet, until the client leaves
@@ -46,8 +60,10 @@ class FakeJetstream:
         """A new event, sent to every open connection now (its ``time_us`` set to now)."""
         self.published.append(json.dumps({**event, "time_us": time.time_ns() // 1000}))
 
-    def _go_on(self, ws) -> None:
-        sent, n = len(self.published), 0
+    def _go_on(self, ws, cursor: int) -> None:
+        """The published events from ``cursor`` on (a reconnecting client misses none), then each as it comes."""
+        sent = next((i for i, line in enumerate(self.published) if json.loads(line)["time_us"] >= cursor), None)
+        sent, n = len(self.published) if sent is None else sent, 0
         while True:
             for line in self.published[sent:]:
                 ws.send(line)

@@ -112,17 +112,19 @@ class FakeMastodon(FakeServer):
         )
 
     def arrive(self, status: dict, created: float, delay: float = 0.0) -> dict:
-        """Add ``status``, created at ``created`` (epoch seconds) and reaching this instance ``delay`` seconds
-        later, with the id Mastodon gives it: from its creation time."""
-        status = {
+        """Add ``status``, created at ``created`` (epoch seconds, by its server's clock) and reaching this instance
+        ``delay`` seconds later, with the id Mastodon gives it: from its creation time, or its arrival if that
+        is earlier (a clock ahead)."""
+        arrival = created + delay
+        status = {  # Callbacks.around_create: a created_at not in the past gets the id of now
             **status,
-            "id": str(snowflake(created, self.rng)),
+            "id": str(snowflake(min(created, arrival), self.rng)),
             "created_at": datetime.fromtimestamp(created, UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
         }
         with self.lock:
-            self.arrival[status["id"]] = created + delay
+            self.arrival[status["id"]] = arrival
             self.statuses.insert(0, status)
         return status
 

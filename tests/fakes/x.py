@@ -5,8 +5,8 @@ What it models, and from where:
   (1288834974657) shifted left 22 bits; X assigns them and ``created_at`` itself when a post is created, so a
   device's wrong clock changes neither. A post reaches recent search a moment later (``arrive(..., lag=)``), so
   it can appear behind posts with higher ids already read: ``since_id`` alone would skip it.
-- Rate limits (docs.x.com/x-api/fundamentals/rate-limits): per endpoint and app, a 15-minute window; every answer
-  carries ``x-rate-limit-limit``, ``-remaining`` and ``-reset`` (epoch seconds); past it, 429 with the problem
+- Rate limits (docs.x.com/x-api/fundamentals/rate-limits): per endpoint and app, a 15-minute window (450 for
+  recent search; tweet lookup has its own); every answer carries ``x-rate-limit-limit``, ``-remaining`` and ``-reset`` (epoch seconds); past it, 429 with the problem
   body ``{"title": "Too Many Requests", ...}``.
 - Tweet lookup (``GET /2/tweets``) takes at most 100 ids; more is a 400.
 """
@@ -67,7 +67,8 @@ class FakeX(FakeServer):
         for page in recorded(fixtures):
             self.tweets.update({t["id"]: t for t in page["data"]})
             self.users.update({u["id"]: u for u in (page.get("includes") or {}).get("users", [])})
-        self.page_size, self.window = page_size, window or XWindow(450, 900)
+        self.page_size, self.window = page_size, window or XWindow(450, 900)  # recent search, per app
+        self.lookup_window = XWindow(300, 900)  # tweet lookup: its own window
         self.searchable: dict[str, float] = {}  # tweet id → when search finds it (absent: already)
         self.lock = threading.Lock()
         super().__init__(
@@ -89,11 +90,12 @@ class FakeX(FakeServer):
         return tweet
 
     def limit(self, path: str) -> tuple[Reply | None, dict]:
-        remaining, reset = self.window.count(time.time())
+        window = self.lookup_window if path.rstrip("/") == "/2/tweets" else self.window
+        remaining, reset = window.count(time.time())
         refusal = Reply(
             {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}, 429
         )
-        return (refusal if remaining < 0 else None), self.window.headers(remaining, reset)
+        return (refusal if remaining < 0 else None), window.headers(remaining, reset)
 
     def _lookup(self, path, params, body):
         ids = params.get("ids", [""])[0].split(",")

@@ -8,6 +8,7 @@ files of the appendix (CSV and Parquet) are written beside it.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ...analysis.frames import write_csv
+from ...forked import die_with_parent
 from ...settings.config import Config
 from ...ui.palette import NETWORK_NAMES, short_number
 from ..export import EXPORTS
@@ -80,8 +82,8 @@ class Aside:
         fork = multiprocessing.get_context("fork")
         self.figures, (self.reader, writer) = None, fork.Pipe(duplex=False)
         self.child = fork.Process(
-            target=_aside, args=(config, engine, folder, writer), daemon=True
-        )  # ends with the report if it is stopped
+            target=_aside, args=(os.getpid(), config, engine, folder, writer), daemon=True
+        )  # ends with the report however it is stopped
         self.child.start()
         writer.close()  # the child's alone: its end of file says it died
 
@@ -106,7 +108,8 @@ class Aside:
             )
 
 
-def _aside(config: Config, engine: Engine, folder: Path, writer) -> None:
+def _aside(parent: int, config: Config, engine: Engine, folder: Path, writer) -> None:
+    die_with_parent(parent)
     engine.dispose(close=False)  # the parent's pooled connections stay the parent's
     with engine.connect() as conn:
         writer.send(collection(conn, config))

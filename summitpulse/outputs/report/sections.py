@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 from datetime import UTC, datetime
 from functools import partial
 
@@ -59,6 +61,7 @@ def gather(conn: Connection, config: Config, progress=None, shared: dict | None 
         "config": config,
         "title": config.dashboard.title,
         "accent": config.dashboard.accent_color,
+        "logo": logo_uri(config),
         "generated": datetime.now(UTC).astimezone(config.event.tz),
         "headline": head,
         "split": participation.split(everyone) if not everyone.empty else None,
@@ -125,3 +128,11 @@ def session_recaps(conn: Connection, config: Config) -> list[str]:
         if over
         else []
     )
+
+
+def logo_uri(config: Config) -> str:
+    """``dashboard.logo`` as a data: URI, so the report carries it and fetches nothing ('' without one)."""
+    if config.dashboard.logo is None:
+        return ""
+    kind = mimetypes.guess_type(config.dashboard.logo)[0]
+    return f"data:{kind};base64,{base64.b64encode(config.path(config.dashboard.logo).read_bytes()).decode()}"

@@ -91,6 +91,12 @@ def _migrate(conn: Connection, attributes: dict) -> str:
         )
     command.upgrade(cfg, "head")
     _tombstone(conn)
+    if (
+        attributes.get("config") is not None
+    ):  # figures from the posts already stored, read as the last revision has them
+        from ...figures import adopt
+
+        adopt(conn, attributes["config"])
     return latest
 
 

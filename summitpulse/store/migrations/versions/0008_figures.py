@@ -1,14 +1,15 @@
 """Figures kept in the store: aggregate tables maintained with the posts, the people table; snapshots dropped.
 
-The tables are filled here from the posts already stored when the store is opened with a config (``open_store``
-passes it); otherwise the first process to open the store with one fills them (``figures.adopt``).
+The tables are filled from the posts already stored when the store is opened with a config (``open_store``
+passes it), once every later revision has run too (``migrations._migrate``); otherwise the first process to open
+the store with one fills them (``figures.adopt``).
 
 Revision ID: 0008
 Revises: 0007_alerts
 """
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
 
 revision = "0008"
 down_revision = "0007_alerts"
@@ -121,8 +122,3 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("themes", "minute", "network", "kind"),
     )
     op.drop_table("snapshots")  # the in-memory tallies' pickled state: the tables above replace it
-    config = context.config.attributes.get("config")
-    if config is not None:
-        from summitpulse.figures import adopt
-
-        adopt(op.get_bind(), config)
