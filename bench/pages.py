@@ -59,7 +59,7 @@ const timer = setInterval(() => { if (ready()) { clearInterval(timer); done(perf
 """
 
 
-WAIT_S = 300  # a page not drawn by then is recorded as not drawn
+WAIT_S = 100  # a page not drawn by then is recorded as not drawn (under the webdriver client's 120 s)
 
 
 def _drawn(driver, css: str = "", title: str = "", since: float = 0) -> float:
@@ -127,9 +127,12 @@ def measure(url: str) -> tuple[dict[str, list[float]], float]:
             for _ in range(2):
                 for label, path, css in PUBLIC:
                     times.setdefault(label, []).append(public_page(driver, base, path, css))
+                    print(f"  {label}: {times[label][-1]:.2f} s", flush=True)
                 sign_in(driver, base)
-                for name, title, _icon in ORGANISER_PAGES:
-                    times.setdefault(title, []).append(organiser_page(driver, name))
+                for name, title, _icon in ORGANISER_PAGES:  # after a page not drawn, the session is still busy
+                    busy = any(t == float("inf") for ts in times.values() for t in ts[len(times[PUBLIC[0][0]]) - 1 :])
+                    times.setdefault(title, []).append(float("nan") if busy else organiser_page(driver, name))
+                    print(f"  {title}: {times[title][-1]:.2f} s", flush=True)
             baseline = static_baseline(driver, base)
         finally:
             driver.quit()
@@ -157,7 +160,11 @@ def main() -> None:
     ]
     print(f"\n{'page':<28} first visit   again   baseline {baseline:.2f} s")
     for label, (first, again) in times.items():
-        ok = "met" if max(first, again) <= 2 else "NOT met"
+        ok = (
+            "not timed: the session was busy with a page not drawn"
+            if first != first
+            else ("met" if max(first, again) <= 2 else "NOT met")
+        )
         print(f"{label:<28} {first:9.2f} s {again:7.2f} s   ×{first / baseline:.0f}   {ok}")
         lines.append(f"| {label} | {first:.2f} s | {again:.2f} s | {first / baseline:.0f} | {ok} |")
     record("pages", "bench/pages.py: each page in Chromium, navigation to fully drawn (SQLite)", lines)
