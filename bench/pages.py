@@ -89,7 +89,7 @@ def sign_in(driver, base: str) -> None:
 
 def organiser_page(driver, name: str) -> float:
     """From a click on the page's menu entry to the page drawn."""
-    link = driver.find_element("css selector", f'[data-testid="stSidebarNav"] a[href$="/{name}"]')
+    link = driver.find_element("css selector", f'.st-key-sp_menu a[href="{name}"]')
     since = driver.execute_script("return performance.now()")
     link.click()
     return _drawn(driver, title=TITLES[name], since=since)

@@ -89,7 +89,7 @@ pairs.header = [colour(document.querySelector('h1.sp-title'), 'color'),
 return pairs;
 """
 TEXTS = {
-    "sidebar link": '[data-testid="stSidebarNav"] a span',
+    "sidebar link": ".st-key-sp_menu a span",  # the app's menu (controls.menu)
     "title": "h1.sp-title",
     "theme picker": '[data-testid="stSelectbox"] input',
     "post": ".sp-card .txt",
