@@ -79,6 +79,7 @@ def qr_svg(url: str) -> str:
 
 STYLE = """<style>
 [data-testid="stMainBlockContainer"]{padding-bottom:calc(clamp(96px,7vw,180px) + 3vw)}
+.sp-screen .sp-footnote{margin-right:calc(clamp(96px,7vw,180px) + 19vw) !important}
 .sp-say{position:fixed;right:1.2vw;bottom:1.2vw;z-index:50;display:flex;gap:.8vw;align-items:center;
  background:#fff;color:#111;border-radius:10px;padding:.6vw .9vw .6vw .6vw;box-shadow:0 2px 12px rgba(0,0,0,.25)}
 .sp-say svg{width:clamp(96px,7vw,180px);height:auto;display:block}
