@@ -5,7 +5,6 @@ any projector"). ``?rotate=15`` shows one panel at a time under the counters, th
 
 import time
 from datetime import datetime
-from html import escape
 
 import streamlit as st
 
@@ -50,8 +49,6 @@ def _participation(now: int) -> str:
         if frame.empty
         else data.figure("screen_charts.split_area", frame, mode=controls.mode())
     )
-    if note := evaluation.measured_note(short=True):  # the split's coverage and held-out error, beside it
-        body += f'<p class="sp-note">{escape(note)}</p>'
     return cards.panel("chart", "In the room vs remote — posts per 15 minutes", body)
 
 
@@ -131,7 +128,15 @@ def screen() -> None:
     ]
     if rotate:  # one panel at a time, full width, the next every `rotate` seconds of real time
         panels = [panels[int(time.time() // rotate) % len(panels)]]
-    note = in_plain_words(data.completeness(), NETWORK_NAMES)
+    measured = evaluation.measured_note(short=True)  # the split's held-out error and coverage, under the screen
+    note = " ".join(
+        n
+        for n in (
+            in_plain_words(data.completeness(), NETWORK_NAMES),
+            measured and f"In the room or remote: {measured}.",
+        )
+        if n
+    )
     counters = _counters(data.headline(filters, now), data.split(filters, now))
     st.markdown(cards.screen(head, counters, [p() for p in panels], note, alone=bool(rotate)), unsafe_allow_html=True)
 
