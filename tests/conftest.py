@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from summitpulse.settings.config import load_config
 from summitpulse.store.engine import connect, open_store
@@ -59,10 +60,29 @@ def pg_url():
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {name}"))
-    yield f"{PG_URL}?options=-csearch_path%3D{name}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
+    yield f"{PG_URL}?options=-csearch_path%3D{name}&application_name={name}"
+    _drop_schema(admin, name)
     admin.dispose()
+
+
+def _drop_schema(admin, name: str) -> None:
+    """Drop a test's schema once the connections it left open (a page's cached engine, a background thread) are gone.
+
+    A thread still reading can take a lock between the two statements: PostgreSQL then breaks the deadlock by
+    refusing the drop, and the drop is tried again.
+    """
+    for attempt in range(3):
+        try:
+            with admin.begin() as conn:
+                conn.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": name},
+                )
+                conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
+            return
+        except OperationalError:
+            if attempt == 2:
+                raise
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
