@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import PATIENCE, ROOT
+
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 CHROMIUM, CHROMEDRIVER = (
     shutil.which("chromium") or "/usr/bin/chromium",
@@ -66,7 +67,7 @@ def streamlit_server(database_url: str, **env):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + PATIENCE
         while time.monotonic() < deadline:
             try:
                 if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
@@ -116,7 +117,7 @@ def chrome(width: int, height: int, log_requests: bool = False):
     return driver
 
 
-def wait_for(driver, css: str, timeout: float = 40) -> None:
+def wait_for(driver, css: str, timeout: float = PATIENCE) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -128,7 +129,7 @@ LIVE_DRAWN = (".sp-card", ".sp-plot svg polygon", ".sp-bars", ".sp-rank")
 THEME_DRAWN = (".sp-card", ".sp-plot svg polygon", ".sp-split")
 
 
-def drawn(driver, path: str, timeout: float = 60) -> None:
+def drawn(driver, path: str, timeout: float = PATIENCE) -> None:
     """Wait until the page at ``path`` shows what it draws (the live screen or a theme's) and Streamlit is idle."""
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -149,7 +150,7 @@ def page_height(driver) -> int:
     )
 
 
-def with_footnote(driver, timeout: float = 60) -> None:
+def with_footnote(driver, timeout: float = PATIENCE) -> None:
     """Wait for the live screen's completeness note: estimated in the background, it joins a later refresh."""
     from selenium.webdriver.support.ui import WebDriverWait
 

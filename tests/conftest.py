@@ -10,6 +10,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from streamlit.testing.v1 import AppTest
 
 from summitpulse.settings.config import load_config
 from summitpulse.store.engine import connect, open_store
@@ -21,6 +22,9 @@ settings.register_profile("deterministic", derandomize=True, deadline=None, data
 settings.load_profile("deterministic")
 
 FIXTURES = Path(os.environ.get("SUMMITPULSE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+# How long a test waits for a page, a server or a browser: long enough for a machine several times slower than this
+# one under a full run; a wait ends as soon as what it waits for is there, so only a failure waits this long.
+PATIENCE = 300
 PG_URL = os.environ.get("SUMMITPULSE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -35,6 +39,11 @@ def _pg_available() -> str | None:
 
 
 _PG_SKIP = _pg_available()
+
+
+def dashboard_app() -> AppTest:
+    """The app through its entry point (dashboard.py), as AppTest runs it."""
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=PATIENCE)
 
 
 @pytest.fixture

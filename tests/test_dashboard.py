@@ -12,7 +12,7 @@ from summitpulse.normalise.models import Author, Batch, Post
 from summitpulse.settings.config import load_config
 from summitpulse.store.engine import ingest, open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 
 PUBLIC = ["live", "theme"]
 ORGANISER = [
@@ -44,7 +44,7 @@ def app_env(monkeypatch, demo_url):
 
 
 def _app(page: str, organiser: bool = False, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     if organiser:
         at.session_state["organiser"] = True
     for k, v in params.items():

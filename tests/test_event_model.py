@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 import streamlit as st
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from summitpulse.analysis import people
 from summitpulse.figures import event_model
@@ -19,7 +18,7 @@ from summitpulse.settings.config import parse_config
 from summitpulse.store import schema
 from summitpulse.store.engine import get_meta, ingest
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 from .test_analysis import _post, counting_under
 from .test_config import _good
 
@@ -119,7 +118,7 @@ def test_the_command_learns_and_the_participants_page_says_what_it_learnt(demo_u
     st.cache_data.clear()
     monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", f"sqlite:///{store}")
     monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.session_state["organiser"] = True
     at.switch_page("pages/participants.py")
     at.run()

@@ -52,12 +52,12 @@ def test_the_first_visits_of_a_fresh_server_see_the_app(demo_url, path, shows):
                 tabs.append(driver.current_window_handle)
             for handle in tabs:
                 driver.switch_to.window(handle)
-                wait_for(driver, shows, timeout=120)
+                wait_for(driver, shows)
                 seen = driver.execute_script("return window.__seen")
                 lines = _seen_lines(seen["nav"] + seen["menus"])
                 assert not lines & FILE_NAMES, f"a page file's name in the sidebar: {lines & FILE_NAMES}"
                 assert seen["nav"] == [], "Streamlit's own menu never shows"
-                wait_for(driver, ".st-key-sp_menu a", timeout=30)
+                wait_for(driver, ".st-key-sp_menu a")
                 lines = _seen_lines(driver.execute_script("return window.__seen.menus"))
                 assert not lines & ORGANISER_TITLES, "organiser pages stay out of the menu before the password"
                 assert seen["errors"] == []

@@ -11,7 +11,6 @@ import pytest
 import streamlit as st
 import yaml
 from sqlalchemy import text
-from streamlit.testing.v1 import AppTest
 
 from collectors import jetstream
 from summitpulse.figures import rebuild_store
@@ -19,7 +18,7 @@ from summitpulse.normalise import normalise
 from summitpulse.settings.config import load_config
 from summitpulse.store.engine import open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 from .fakes.jetstream import FakeJetstream
 from .test_config import _good
 
@@ -129,7 +128,7 @@ def test_every_page_shows_a_store_holding_impossible_dates(collected, monkeypatc
     _hold_raw_dates(url, path)
     monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
     monkeypatch.setenv("SUMMITPULSE_CONFIG", path)
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.session_state["organiser"] = True
     at.switch_page(f"pages/{page}.py")
     at.run()

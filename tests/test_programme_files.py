@@ -12,7 +12,7 @@ import pytest
 
 from summitpulse.settings.config import ConfigError, parse_config
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 from .test_config import _good
 
 DATA = ROOT / "tests/data/programme"
@@ -357,7 +357,6 @@ def test_a_url_instead_of_a_file_says_to_download_it(tmp_path):
 
 def test_the_programme_page_shows_an_imported_programme(tmp_path, monkeypatch):
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     data = _good()
     data["event"].update(
@@ -370,7 +369,7 @@ def test_the_programme_page_shows_an_imported_programme(tmp_path, monkeypatch):
     monkeypatch.setenv("SUMMITPULSE_ORGANISER_PASSWORD", "correct horse")
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.session_state["organiser"] = True
     at.switch_page("pages/programme.py")
     at.run()

@@ -12,7 +12,6 @@ import streamlit as st
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
-from streamlit.testing.v1 import AppTest
 
 from summitpulse.normalise import normalise
 from summitpulse.outputs.export import EXPORTS, write_frame
@@ -20,7 +19,7 @@ from summitpulse.outputs.report import write_report
 from summitpulse.settings.config import load_config
 from summitpulse.store.engine import ingest, open_store
 
-from .conftest import ROOT
+from .conftest import dashboard_app
 from .test_config import _good
 from .test_dashboard import ORGANISER, PUBLIC
 
@@ -134,7 +133,7 @@ def test_extreme_values_of_every_field_pass_the_whole_path(store_url, east_confi
     monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", store_url)
     monkeypatch.setenv("SUMMITPULSE_CONFIG", str(east_config))
     for page in PUBLIC + ORGANISER:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        at = dashboard_app()
         at.session_state["organiser"] = True
         at.switch_page(f"pages/{page}.py")
         assert not at.run().exception, (page, at.exception)

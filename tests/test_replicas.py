@@ -31,7 +31,7 @@ def _tiles(base: str) -> dict[str, str]:
     driver = chrome(1920, 1080)
     try:
         driver.get(f"{base}/?kiosk=1")
-        wait_for(driver, ".sp-tile", timeout=90)
+        wait_for(driver, ".sp-tile")
         tiles = driver.find_elements(By.CSS_SELECTOR, ".sp-tile")
         text = lambda tile, part: tile.find_element(By.CSS_SELECTOR, part).get_attribute("textContent")  # noqa: E731
         return {text(t, ".k"): text(t, ".v") for t in tiles}

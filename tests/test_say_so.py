@@ -14,7 +14,7 @@ from summitpulse.settings.config import ConfigError, parse_config
 from summitpulse.store.engine import ingest
 from summitpulse.ui import say_so
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 from .test_analysis import _post, counting_under
 from .test_config import _good
 
@@ -134,7 +134,7 @@ def app_env(monkeypatch, demo_url):
 
 
 def _app(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     for k, v in params.items():
         at.query_params[k] = v
     at.switch_page(f"pages/{page}.py")

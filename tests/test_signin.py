@@ -15,7 +15,7 @@ from summitpulse.settings import tokens
 from summitpulse.store import schema
 from summitpulse.ui import auth, controls
 
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 
 RIGHT = "correct horse battery"
 T0 = 1_800_000_000.0
@@ -89,7 +89,7 @@ def app(monkeypatch, demo_url, password):
 
 
 def _visit(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.switch_page(f"pages/{page}.py")
     return at.run()
 

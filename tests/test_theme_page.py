@@ -6,14 +6,13 @@ import re
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from summitpulse.analysis.topics import distinct_terms
 from summitpulse.ui.palette import contrast
 from summitpulse.ui.screen_charts import network_area
 
 from .browser import chrome, drawn, require_browser, streamlit_server
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 
 THEME = "/theme?theme_name=Education+theory"
 
@@ -24,7 +23,7 @@ def theme_page(monkeypatch, demo_url) -> str:
     monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.query_params["theme_name"] = "Education theory"
     at.switch_page("pages/theme.py")
     at.run()

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from summitpulse.analysis import contributors, graph, moderation
 from summitpulse.analysis.filters import Filters
@@ -18,7 +17,7 @@ from summitpulse.store.clock import event_now
 from summitpulse.store.engine import ingest, open_store
 
 from .browser import chrome, drawn, require_browser, streamlit_server
-from .conftest import ROOT
+from .conftest import ROOT, dashboard_app
 
 NOW = datetime(2014, 10, 22, 14, 0, tzinfo=UTC)
 PEOPLE = {"1": "goodwin", "2": "spammer", "3": "troll", "4": "shouty", "5": "quiet"}
@@ -98,7 +97,7 @@ def test_a_blocked_leader_leaves_the_live_screen_in_apptest(demo_copy, monkeypat
     _block(demo_copy, account)
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at = dashboard_app()
     at.query_params["kiosk"] = "1"
     html = "\n".join(m.value for m in at.run().markdown)
     leaders = html[html.index("sp-panel sp-p-leaders") :]

@@ -125,6 +125,7 @@ def apply(mode: str, accent: str, kiosk: bool) -> None:
       [role="listbox"], [role="option"] {{background: var(--sp-panel) !important; color: var(--sp-ink) !important;}}
       [data-testid="stExpandSidebarButton"] *, [data-testid="stMainMenu"] * {{color: var(--sp-ink) !important;}}
       [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{color: var(--sp-muted) !important;}}
+      [data-testid="stPageLink"] a, [data-testid="stPageLink"] a * {{color: var(--sp-ink) !important;}}
       .stApp h1.sp-title, .stApp h2.sp-panel-title {{padding:0; color: var(--sp-ink); letter-spacing: normal;}}
       .stApp h1.sp-title {{font-size: calc(2.1rem * var(--sp-scale)); font-weight: 800; line-height:1.1;}}
       .stApp h2.sp-panel-title {{font-size: calc(1.35rem * var(--sp-scale)); font-weight: 750; margin:.6rem 0 .4rem;}}
