@@ -8,6 +8,15 @@ from summitpulse.ui.palette import NETWORK_NAMES
 
 controls.through_app()
 
+
+def table(frame, empty: str, **settings) -> None:
+    """``frame`` as a full-width table, or ``empty`` when it has no row."""
+    if frame.empty:
+        st.write(empty)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", **settings)
+
+
 if not controls.organiser_gate():
     st.stop()
 st.title("Collector health")
@@ -31,6 +40,23 @@ if signins.failed.sum() or signins.throttled.sum():
     )
 else:
     st.caption("Organiser sign-in: no wrong password in the last 24 hours.")
+claimed, latest = data.impossible_times()
+if claimed:
+    st.warning(
+        f"{claimed:,} post{'s' if claimed != 1 else ''} claimed an impossible date (before the networks began, or "
+        "ahead of the clock): each is counted at the time it was collected. The latest:"
+    )
+    st.dataframe(
+        latest.assign(collected=data.in_event_zone(latest.collected)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "network": "Network",
+            "claimed_at": "Date it claimed",
+            "collected": st.column_config.DatetimeColumn("Counted at (collected)", format="D MMM HH:mm:ss"),
+            "url": st.column_config.LinkColumn("Post", display_text="open"),
+        },
+    )
 frame = data.collector_health()
 if frame.empty:
     st.info("No collector has run yet. Start them with `python -m summitpulse collect` (or `up --live`).")
@@ -112,33 +138,26 @@ for network, est in data.completeness(wait=30).items():
         )
     else:
         st.write(f"**{name}**: {est['observed']:,} posts; {est['method']}.")
+
+
 st.subheader("Faults by kind")
-by_kind = data.collector_faults()
-if by_kind.empty:
-    st.write("No fault so far.")
-else:
-    st.dataframe(
-        by_kind,
-        hide_index=True,
-        width="stretch",
-        column_config={"collector": "Collector", "kind": "Kind", "count": st.column_config.NumberColumn("Count")},
-    )
+table(
+    data.collector_faults(),
+    "No fault so far.",
+    column_config={"collector": "Collector", "kind": "Kind", "count": st.column_config.NumberColumn("Count")},
+)
 st.subheader("Recent faults")
 faults = data.collector_events()
-if faults.empty:
-    st.write("No faults recorded: no 429, server error, timeout or unreadable page so far.")
-else:
-    st.dataframe(
-        faults.assign(time=data.in_event_zone(faults.time)),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
-            "collector": "Collector",
-            "kind": "Kind",
-            "message": "Message",
-        },
-    )
+table(
+    faults.assign(time=data.in_event_zone(faults.time)),
+    "No faults recorded: no 429, server error, timeout or unreadable page so far.",
+    column_config={
+        "time": st.column_config.DatetimeColumn("Time", format="D MMM HH:mm:ss"),
+        "collector": "Collector",
+        "kind": "Kind",
+        "message": "Message",
+    },
+)
 
 st.subheader("Alerts to organisers")
 config = data.config()
@@ -153,26 +172,21 @@ elif not told:
 else:
     st.write("Told on: " + ", ".join(told) + ".")
 alerts = data.alert_incidents()
-if alerts.empty:
-    st.write("No incident so far.")
-else:
-    shown = alerts.assign(
+table(
+    alerts.assign(
         opened=data.in_event_zone(alerts.opened_ts),
         closed=data.in_event_zone(alerts.closed_ts.astype("float")),
         link=config.alerts.base_url + "/" + alerts.link,
-    )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        column_order=["opened", "rule", "summary", "notified", "channels", "closed", "link"],
-        column_config={
-            "opened": st.column_config.DatetimeColumn("Opened", format="D MMM HH:mm"),
-            "rule": "Rule",
-            "summary": st.column_config.TextColumn("What", width="large"),
-            "notified": st.column_config.TextColumn("Message", help="sent, failed, cooldown, no channel, or due"),
-            "channels": "Channels",
-            "closed": st.column_config.DatetimeColumn("Over", format="D MMM HH:mm"),
-            "link": st.column_config.LinkColumn("Handle it", display_text="open"),
-        },
-    )
+    ),
+    "No incident so far.",
+    column_order=["opened", "rule", "summary", "notified", "channels", "closed", "link"],
+    column_config={
+        "opened": st.column_config.DatetimeColumn("Opened", format="D MMM HH:mm"),
+        "rule": "Rule",
+        "summary": st.column_config.TextColumn("What", width="large"),
+        "notified": st.column_config.TextColumn("Message", help="sent, failed, cooldown, no channel, or due"),
+        "channels": "Channels",
+        "closed": st.column_config.DatetimeColumn("Over", format="D MMM HH:mm"),
+        "link": st.column_config.LinkColumn("Handle it", display_text="open"),
+    },
+)

@@ -33,7 +33,8 @@ def queue() -> None:
     # what needs a look may be hours old: it is looked for among far more posts than the latest shown
     rows = data.moderation_queue(Filters(None, data.clock() + 1), 120 if show == "all recent" else LOOK_BACK)
     if show != "all recent":
-        rows = [r for r in rows if r["status"] != "approved" or r["opted_out"]]
+        # an impossible date is a look until an organiser decides on the post
+        rows = [r for r in rows if r["status"] != "approved" or r["opted_out"] or (r["claimed_at"] and not r["stored"])]
     if not rows:
         st.success("Nothing waiting.")
     for r in rows[:40]:
@@ -41,9 +42,17 @@ def queue() -> None:
         with left:
             st.markdown(cards.post_card(r), unsafe_allow_html=True)
             st.caption(
-                "opted out: never on the wall, counted in the totals"
-                if r["opted_out"] and r["status"] == "approved"
-                else f"{r['status']} — {r['reason']}" + (" · opted out: never on the wall" if r["opted_out"] else "")
+                (
+                    "opted out: never on the wall, counted in the totals"
+                    if r["opted_out"] and r["status"] == "approved"
+                    else f"{r['status']} — {r['reason']}"
+                    + (" · opted out: never on the wall" if r["opted_out"] else "")
+                )
+                + (
+                    f" · dated {r['claimed_at']} by its sender: shown at the time it was collected"
+                    if r["claimed_at"]
+                    else ""
+                )
             )
         with right:
             key = f"{r['network']}:{r['native_id']}"

@@ -168,3 +168,22 @@ def test_report_export_and_import_over_impossible_dates(collected, tmp_path, fix
             timeout=600,
         )
         assert done.returncode == 0, (args, done.stderr[-3000:])
+
+
+def test_organisers_see_which_posts_claimed_an_impossible_date(collected, monkeypatch, fresh_caches):
+    url, path = collected
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+    monkeypatch.setenv("SUMMITPULSE_CONFIG", path)
+    pages = {}
+    for page in ("health", "moderation"):
+        at = dashboard_app()
+        at.session_state["organiser"] = True
+        at.switch_page(f"pages/{page}.py")
+        pages[page] = at.run()
+        assert not at.exception, at.exception
+    assert any("2 posts claimed an impossible date" in w.value for w in pages["health"].warning)
+    claims = next(f.value for f in pages["health"].dataframe if "claimed_at" in f.value.columns)
+    assert sorted(claims.claimed_at) == IMPOSSIBLE
+    captions = [c.value for c in pages["moderation"].caption]
+    for date in IMPOSSIBLE:
+        assert any(f"dated {date} by its sender" in c for c in captions), captions

@@ -246,3 +246,19 @@ def signin_attempts(conn: Connection, now: float, since_s: float = 86400) -> pd.
     frame["last_attempt"] = pd.to_datetime(frame["last"], unit="s", utc=True)
     frame["wait_s"] = [max(0.0, signin.retry_at(conn, c, now) - now) for c in frame.client]
     return frame[["client", "failed", "throttled", "ok", "last_attempt", "wait_s"]]
+
+
+def impossible_times(conn: Connection, limit: int = 20) -> tuple[int, pd.DataFrame]:
+    """How many posts claimed an impossible time, and the latest ``limit``: network, the claim, when collected
+    (the time they are counted at), address."""
+    t, p = schema.claimed_times, schema.posts
+    count = conn.execute(select(func.count()).select_from(t)).scalar_one()
+    q = (
+        select(p.c.network, t.c.claimed_at, p.c.created_ts, p.c.url)
+        .join(p, (p.c.network == t.c.network) & (p.c.native_id == t.c.native_id))
+        .order_by(p.c.created_ts.desc())
+        .limit(limit)
+    )
+    frame = frame_of(conn.execute(q), columns=["network", "claimed_at", "created_ts", "url"])
+    frame["collected"] = pd.to_datetime(frame.created_ts, unit="s", utc=True)
+    return count, frame[["network", "claimed_at", "collected", "url"]]

@@ -19,6 +19,7 @@ from ..settings import social
 from ..settings.config import Config
 from ..store import schema
 from ..store.engine import dialect_insert, lock_posts, wall_clock
+from .per_post import per_post
 
 STATUSES = ("approved", "pending", "hidden", "spam")
 # What the log says an organiser did, and the reason a decision by hand carries.
@@ -176,13 +177,7 @@ def screen(
 
 def decisions(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
     """Stored (status, reason) for the given (network, native_id) keys."""
-    t = schema.moderation
-    out = {}
-    for network in {n for n, _ in keys}:
-        ids = [i for n, i in keys if n == network]
-        q = select(t.c.native_id, t.c.status, t.c.reason).where(t.c.network == network, t.c.native_id.in_(ids))
-        out.update({(network, i): (s, r) for i, s, r in conn.execute(q)})
-    return out
+    return per_post(conn, schema.moderation, keys, "status", "reason")
 
 
 def _record(conn: Connection, actor: str, action: str, target: str, reason: str) -> None:

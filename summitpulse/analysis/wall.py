@@ -16,6 +16,7 @@ from ..store.clock import local_time
 from .filters import Filters
 from .metrics import ENGAGEMENT, counted
 from .moderation import blocked, decisions, screen
+from .per_post import per_post
 from .visibility import carries_opt_out_tag, is_opted_out, tag_users, unnamed
 
 p, a = schema.posts, schema.authors
@@ -104,13 +105,16 @@ def wall(
 
 
 def queue(conn: Connection, config: Config, filters: Filters, limit: int = 50) -> list[dict]:
-    """Recent posts with their decision (stored or automatic), for the moderation page."""
+    """Recent posts with their decision (stored or automatic) and the impossible time a post claimed (its shown
+    time is then when it was collected), for the moderation page."""
     rows = _candidates(conn, config, filters, p.c.created_ts.desc(), limit)
-    stored = decisions(conn, [(r["network"], r["native_id"]) for r in rows])
+    keys = [(r["network"], r["native_id"]) for r in rows]
+    stored, claims = decisions(conn, keys), per_post(conn, schema.claimed_times, keys, "claimed_at")
     extra = blocked(conn)
     out = []
     for r in rows:
         card = _card(config, r)
+        card["claimed_at"] = claims.get((r["network"], r["native_id"]), ("",))[0]
         card["status"], card["reason"] = stored.get((r["network"], r["native_id"])) or screen(
             config, r["text"], r["network"], r["handle"] or "", extra, r["author_id"]
         )

@@ -270,6 +270,12 @@ def collector_faults() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def impossible_times() -> tuple[int, pd.DataFrame]:
+    with engine().connect() as conn:
+        return health_mod.impossible_times(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def x_usage() -> health_mod.XUsage:
     with engine().connect() as conn:
         return health_mod.x_usage(conn, config())
