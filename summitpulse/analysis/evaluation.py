@@ -218,6 +218,11 @@ def measured() -> dict | None:
         return None
 
 
+# how the hall screen (SHORT) and the report and pages (LONG) name each label
+SHORT = {"in_room": "room", "remote": "remote"}
+LONG = {"in_room": "in the room", "remote": "remote"}
+
+
 def measured_note(figures: dict | None = None, short: bool = False) -> str:
     """One sentence for beside the in-room/remote split: how often a label was right and how many people got one,
     on real conference archives the rules were not tuned on (``measured``); empty when never measured. ``short``:
@@ -226,21 +231,14 @@ def measured_note(figures: dict | None = None, short: bool = False) -> str:
     if not figures:
         return ""
     held = figures["held_out"]
+    said = [(label, held[label]) for label in ("in_room", "remote") if held[label]["said"]]
     if short:
-        right = " · ".join(
-            f"{name} right {held[label]['precision']:.0%}"
-            for label, name in (("in_room", "room"), ("remote", "remote"))
-            if held[label]["said"]
-        )
+        right = " · ".join(f"{SHORT[label]} right {h['precision']:.0%}" for label, h in said)
         return (
             f"Checked on {len(figures['archives'])} past conferences: {right} · "
             f"{held['coverage_2plus']:.0%} of active people placed"
         )
-    right = [
-        f"“{name}” right {held[label]['precision']:.0%} of {held[label]['said']} times"
-        for label, name in (("in_room", "in the room"), ("remote", "remote"))
-        if held[label]["said"]
-    ]
+    right = [f"“{LONG[label]}” right {h['precision']:.0%} of {h['said']} times" for label, h in said]
     return (
         f"Checked on the public archives of {len(figures['archives'])} past conferences, on people the rules were not "
         f"tuned on ({held['labelled_people']} labelled by hand): {', '.join(right)}; "
