@@ -128,6 +128,27 @@ def test_mastodon_py_spends_from_the_instance_budget_and_never_exceeds_it(engine
         fake.close()
 
 
+def test_mastodon_s_paging_window_is_budgeted_apart_from_the_general_one(engine, fixtures_dir, monkeypatch):
+    """Mastodon counts a request with min_id/max_id/since_id/page in a second, tighter window as well
+    (``throttle_authenticated_paging``, 300 per 15 minutes): batch lookups answered from the roomy general window
+    must not make the collector page past the paging one."""
+    from collectors import refresh
+
+    monkeypatch.setattr(mastodon, "PAGE", 2)
+    fake = FakeMastodon(fixtures_dir, window=Window(limit=200, period=1), paging=Window(limit=6, period=4))
+    try:
+        config = _config(fake.url)
+        for _ in range(4):
+            mastodon.collect(config, engine, fake.url, TAG, sleep=time.sleep, max_wait=5, timeout=2)
+            refresh.refresh_mastodon(config, engine, fake.url, sleep=time.sleep, max_wait=5, timeout=2)
+        assert fake.paging.over_budget == fake.window.over_budget == 0 and fake.paging.busiest() <= 6
+        with engine.connect() as conn:
+            stored = {r[0] for r in conn.execute(select(schema.posts.c.native_id))}
+        assert stored == {s["uri"] for s in fake.statuses}
+    finally:
+        fake.close()
+
+
 def test_the_health_page_shows_requests_against_each_budget_and_faults_by_kind(tmp_path, monkeypatch):
     import streamlit as st
 
