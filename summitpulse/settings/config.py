@@ -227,6 +227,7 @@ class Evidence(_Model):
     reply_to_in_room: float = 0.5
     repost_only: float = -0.8
     other_time_zone: float = -1.5
+    home_zone_far: float = -1.5  # a home zone (posting rhythm before the event) ≥ 5 h from the venue's, kept during it
     self_report: float = 5.0  # a post carrying in_room_tag (positive) or remote_tag (negative): the person said so
     place_with_venue: float = 2.0  # an X place tag whose box (a city's, at most) holds the venue, during the event
     place_far: float = -0.5  # a place tag far from the venue: people leave stale ones set, so it weighs less
