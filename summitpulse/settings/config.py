@@ -121,11 +121,13 @@ class XNetwork(NetworkBase):
 
 class MastodonNetwork(NetworkBase):
     instances: list[str] = ["https://mastodon.social"]
+    author_feeds: bool = True  # read posters' statuses before the event: home time zones (collectors/rhythms.py)
 
 
 class BlueskyNetwork(NetworkBase):
     sweep_minutes: float = Field(default=10, ge=0)  # how often search re-reads the last day (clocks a day slow)
     jetstream: bool = False
+    author_feeds: bool = True  # read posters' feeds before the event: home time zones (collectors/rhythms.py)
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
 
 
