@@ -34,6 +34,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 
@@ -165,10 +166,10 @@ class FakeMastodon(FakeServer):
 
     def _lookup(self, path, params, body):
         wanted = params.get("acct", [""])[0].lstrip("@").casefold()
-        local = f"@{self.instance.get('domain', '')}".casefold()
         for s in self._known():
             acct = s["account"]["acct"].casefold()
-            if wanted in (acct, acct + local):
+            local = "" if "@" in acct else f"{acct}@{urlparse(s['account']['url']).hostname}"  # its LOCAL_DOMAIN
+            if wanted in (acct, local):
                 return Reply(copy.deepcopy(s["account"]))
         return Reply({"error": "Record not found"}, 404)
 
