@@ -18,6 +18,7 @@ from .fakes.bluesky import FakeBluesky
 from .fakes.mastodon import FakeMastodon
 from .test_collect_mastodon import TAG
 from .test_config import _good
+from .test_figures import assert_exact
 
 RUN = {"sleep": lambda s: None, "max_wait": 5, "timeout": 2}
 START = datetime.fromisoformat("2026-11-20T08:00:00-05:00")  # Toronto (the bundled venue), UTC−5 in November
@@ -87,8 +88,13 @@ def test_bluesky_feeds_give_each_poster_a_home_zone_once(engine, fixtures_dir, s
             "keep the day of UTC+9" in r and "10 h from the venue's UTC−5" in r for r in people["tokyo.bsky.social"][1]
         )
         assert not any("keep the day" in r for r in people["toronto.bsky.social"][1])
+        assert people["tokyo.bsky.social"][0] == "remote", "with its posts in the venue's night"
+        fake.arrive(20, DAYTIME[1], author="did:plc:toronto")  # a post after the feed was read: judged again
+        bluesky.collect(config, engine, "somesummit", **RUN)
         refresh.refresh_bluesky(config, engine, **RUN)
         assert len([p for _, p in fake.requests if "getAuthorFeed" in p]) == 3, "once per account"
+        with engine.connect() as conn:
+            assert_exact(conn, config)  # the judgements kept as posts and feeds came equal judging again
     finally:
         fake.close()
 
