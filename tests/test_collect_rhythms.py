@@ -153,3 +153,31 @@ def test_mastodon_statuses_before_the_event_give_a_home_zone(engine, fixtures_di
         assert any("keep the day of UTC+9" in r for r in reasons)
     finally:
         fake.close()
+
+
+def test_feeds_are_read_a_batch_a_refresh_through_faults_and_counted(engine, fixtures_dir, secrets, tmp_path):
+    """MAX_ACCOUNTS a refresh, never-read first; a 502 on a feed is retried; every feed request is the refresh
+    run's, spent from the host's budget."""
+    fake = FakeBluesky(fixtures_dir, "somesummit", n=0)
+    try:
+        config = _config(tmp_path, bluesky={"base_url": fake.url})
+        with engine.begin() as conn:
+            adopt(conn, config)
+        dids = [f"did:plc:poster{i:02d}" for i in range(rhythms.MAX_ACCOUNTS + 5)]
+        for i, did in enumerate(dids):
+            fake.arrive(i, DAYTIME[0] + i, author=did)
+        bluesky.collect(config, engine, "somesummit", **RUN)
+        fake.inject("502", on="getAuthorFeed")
+        refresh.refresh_bluesky(config, engine, **RUN)
+        assert len(_rhythms(engine)) == rhythms.MAX_ACCOUNTS
+        refresh.refresh_bluesky(config, engine, **RUN)
+        assert sorted(_rhythms(engine)) == dids
+        feeds = len([p for _, p in fake.requests if "getAuthorFeed" in p])
+        assert feeds == len(dids) + 1, "one page each, and the 502 asked again"
+        with engine.connect() as conn:
+            runs = conn.execute(text("SELECT requests, errors FROM runs WHERE collector = 'bluesky:refresh'")).all()
+            spent = conn.execute(text("SELECT sum(requests) FROM rate_budgets")).scalar()
+        assert sum(r.errors for r in runs) == 1 and sum(r.requests for r in runs) >= feeds
+        assert spent >= feeds + 1, "and the search"
+    finally:
+        fake.close()
