@@ -24,7 +24,7 @@ from ..store.clock import local_time
 from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode
 from .identity import key, parse_key
-from .rhythm import explain, far_home, venue_offset
+from .rhythm import FarHome, explain, far_home, venue_offset
 from .statements import StatementReader
 
 p, a = schema.posts, schema.authors
@@ -277,7 +277,7 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
     return ev
 
 
-def home_far(config: Config, f: dict):
+def home_far(config: Config, f: dict) -> FarHome | None:
     """The person's home zone, from their posting rhythm before the event, far from the venue's and kept during
     the event (``rhythm.far_home``), or None; needs their author feed (``rhythms``)."""
     if not f.get("rhythm"):
