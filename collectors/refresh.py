@@ -17,7 +17,7 @@ from summitpulse.normalise import normalise
 from summitpulse.settings.config import Config
 from summitpulse.store import schema
 
-from . import bluesky, budget, mastodon, profiles, x
+from . import bluesky, budget, mastodon, profiles, rhythms, x
 from .retry import retrying
 from .runs import Run
 
@@ -82,6 +82,8 @@ def refresh_bluesky(config: Config, engine, sleep, max_wait: float, timeout: flo
         api = bluesky.client(config, engine, timeout)
         _look_up(run, engine, config, "bluesky", "bluesky_search", lambda r, uris: _posts(r, api, uris), 25)
         profiles.refresh_profiles(run, api)
+        if config.networks.bluesky.author_feeds:
+            rhythms.refresh_bluesky(run, api, config)
 
 
 BATCH = 20  # GET /api/v1/statuses takes at most DEFAULT_STATUSES_LIMIT (20) ids; more is a 422
@@ -119,7 +121,7 @@ def _refreshed(run: Run, config: Config, instance: str, asked: list[str], status
 
 def refresh_mastodon(config: Config, engine, instance: str, sleep, max_wait: float, timeout: float = 10.0) -> None:
     """The instance's recent statuses, 20 to a request; one at a time (the newest MAX_SINGLE) on an instance
-    before 4.3."""
+    before 4.3; then the posting rhythms due (``rhythms``)."""
     with Run(engine, f"mastodon:{mastodon.instance_key(instance)}:refresh", sleep=sleep, max_wait=max_wait) as run:
         api, todo = mastodon.client(instance, engine, timeout), recent(engine, "mastodon", source=instance)
         while todo and instance not in SINGLE_ONLY:
@@ -132,6 +134,8 @@ def refresh_mastodon(config: Config, engine, instance: str, sleep, max_wait: flo
                 _refreshed(run, config, instance, [native for native, _ in chunk], found)
         for native_id, local_id in todo[:MAX_SINGLE]:
             _refreshed(run, config, instance, [native_id], _status(run, api, local_id))
+        if config.networks.mastodon.author_feeds:
+            rhythms.refresh_mastodon(run, api, config, instance)
 
 
 def jobs(config: Config) -> list[tuple[str, object, dict]]:

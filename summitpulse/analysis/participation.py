@@ -24,6 +24,7 @@ from ..store.clock import local_time
 from ..store.engine import dialect_insert, get_meta, wall_clock
 from .geo import distance_km, geocode
 from .identity import key, parse_key
+from .rhythm import FarHome, explain, far_home, venue_offset
 from .statements import StatementReader
 
 p, a = schema.posts, schema.authors
@@ -268,11 +269,33 @@ def _judge(config: Config, f: dict, rosters: dict, known_in_room) -> Evidence:
         )
     if f["posts"] >= 2 and f["reposts"] == f["posts"]:
         ev.add(w.repost_only, f"only reposts ({f['posts']}), as remote followers tend to")
+    _rhythm_evidence(config, f, ev)
     if len(f["accounts"]) > 1:
         ev.reasons.append(
             f"one person on {len(f['accounts'])} accounts: " + ", ".join(f"{n}:@{h}" for (n, _), h in f["accounts"])
         )
     return ev
+
+
+def home_far(config: Config, f: dict) -> FarHome | None:
+    """The person's home zone, from their posting rhythm before the event, far from the venue's and kept during
+    the event (``rhythm.far_home``), or None; needs their author feed (``rhythms``)."""
+    if not f.get("rhythm"):
+        return None
+    event = config.event
+    return far_home(f["rhythm"], f.get("event_hours") or [0] * 24, venue_offset(event.tz, event.start, event.end))
+
+
+def _rhythm_evidence(config: Config, f: dict, ev: Evidence) -> None:
+    """A home zone far away, kept through the event: remote, unless the other evidence already places the person
+    in the room (then they travelled, and it is said without weight)."""
+    found = home_far(config, f)
+    if found is None:
+        return
+    if ev.score >= config.participation.threshold:
+        ev.reasons.append(f"{explain(found)}; but other evidence places them in the room: travelled")
+    else:
+        ev.add(config.participation.home_zone_far, explain(found))
 
 
 def _rostered(f: dict, rosters: dict) -> set[str]:
@@ -347,6 +370,9 @@ def merge_facts(accounts: list[tuple[tuple[str, str], dict]]) -> dict:
         out["accounts"].append((account, (f.get("handle") or account[1]).lstrip("@").casefold()))
         for name in ("handle", "name", "location"):
             out[name] = out.get(name) or f.get(name) or ""
+        for name in ("rhythm", "event_hours"):  # hour-of-day histograms: every account's posts together
+            if f.get(name):
+                out[name] = [a + b for a, b in zip(out.get(name) or [0] * 24, f[name])]
     return out
 
 

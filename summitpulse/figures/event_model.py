@@ -28,7 +28,7 @@ from scipy import sparse
 from sqlalchemy import Connection, Engine, delete, select
 
 from ..analysis.identity import parse_key, read_identity
-from ..analysis.participation import merge_facts, profile_distance, strong_evidence, weak_evidence
+from ..analysis.participation import home_far, merge_facts, profile_distance, strong_evidence, weak_evidence
 from ..settings.config import Config, clean_tag
 from ..store import schema
 from ..store.engine import dialect_insert, get_meta, set_meta
@@ -52,6 +52,7 @@ BEHAVIOUR = {
     "photos": "photos during sessions",
     "near": "a profile location near the venue",
     "far": "a profile location far away",
+    "home_far": "a home time zone far away, kept during the event",
     "reposts": "a share of reposts",
     "links": "a share of bare links",
     "posts": "original posts",
@@ -64,7 +65,7 @@ BEHAVIOUR = {
 KINDS = {
     # the rules' weaker evidence kind by kind; never their sum, which places the seeds beyond ±seed_score (a model
     # reading it learns that selection back: on the archives' tuning half it labelled fewer people, less precisely)
-    "rules": ("checkin", "remote", "clock", "night", "photos", "near", "far"),
+    "rules": ("checkin", "remote", "clock", "night", "photos", "near", "far", "home_far"),
     "talk": ("with_in_room", "with_remote", "talks"),
     "habits": ("reposts", "links", "posts"),
     "words": (),  # the character n-grams
@@ -130,7 +131,7 @@ def gather(conn: Connection, counting: Counting) -> Persons:
 def _facts(conn: Connection, counting: Counting, keys: list[str], members: dict) -> list[dict]:
     identity = read_identity(conn, counting.config)
     evidence = _evidence(conn, list(members))
-    profiles = _profiles(conn, set(members))
+    profiles = _profiles(conn, set(members), counting.config)
     totals = {k: SimpleNamespace(posts=r.posts, reposts=r.reposts) for k, r in members.items()}
     return [merge_facts(accounts_facts(identity, parse_key(k), totals, evidence, profiles)) for k in keys]
 
@@ -146,10 +147,11 @@ def _seed(config: Config, f: dict, score: float, rosters: dict) -> int:
 
 
 def _behaviour(config: Config, f: dict) -> list[float]:
-    """The first BEHAVIOUR columns (through "far") of one person's merged facts."""
+    """The first BEHAVIOUR columns (through "home_far") of one person's merged facts."""
     counts = [math.log1p(max(f[name], 0)) for name in ("checkin", "remote", "clock", "night", "photos")]
     profile = profile_distance(config, f.get("location") or "")
-    return [*counts, float(profile > 0), float(profile < 0)]
+    home = home_far(config, f)
+    return [*counts, float(profile > 0), float(profile < 0), math.log1p(home.ratio) if home else 0.0]
 
 
 def _read_posts(conn: Connection, config: Config, person_of: dict, n: int):

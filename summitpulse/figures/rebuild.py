@@ -26,6 +26,8 @@ from .upkeep import (
     person_values,
     profile,
     read_learnt,
+    read_rhythms,
+    with_rhythms,
 )
 
 READ_BATCH = 20_000
@@ -64,6 +66,13 @@ def compute(conn: Connection, counting: Counting, progress=None) -> Figures:
         select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location, a.c.followers)
     ).all()
     profiles = {(r.network, r.author_id): profile(r) for r in authors}
+    rhythms = read_rhythms(conn) if inspect(conn).has_table("rhythms") else {}  # an upgrade fills figures before it
+    quarters = (
+        (network, author_id, quarter, posts, reposts)
+        for (network, author_id, quarter), (posts, reposts, _) in delta.tables["author_quarters"].items()
+        if (network, author_id) in rhythms
+    )
+    with_rhythms(profiles, rhythms, quarters, counting.config)
     followers = {(r.network, r.author_id): followers_of(r) for r in authors}
     persons = {key(identity.person(k)) for k in members}
     learnt = read_learnt(conn) if inspect(conn).has_table("learnt") else {}  # an upgrade fills figures before it

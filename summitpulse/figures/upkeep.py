@@ -23,7 +23,8 @@ from sqlalchemy import Connection, delete, select, text, tuple_, update
 
 from ..analysis.identity import Identity, key, parse_key, read_identity
 from ..analysis.participation import judge_person, read_overrides
-from ..settings.config import parse_config
+from ..analysis.rhythm import event_hours
+from ..settings.config import Config, parse_config
 from ..store import schema
 from ..store.engine import POST_COLUMNS, executemany, existing, get_meta, set_meta
 from .counting import Counting, PostRow, facts_of
@@ -260,7 +261,7 @@ def _judge_chunk(conn: Connection, counting: Counting, identity: Identity, overr
         if fact.startswith("reply_to\t")
         for linked in identity.members(identity.person((network, fact.split("\t", 1)[1])))
     }  # whether a reply counts depends on the handles of every account of the person it went to
-    profiles = _profiles(conn, set(members) | targets)
+    profiles = _profiles(conn, set(members) | targets, counting.config)
     judged = judge_people(
         counting, identity, overrides, persons, members, evidence, profiles, read_learnt(conn, persons)
     )
@@ -285,14 +286,45 @@ def _evidence(conn: Connection, accounts: list[tuple[str, str]]) -> dict[tuple[s
     return out
 
 
-def _profiles(conn: Connection, accounts: set[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+def _profiles(conn: Connection, accounts: set[tuple[str, str]], config: Config) -> dict[tuple[str, str], dict]:
+    """What is known of each account beyond its posts' evidence: its profile, and its posting rhythm."""
     a, out, accounts = schema.authors, {}, sorted(accounts)
     for i in range(0, len(accounts), CHUNK):
         q = select(a.c.network, a.c.author_id, a.c.handle, a.c.display_name, a.c.location, a.c.followers).where(
             tuple_(a.c.network, a.c.author_id).in_(accounts[i : i + CHUNK])
         )
         out.update(((r.network, r.author_id), profile(r)) for r in conn.execute(q))
+    found = read_rhythms(conn, accounts)
+    aq, keys, event = schema.author_quarters, sorted(found), config.event
+    quarters, during = [], aq.c.quarter.between(event.start.timestamp() - 3600, event.end.timestamp() + 3600)
+    for i in range(0, len(keys), CHUNK):
+        q = select(aq.c.network, aq.c.author_id, aq.c.quarter, aq.c.posts, aq.c.reposts).where(
+            tuple_(aq.c.network, aq.c.author_id).in_(keys[i : i + CHUNK]), during
+        )
+        quarters += conn.execute(q).all()
+    with_rhythms(out, found, quarters, config)
     return out
+
+
+def read_rhythms(conn: Connection, accounts: list[tuple[str, str]] | None = None) -> dict[tuple[str, str], list[int]]:
+    """The stored posting rhythms (``rhythms``: own posts before the event by UTC hour) of ``accounts`` (None:
+    every account's)."""
+    t, out = schema.rhythms, {}
+    chunks = [None] if accounts is None else [accounts[i : i + CHUNK] for i in range(0, len(accounts), CHUNK)]
+    for chunk in chunks:
+        q = select(t.c.network, t.c.author_id, t.c.hours)
+        q = q if chunk is None else q.where(tuple_(t.c.network, t.c.author_id).in_(chunk))
+        out.update(((r.network, r.author_id), orjson.loads(r.hours)) for r in conn.execute(q))
+    return out
+
+
+def with_rhythms(profiles: dict, found: dict, quarters, config: Config) -> None:
+    """Add to ``profiles`` each rhythm ``found`` and the account's own posts during the event by UTC hour, from its
+    ``quarters`` (rows of network, author_id, quarter, posts, reposts)."""
+    event = config.event
+    during = event_hours(quarters, event.start.timestamp(), event.end.timestamp())
+    for account, hours in found.items():
+        profiles.setdefault(account, {}).update(rhythm=hours, event_hours=during.get(account, [0] * 24))
 
 
 def read_learnt(conn: Connection, persons: list[str] | None = None) -> dict[str, tuple[float, list[str]]]:

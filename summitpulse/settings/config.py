@@ -121,11 +121,13 @@ class XNetwork(NetworkBase):
 
 class MastodonNetwork(NetworkBase):
     instances: list[str] = ["https://mastodon.social"]
+    author_feeds: bool = True  # read posters' statuses before the event: home time zones (collectors/rhythms.py)
 
 
 class BlueskyNetwork(NetworkBase):
     sweep_minutes: float = Field(default=10, ge=0)  # how often search re-reads the last day (clocks a day slow)
     jetstream: bool = False
+    author_feeds: bool = True  # read posters' feeds before the event: home time zones (collectors/rhythms.py)
     jetstream_url: str = "wss://jetstream2.us-east.bsky.network/subscribe"
 
 
@@ -227,6 +229,7 @@ class Evidence(_Model):
     reply_to_in_room: float = 0.5
     repost_only: float = -0.8
     other_time_zone: float = -1.5
+    home_zone_far: float = -1.5  # a home zone (posting rhythm before the event) ≥ 5 h from the venue's, kept during it
     self_report: float = 5.0  # a post carrying in_room_tag (positive) or remote_tag (negative): the person said so
     place_with_venue: float = 2.0  # an X place tag whose box (a city's, at most) holds the venue, during the event
     place_far: float = -0.5  # a place tag far from the venue: people leave stale ones set, so it weighs less

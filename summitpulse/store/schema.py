@@ -364,6 +364,15 @@ profile_checks = Table(  # when a profile was last fetched on its own (Bluesky s
     Column("checked_ts", BigInteger, nullable=False),
 )
 
+rhythms = Table(  # each account's own posts before the event by hour of day (UTC), from its author feed
+    "rhythms",
+    metadata,
+    Column("network", String(16), primary_key=True),
+    Column("author_id", String(128), primary_key=True),
+    Column("hours", Text, nullable=False),  # JSON list of 24 counts, UTC hours 0–23
+    Column("fetched_ts", BigInteger, nullable=False),
+)
+
 alert_incidents = Table(  # something that needs an organiser: open while its rule still finds it
     "alert_incidents",
     metadata,

@@ -12,6 +12,11 @@ What it models, and from where:
 - ``app.bsky.feed.getPosts`` and ``app.bsky.actor.getProfiles`` (lexicons app/bsky/feed/getPosts.json,
   app/bsky/actor/getProfiles.json): at most 25 uris or actors a call, more is a 400 InvalidRequest.
   ``getProfiles`` answers ``profileViewDetailed`` (``followersCount``).
+- ``app.bsky.feed.getAuthorFeed`` (lexicons/app/bsky/feed/getAuthorFeed.json): the actor's feed newest first as
+  ``feedViewPost`` items (a repost carries ``reason: reasonRepost`` and the original author's post), ``limit`` 1 to
+  100 (more is a 400 InvalidRequest), an opaque ``cursor``; an actor it does not know answers 400 InvalidRequest
+  "Profile not found" (the AppView's answer). What a test adds with ``history`` is served there with the actor's
+  searchable posts.
 - Rate limits (docs.bsky.app/docs/advanced-guides/rate-limits): a fixed window per client, ``RateLimit-Limit``,
   ``-Remaining``, ``-Reset`` (epoch seconds) and ``-Policy`` (``3000;w=300``) on every answer, 429
   ``RateLimitExceeded`` past it; createSession has its own window (30 per 5 minutes).
@@ -122,6 +127,7 @@ class FakeBluesky(FakeServer):
         self.window, self.session_window = window or BlueskyWindow(3000, 300), BlueskyWindow(30, 300)
         self.followers: dict[str, int] = {}  # did → followersCount, for getProfiles
         self.profile_asks: list[list[str]] = []
+        self.own: dict[str, list[dict]] = {}  # did → feed items on the actor's profile only (``history``)
         self.lock = threading.Lock()
         self.after_search = lambda: None  # a test's hook: the world changing between two pages
         super().__init__(
@@ -130,6 +136,7 @@ class FakeBluesky(FakeServer):
                 ("GET", "/xrpc/app.bsky.feed.searchPosts"): self._search,
                 ("GET", "/xrpc/app.bsky.feed.getPosts"): self._get,
                 ("GET", "/xrpc/app.bsky.actor.getProfiles"): self._profiles,
+                ("GET", "/xrpc/app.bsky.feed.getAuthorFeed"): self._author_feed,
             },
             timeout_s=3,
         )
@@ -142,6 +149,39 @@ class FakeBluesky(FakeServer):
         with self.lock:
             self.posts.insert(0, p)
         return p
+
+    def history(self, i: int, did: str, created: float, repost: bool = False) -> dict:
+        """A feed item on ``did``'s profile only: their post ``i`` created at ``created``, or with ``repost`` their
+        repost then of someone else's post."""
+        view = post(self.view, i, "elsewhere", stamp(created), "did:plc:someoneelse" if repost else did)
+        item = {"post": view}
+        if repost:
+            who = {k: self.view["author"][k] for k in ("did", "handle")}
+            item["reason"] = {
+                "$type": "app.bsky.feed.defs#reasonRepost",
+                "by": {**who, "did": did},
+                "indexedAt": stamp(created),
+            }
+        with self.lock:
+            self.own.setdefault(did, []).append(item)
+        return item
+
+    def _author_feed(self, path, params, body):
+        actor, limit = params.get("actor", [""])[0], int(params.get("limit", ["50"])[0])
+        if not 1 <= limit <= 100:
+            return Reply({"error": "InvalidRequest", "message": "limit must be less than or equal to 100"}, 400)
+        with self.lock:
+            own = list(self.own.get(actor, []))
+        items = [{"post": p} for p in self.visible() if p["author"]["did"] == actor] + own
+        if not items:
+            return Reply({"error": "InvalidRequest", "message": "Profile not found"}, 400)
+        when = lambda item: _time(item["reason"]["indexedAt"]) if "reason" in item else sort_at(item["post"])  # noqa: E731
+        items.sort(key=when, reverse=True)
+        start = int(params.get("cursor", ["0"])[0])
+        reply = {"feed": items[start : start + limit]}
+        if start + limit < len(items):
+            reply["cursor"] = str(start + limit)
+        return Reply(reply)
 
     def visible(self) -> list[dict]:
         """The posts indexed by now, newest ``sortAt`` first."""

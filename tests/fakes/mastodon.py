@@ -16,6 +16,11 @@ What it models, and from where:
   answers 404 there, as the route does not exist.
 - Hashtag timelines refused to anonymous readers (4.5's ``timelines_access``, admin setting): 401 without a
   token when ``refuse_anonymous``.
+- An account's own statuses (docs: methods/accounts#lookup, methods/accounts#statuses): ``GET
+  /api/v1/accounts/lookup?acct=`` answers the Account the instance knows (``user`` for its own, ``user@domain``
+  for others; 404 "Record not found" otherwise, no WebFinger); ``GET /api/v1/accounts/:id/statuses`` its statuses
+  newest first, ``limit`` at most 40 (``DEFAULT_STATUSES_LIMIT * 2``), ``max_id``/``since_id`` paging,
+  ``exclude_reblogs``. What a test adds with ``history`` (statuses not on any tag timeline) is served there too.
 - Streaming (``/api/v1/streaming/hashtag``, server-sent events; docs: methods/streaming): ``update`` events
   with the status as JSON, for a request with a token, once the status has arrived.
 """
@@ -29,6 +34,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 
@@ -104,6 +110,7 @@ class FakeMastodon(FakeServer):
         self.window, self.version, self.rng = window or Window(), version, random.Random(seed)
         self.paging = paging or Window(300, 900)
         self.arrival: dict[str, float] = {}  # status id → when it reaches this instance (absent: already here)
+        self.own: list[dict] = []  # statuses on their authors' profiles only (``history``)
         self.refuse_anonymous, self.lock = False, threading.Lock()
         super().__init__(
             {
@@ -113,6 +120,8 @@ class FakeMastodon(FakeServer):
                 ("GET", "/api/v1/statuses/"): self._status,
                 ("GET", "/api/v1/statuses"): self._statuses,
                 ("GET", "/api/v1/streaming/hashtag"): self._stream,
+                ("GET", "/api/v1/accounts/lookup"): self._lookup,
+                ("GET", "/api/v1/accounts/"): self._account_statuses,
             },
             timeout_s=3,
         )
@@ -133,6 +142,48 @@ class FakeMastodon(FakeServer):
             self.arrival[status["id"]] = arrival
             self.statuses.insert(0, status)
         return status
+
+    def history(self, status: dict, account: dict, created: float, reblog: bool = False) -> dict:
+        """A status by ``account`` created at ``created``, on its profile only (a reblog of ``status`` with
+        ``reblog``)."""
+        stamp = datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        made = {
+            **copy.deepcopy(status),
+            "id": str(snowflake(created, self.rng)),
+            "created_at": stamp,
+            "account": account,
+        }
+        made["reblog"] = copy.deepcopy(status) if reblog else None
+        with self.lock:
+            self.own.append(made)
+        return made
+
+    def _known(self) -> list[dict]:
+        """Every status the instance has: on timelines and on profiles."""
+        with self.lock:
+            own = list(self.own)
+        return self.visible() + own
+
+    def _lookup(self, path, params, body):
+        wanted = params.get("acct", [""])[0].lstrip("@").casefold()
+        for s in self._known():
+            acct = s["account"]["acct"].casefold()
+            local = "" if "@" in acct else f"{acct}@{urlparse(s['account']['url']).hostname}"  # its LOCAL_DOMAIN
+            if wanted in (acct, local):
+                return Reply(copy.deepcopy(s["account"]))
+        return Reply({"error": "Record not found"}, 404)
+
+    def _account_statuses(self, path, params, body):
+        account_id = path.split("/")[4]
+        limit = min(int(params.get("limit", ["20"])[0]), 40)
+        mine = [s for s in self._known() if str(s["account"]["id"]) == account_id]
+        if params.get("exclude_reblogs", ["false"])[0] in ("true", "1", "True"):
+            mine = [s for s in mine if not s.get("reblog")]
+        if "max_id" in params:
+            mine = [s for s in mine if int(s["id"]) < int(params["max_id"][0])]
+        if "since_id" in params:
+            mine = [s for s in mine if int(s["id"]) > int(params["since_id"][0])]
+        return Reply(copy.deepcopy(sorted(mine, key=lambda s: -int(s["id"]))[:limit]))
 
     def visible(self, now: float | None = None) -> list[dict]:
         """The statuses that have reached the instance by ``now``."""
