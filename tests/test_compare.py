@@ -8,7 +8,13 @@ import shutil
 import pytest
 
 from summitpulse.outputs.report import write_data_files, write_report
-from summitpulse.outputs.report.compare import EditionError, comparison_html, read_edition, write_edition
+from summitpulse.outputs.report.compare import (
+    EditionError,
+    comparison_html,
+    edition_title,
+    read_edition,
+    write_edition,
+)
 
 from .conftest import ROOT
 
@@ -78,3 +84,17 @@ def test_the_report_command_compares(demo_url, tmp_path, monkeypatch):
     html = out.read_text()
     assert 'id="editions"' in html and "Social Media Summit at ICRE 2015" in html and "Session recaps" in html
     assert json.loads((tmp_path / "report_data" / "edition.json").read_text())["event"].endswith("ICRE 2014")
+
+
+def test_the_editions_the_report_page_offers_are_folders_named_by_their_event(tmp_path):
+    """``dashboard.editions``: a missing folder is a config error naming the field; a folder is offered by its
+    event's name and first day, or by its own name when it has no ``edition.json``."""
+    from summitpulse.settings.config import ConfigError, parse_config
+    from summitpulse.settings.safe_yaml import load_yaml
+
+    data = load_yaml((ROOT / "config.yaml").read_text(), "config.yaml")
+    data["dashboard"] = {**data["dashboard"], "editions": ["nowhere/report_data"]}
+    with pytest.raises(ConfigError, match=r"dashboard\.editions\.0: found 'nowhere/report_data', no such folder"):
+        parse_config(data, str(ROOT))
+    assert edition_title(PREVIOUS) == "Social Media Summit at ICRE 2015 (22 Oct 2015)"
+    assert edition_title(tmp_path) == tmp_path.name
