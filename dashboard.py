@@ -40,6 +40,7 @@ else:
     signed_in = controls.signed_in()
     page = st.navigation({"Public": [*public, live_by_name], "Organisers": [signin, *organiser]}, position="hidden")
     controls.menu({"Public": public, "Organisers": organiser if signed_in else [signin]})
+    controls.sign_out_control(signed_in)
     if signed_in:
         controls.rebuild_notice()
 with controls.inside_app():
