@@ -567,7 +567,7 @@ def _conflicts(config: Config) -> list[str]:
                 f"participation.{name}: found {tag!r}, one of the event's hashtags; expected a tag of its own "
                 "(every post carries the event's)"
             )
-    return problems + _logo_problems(config) + _edition_problems(config)
+    return problems + _logo_problems(config)
 
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
@@ -588,16 +588,6 @@ def _logo_problems(config: Config) -> list[str]:
     if path.stat().st_size > LOGO_LIMIT_BYTES:
         return [f"dashboard.logo: found {logo!r}, {path.stat().st_size:,} bytes; expected at most 2 MB (a logo)"]
     return []
-
-
-def _edition_problems(config: Config) -> list[str]:
-    """``dashboard.editions`` must be folders on this machine (what is in them is read when a report compares)."""
-    return [
-        f"dashboard.editions.{i}: found {folder!r}, no such folder at {config.path(folder)}; expected another "
-        "edition's report data folder (the one a report writes beside itself), relative to the config's folder"
-        for i, folder in enumerate(config.dashboard.editions)
-        if not config.path(folder).is_dir()
-    ]
 
 
 def parse_config(data: object, base_dir: str = ".") -> Config:
