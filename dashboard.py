@@ -20,7 +20,9 @@ st.set_page_config(
 )
 style.apply(controls.mode(), config.dashboard.accent_color, controls.kiosk())
 
-live = st.Page("pages/live.py", title="Live screen", icon=":material/live_tv:", default=True, url_path="live")
+live = st.Page("pages/live.py", title="Live screen", icon=":material/live_tv:", default=True, url_path="")
+# The default page is served at the root only: the same screen at /live too, for a link or bookmark naming it.
+live_by_name = st.Page("pages/live.py", title="Live screen", icon=":material/live_tv:", url_path="live")
 public = [
     live,
     st.Page("pages/theme.py", title="Follow a theme", icon=":material/explore:", url_path="theme"),
@@ -32,12 +34,13 @@ organiser = [
     for name, title, icon in controls.ORGANISER_PAGES
 ]
 if controls.kiosk():
-    page = st.navigation([live], position="hidden")
+    page = st.navigation([live, live_by_name], position="hidden")
 else:
     # Until an organiser signs in, their pages are left out of the menu (a link to one still asks for the password).
     signed_in = controls.signed_in()
-    page = st.navigation({"Public": public, "Organisers": [signin, *organiser]}, position="hidden")
+    page = st.navigation({"Public": [*public, live_by_name], "Organisers": [signin, *organiser]}, position="hidden")
     controls.menu({"Public": public, "Organisers": organiser if signed_in else [signin]})
+    controls.sign_out_control(signed_in)
     if signed_in:
         controls.rebuild_notice()
 with controls.inside_app():

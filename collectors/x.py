@@ -59,7 +59,7 @@ FIELDS = {
     ],
     "user_fields": ["location", "description", "public_metrics", "profile_image_url", "name", "username"],
     "place_fields": ["full_name", "geo", "country_code", "place_type", "name"],
-    "media_fields": ["url", "preview_image_url", "type"],
+    "media_fields": ["url", "preview_image_url", "type", "alt_text"],
 }
 logging.getLogger("tweepy").setLevel(logging.INFO)  # its debug log prints the Authorization header
 

@@ -8,7 +8,13 @@ import shutil
 import pytest
 
 from summitpulse.outputs.report import write_data_files, write_report
-from summitpulse.outputs.report.compare import EditionError, comparison_html, read_edition, write_edition
+from summitpulse.outputs.report.compare import (
+    EditionError,
+    comparison_html,
+    edition_title,
+    read_edition,
+    write_edition,
+)
 
 from .conftest import ROOT
 
@@ -78,3 +84,10 @@ def test_the_report_command_compares(demo_url, tmp_path, monkeypatch):
     html = out.read_text()
     assert 'id="editions"' in html and "Social Media Summit at ICRE 2015" in html and "Session recaps" in html
     assert json.loads((tmp_path / "report_data" / "edition.json").read_text())["event"].endswith("ICRE 2014")
+
+
+def test_the_editions_the_report_page_offers_are_named_by_their_event(tmp_path):
+    """``dashboard.editions`` are offered by their event's name and first day, or by the folder's name when it has no
+    ``edition.json``."""
+    assert edition_title(PREVIOUS) == "Social Media Summit at ICRE 2015 (22 Oct 2015)"
+    assert edition_title(tmp_path) == tmp_path.name

@@ -209,6 +209,31 @@ def test_the_report_page_builds_the_report(app_env):
     assert at.get("download_button")
 
 
+def test_the_report_page_compares_with_the_editions_the_config_names(app_env):
+    """The demo names ICRE 2015's data folder: picked, the comparison is shown beside the download."""
+    at = _app("report", organiser=True)
+    [picker] = at.multiselect
+    [icre] = picker.options
+    assert icre == "Social Media Summit at ICRE 2015 (22 Oct 2015)"
+    picker.select(icre).run()
+    at.button[0].click().run()
+    assert not at.exception
+    [shown] = at.html
+    assert "This edition against the other" in shown.body and "Social Media Summit at ICRE 2015" in shown.body
+    assert at.get("download_button")
+
+
+def test_a_folder_that_is_not_an_editions_is_named_and_nothing_is_built(app_env, monkeypatch, tmp_path):
+    from summitpulse.ui import data
+
+    monkeypatch.setattr(data, "editions", lambda: {"Elsewhere": str(tmp_path)})
+    at = _app("report", organiser=True)
+    at.multiselect[0].select("Elsewhere").run()
+    at.button[0].click().run()
+    assert not at.exception and not at.get("download_button")
+    assert "not a report's data folder" in at.error[0].value and str(tmp_path) in at.error[0].value
+
+
 def test_the_export_page_prepares_each_table_as_csv(app_env):
     at = _app("export", organiser=True)
     for table in ("posts", "contributors"):

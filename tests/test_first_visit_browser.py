@@ -33,6 +33,7 @@ def _seen_lines(texts: list[str]) -> set[str]:
     "path, shows",
     [
         ("/", ".sp-header"),
+        ("/live", ".sp-header"),  # a link naming the live screen (the alerts' links): never "Page not found"
         ("/theme?theme_name=Education+theory", ".sp-card"),
         ("/participants", '[data-testid="stForm"]'),  # the organiser gate, styled, through the app
     ],
@@ -61,6 +62,7 @@ def test_the_first_visits_of_a_fresh_server_see_the_app(demo_url, path, shows):
                 lines = _seen_lines(driver.execute_script("return window.__seen.menus"))
                 assert not lines & ORGANISER_TITLES, "organiser pages stay out of the menu before the password"
                 assert seen["errors"] == []
+                assert driver.current_url.removeprefix(base).startswith(path.split("?")[0]), "the link's page kept"
                 menu = driver.find_element("css selector", ".st-key-sp_menu").text
                 assert "Follow a theme" in menu and "Organiser sign-in" in menu
                 styled = "return getComputedStyle(document.documentElement).getPropertyValue('--sp-accent')"

@@ -46,7 +46,7 @@ def test_the_demos_most_shared_links_are_web_addresses(demo_engine, config):
 @pytest.fixture(scope="module")
 def archive(demo_url):
     engine = open_store(demo_url)
-    data = report_archive(load_config(ROOT / "config.yaml"), engine)
+    data, _ = report_archive(load_config(ROOT / "config.yaml"), engine, [ROOT / "demo" / "icre2015" / "report_data"])
     engine.dispose()
     return zipfile.ZipFile(io.BytesIO(data))
 
@@ -58,6 +58,7 @@ def test_the_dashboards_report_comes_with_its_data_files_and_asks_no_command(arc
     for linked in re.findall(r'href="(report_data/[^"]+)"', html):
         assert f"report/{linked}" in names
     assert "python -m" not in html and "summitpulse report" not in html
+    assert '<section id="editions">' in html and "report/report_data/edition.json" in names  # compared, comparable
     shared = html.split("<h3>Most-shared links</h3>", 1)[1].split("</table>", 1)[0]
     assert re.findall(r"<td>(https?://[^\s<>\"']+)</td>", shared) and "&lt;span" not in shared
 

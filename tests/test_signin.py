@@ -125,3 +125,29 @@ def test_the_form_says_how_long_to_wait(app):
         at.button[0].click().run()
         app[0] += 0.5
     assert any("try again in" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def _titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def _menu(at: AppTest) -> list[str]:
+    return [link.proto.label for link in at.get("page_link")]
+
+
+def test_signing_out_ends_the_session_and_the_browser_forgets_its_token(app, monkeypatch):
+    token = tokens.issue(T0)
+    monkeypatch.setattr(controls, "browser_token", lambda: token)  # signed in by the cookie the page's load sent
+    at = _visit("health")
+    assert "Collector health" in _titles(at) and "Moderation" in _menu(at)
+    at.button(key="sp_signout").click().run()
+    assert not at.exception and "Organisers only" in _titles(at) and "Moderation" not in _menu(at)
+    [forget] = [e.proto.body for e in at.get("html") if controls.TOKEN_COOKIE in e.proto.body]
+    assert f"{controls.TOKEN_COOKIE}=;" in forget and "Max-Age=0" in forget and token not in forget
+    assert not [b for b in at.button if b.key == "sp_signout"]
+    at.run()  # the session still holds the cookie it was opened with: it stays signed out
+    assert "Organisers only" in _titles(at) and not at.get("html")
+    app[0] = T0 + 86400  # past the throttle other tests' wrong tries on this store left
+    at.text_input[0].input(RIGHT)
+    at.button[0].click().run()
+    assert "Collector health" in _titles(at) and _kept_token(at), "signing in again works, and keeps a new token"

@@ -1,8 +1,9 @@
 """In a real headless Chromium: the browser keeps the organiser's signed token, a reload and a pasted link stay
-signed in, and the wrong try shows on the health page."""
+signed in until "Sign out" has the browser forget it, and the wrong try shows on the health page."""
 
 import pytest
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from .browser import SCREENSHOTS, chrome, require_browser, streamlit_server, wait_for
 from .conftest import PATIENCE
@@ -15,8 +16,6 @@ FIELD = '[data-testid="stForm"] input[type="password"]'
 
 
 def _menu_lists(driver, title: str, timeout: float = PATIENCE) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
     menu = ".st-key-sp_menu"
     WebDriverWait(driver, timeout).until(
         lambda d: any(title in e.text for e in d.find_elements("css selector", menu)), f"{title} in the menu"
@@ -31,7 +30,7 @@ def _submit(driver, password: str) -> None:
     driver.find_element("css selector", '[data-testid="stFormSubmitButton"] button').click()
 
 
-def test_a_reload_and_a_pasted_link_stay_signed_in(demo_url):
+def test_a_reload_and_a_pasted_link_stay_signed_in_until_sign_out(demo_url):
     require_browser()
     with streamlit_server(demo_url, SUMMITPULSE_ORGANISER_PASSWORD=PASSWORD) as base:
         driver = chrome(1280, 900)
@@ -52,8 +51,11 @@ def test_a_reload_and_a_pasted_link_stay_signed_in(demo_url):
             driver.refresh()
             _menu_lists(driver, "Moderation")
             driver.save_screenshot(str(SCREENSHOTS / "signin-kept-after-reload.png"))
-            driver.delete_cookie("summitpulse_organiser")
+            driver.find_element("css selector", ".st-key-sp_signout button").click()  # Sign out: the cookie goes
+            wait_for(driver, '[data-testid="stForm"]')
+            WebDriverWait(driver, PATIENCE).until(lambda d: d.get_cookie("summitpulse_organiser") is None)
             driver.get(base + "/health")
             wait_for(driver, '[data-testid="stForm"]')
+            assert "Collector health" not in driver.find_element("css selector", ".st-key-sp_menu").text
         finally:
             driver.quit()

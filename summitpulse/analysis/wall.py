@@ -21,6 +21,7 @@ from .visibility import carries_opt_out_tag, is_opted_out, tag_users, unnamed
 
 p, a = schema.posts, schema.authors
 QUIET_S = 600
+NO_ALT = "An image attached to the post (no description given)"  # the alt text when the network gave none
 HIGHLIGHT_WINDOW_S = 3 * 3600
 
 
@@ -35,6 +36,7 @@ def _candidates(conn: Connection, config: Config, filters: Filters, order, limit
         p.c.created_ts,
         p.c.hashtags,
         p.c.media_urls,
+        p.c.media_alts,
         p.c.kind,
         p.c.author_id,
         ENGAGEMENT.label("engagement"),
@@ -72,7 +74,7 @@ def _shown(conn: Connection, config: Config, rows: list[dict], limit: int | None
 
 
 def _card(config: Config, r: dict) -> dict:
-    media = json.loads(r["media_urls"] or "[]")
+    media, alts = json.loads(r["media_urls"] or "[]"), json.loads(r["media_alts"] or "[]")
     return {
         "network": r["network"],
         "native_id": r["native_id"],
@@ -82,6 +84,7 @@ def _card(config: Config, r: dict) -> dict:
         "name": r["display_name"] or r["handle"] or "",
         "avatar_url": r["avatar_url"] or "",
         "media_url": media[0] if media else "",
+        "media_alt": unnamed(config, alts[0].strip() if alts and isinstance(alts[0], str) else "") or NO_ALT,
         "time": local_time(r["created_ts"], config.event.tz),
         "engagement": r["engagement"] or 0,
         "highlight": False,

@@ -7,7 +7,7 @@ profile learned from search.
 
 from __future__ import annotations
 
-from .common import PAYLOAD_ERRORS, as_int, as_str, parse_time, require, require_id
+from .common import PAYLOAD_ERRORS, as_int, as_list, as_str, parse_time, require, require_id
 from .models import Author, Batch, Post
 
 NETWORK = "bluesky"
@@ -52,12 +52,13 @@ def _embed(record: dict) -> tuple[int, list[str], str | None]:
     return count, ([as_str(external)] if external else []), (as_str(quoted.get("uri")) if quoted else None)
 
 
-def _view_media(view_embed) -> list[str]:
-    """Thumbnail URLs from a PostView's hydrated embed."""
+def _view_media(view_embed) -> tuple[list[str], list[str]]:
+    """Thumbnail URLs and their alt texts from a PostView's hydrated embed."""
     if not isinstance(view_embed, dict):
-        return []
+        return [], []
     media = view_embed.get("media") if isinstance(view_embed.get("media"), dict) else view_embed
-    return [as_str(i.get("thumb")) for i in media.get("images") or [] if isinstance(i, dict)]
+    images = [i for i in as_list(media.get("images")) if isinstance(i, dict)]
+    return [as_str(i.get("thumb")) for i in images], [as_str(i.get("alt")) for i in images]
 
 
 def web_url(handle_or_did: str, uri: str) -> str:
@@ -124,7 +125,7 @@ def post_from_view(view: dict, source: str = "") -> Post:
     post.repost_count = as_int(view.get("repostCount", view.get("repost_count")))
     post.reply_count = as_int(view.get("replyCount", view.get("reply_count")))
     post.quote_count = as_int(view.get("quoteCount", view.get("quote_count")))
-    post.media_urls = _view_media(view.get("embed"))
+    post.media_urls, post.media_alts = _view_media(view.get("embed"))
     return post
 
 

@@ -139,6 +139,7 @@ def post_from_status(status: dict, source: str = "") -> Post:
         links=list(dict.fromkeys(links)),
         media_count=len(media),
         media_urls=[as_str(m.get("preview_url") or m.get("url")) for m in media],
+        media_alts=[as_str(m.get("description")) for m in media],
         reply_to=f"{host}/statuses/{body['in_reply_to_id']}" if body.get("in_reply_to_id") else None,
         reply_to_author=_reply_author(reply_account, account, mentions),
         repost_of=as_str(boosted.get("uri")) if boosted else None,

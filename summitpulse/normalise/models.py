@@ -48,6 +48,7 @@ class Post:
     links: list[str] = field(default_factory=list)
     media_count: int = 0
     media_urls: list[str] = field(default_factory=list)
+    media_alts: list[str] = field(default_factory=list)  # each media_urls' description (alt text), "" if none given
     reply_to: str | None = None
     reply_to_author: str | None = None
     repost_of: str | None = None

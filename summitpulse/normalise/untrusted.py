@@ -38,7 +38,7 @@ POST_LINES = (
     "repost_of",
     "quote_of",
 )
-POST_LISTS = ("hashtags", "mentions", "links", "media_urls", "matched_tags")
+POST_LISTS = ("hashtags", "mentions", "links", "media_urls", "media_alts", "matched_tags")
 # The store's column widths: PostgreSQL refuses a longer value where SQLite would keep it, so it is cut here, the
 # same for both (tests/test_hostile_text.py holds these equal to store/schema.py)
 WIDTHS = {

@@ -120,6 +120,7 @@ def post_from_tweet(tweet: dict, source: str = "") -> Post:
         ],
         media_count=len(tweet["media"]) or len((tweet.get("attachments") or {}).get("media_keys") or []),
         media_urls=[as_str(m.get("url") or m.get("preview_image_url")) for m in tweet["media"]],
+        media_alts=[as_str(m.get("alt_text")) for m in tweet["media"]],
         reply_to=replied and str(replied.get("id")),
         reply_to_author=str(tweet["in_reply_to_user_id"]) if tweet.get("in_reply_to_user_id") else None,
         repost_of=retweeted and str(retweeted.get("id")),

@@ -410,6 +410,7 @@ class Dashboard(_Model):
     accent_color: str = "#0f766e"
     logo: FilePath | None = None  # an image on this machine: the report carries it inline, never fetches it
     public_url: str | None = None  # the dashboard's public address: the live screen's QR code and short link use it
+    editions: list[FilePath] = []  # other editions' report data folders, offered on the Report page to compare with
 
     @field_validator("public_url")
     @classmethod

@@ -192,6 +192,7 @@ def _post_values(post: Post, now: int, stamp) -> tuple:
         _json(post.links),
         post.media_count,
         _json(post.media_urls),
+        _json(post.media_alts),
         post.reply_to,
         post.reply_to_author,
         post.repost_of,
@@ -243,6 +244,7 @@ _REFRESHED = (
     "updated_ts",
     "media_count",
     "media_urls",
+    "media_alts",
     "matched_tags",
 )
 

@@ -42,6 +42,7 @@ posts = Table(
     Column("links", Text, nullable=False, default="[]"),
     Column("media_count", Integer, nullable=False, default=0),
     Column("media_urls", Text, nullable=False, default="[]"),
+    Column("media_alts", Text, nullable=False, default="[]"),  # each media's alt text, "" if none (revision 0015)
     Column("reply_to", Id),
     Column("reply_to_author", String(128)),
     Column("repost_of", Id),

@@ -55,8 +55,7 @@ def post_card(card: dict) -> str:
     text = card["text"] if len(card["text"]) <= MAX_TEXT else card["text"][:MAX_TEXT] + "…"
     badge = '<span class="sp-badge">highlight</span>' if card.get("highlight") else ""
     media = safe_src(card.get("media_url", ""))
-    alt = escape(card.get("media_alt") or "An image attached to the post (no description given)", quote=True)
-    thumbnail = f'<img class="media" src="{media}" alt="{alt}">' if media else ""
+    thumbnail = f'<img class="media" src="{media}" alt="{escape(card["media_alt"], quote=True)}">' if media else ""
     network = escape(NETWORK_NAMES.get(card["network"], card["network"]))
     when = f"{card['time']:%H:%M}"
     link = safe_link(card.get("url", ""))

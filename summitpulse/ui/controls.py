@@ -90,7 +90,7 @@ def signed_in() -> bool:
     if st.session_state.get("organiser") and st.session_state.get("organiser_until", math.inf) > clock():
         return True
     token = browser_token()
-    if tokens.valid(token, clock()):
+    if token != st.session_state.get("token_signed_out") and tokens.valid(token, clock()):
         st.session_state["organiser"], st.session_state["organiser_until"] = True, tokens.expiry(token)
         return True
     return _identity_provider() and st.user.is_logged_in
@@ -150,6 +150,27 @@ def organiser_gate() -> bool:
             else:
                 st.error("That password is not right.")
     return False
+
+
+def sign_out_control(signed_in_now: bool) -> None:
+    """The organiser's "Sign out" under the menu while signed in; after it, the browser forgets its token."""
+    if st.session_state.pop("forget_token", False):
+        st.html(
+            f"<script>document.cookie = '{TOKEN_COOKIE}=; Max-Age=0; Path=/; SameSite=Strict';</script>",
+            unsafe_allow_javascript=True,
+        )
+    if signed_in_now:
+        st.sidebar.button("Sign out", icon=":material/logout:", key="sp_signout", on_click=_sign_out)
+
+
+def _sign_out() -> None:
+    """End this session's sign-in; the token the browser sent with this page's load no longer counts in it (the
+    page's script has the browser delete it: ``sign_out_control``)."""
+    for key in ("organiser", "organiser_until", "organiser_token"):
+        st.session_state.pop(key, None)
+    st.session_state["token_signed_out"], st.session_state["forget_token"] = browser_token(), True
+    if _identity_provider() and st.user.is_logged_in:
+        st.logout()
 
 
 def rebuild_notice() -> None:

@@ -12,6 +12,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -30,6 +31,7 @@ from ..analysis.visibility import anonymised
 from ..outputs import recaps
 from ..outputs.export import EXPORTS
 from ..outputs.report import report_archive as report_zip
+from ..outputs.report.compare import edition_title
 from ..settings.config import Config, load_config
 from ..store.clock import event_now
 from ..store.engine import open_store
@@ -152,9 +154,15 @@ def export_table(what: str) -> pd.DataFrame:
     return _run(lambda conn, cfg: EXPORTS[what](conn, cfg))
 
 
-def report_archive() -> bytes:
-    """The post-event report and its data files, as ``summitpulse report`` writes them, in one zip."""
-    return report_zip(config(), engine())
+def editions() -> dict[str, str]:
+    """The other editions the Report page offers to compare with (``dashboard.editions``): title → data folder."""
+    return {edition_title(config().path(f)): str(config().path(f)) for f in config().dashboard.editions}
+
+
+def report_archive(compare: list[str] = ()) -> tuple[bytes, str]:
+    """The post-event report and its data files, as ``summitpulse report`` writes them, in one zip; and the
+    comparison with the ``compare`` editions' data folders ("" without)."""
+    return report_zip(config(), engine(), [Path(f) for f in compare])
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)

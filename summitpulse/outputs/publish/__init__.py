@@ -59,7 +59,7 @@ def _card(c: dict, tz, opted_out: re.Pattern | None = None) -> dict:
     """What a published card shows (the wall's card, public fields only, no opted-out person named in its text),
     its URLs checked."""
     handle = shown(c["network"], c["handle"])
-    text = opted_out.sub(ANONYMOUS, c["text"]) if opted_out else c["text"]
+    text, alt = (opted_out.sub(ANONYMOUS, c[k]) if opted_out else c[k] for k in ("text", "media_alt"))
     text = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
     return {
         "id": f"{c['network']}:{c['native_id']}",
@@ -71,6 +71,7 @@ def _card(c: dict, tz, opted_out: re.Pattern | None = None) -> dict:
         "url": c["url"] if c["url"].startswith(("https://", "http://")) else "",
         "avatar": Markup(safe_src(c["avatar_url"])),  # escaped by safe_src, which also allows only https and data:
         "media": Markup(safe_src(c["media_url"])),
+        "media_alt": alt,
         "time": c["time"],
         "iso": c["time"].isoformat(),
         "clock": c["time"].astimezone(tz).strftime("%H:%M"),

@@ -76,19 +76,25 @@ def write_data_files(
             frame.to_parquet(folder / f"{name}.parquet", index=False)
 
 
-def report_archive(config: Config, engine: Engine) -> bytes:
+def report_archive(config: Config, engine: Engine, compare: list[Path] = ()) -> tuple[bytes, str]:
     """The report as one zip, for a download: ``report/report.html`` and its data files in ``report/report_data/``
-    beside it, where the report's appendix links them."""
+    beside it, where the report's appendix links them; with ``compare`` (other editions' data folders), also the
+    comparison section alone, for the page to show ("" without). EditionError names a folder that is not one."""
+    others = [Path(f) for f in compare]
+    for other in others:  # a wrong folder stops the report before its work
+        read_edition(other)
     with tempfile.TemporaryDirectory() as tmp:
         folder, shared = Path(tmp) / "report_data", {}
         html = build_report_html(config, engine, data_dir=folder.name, shared=shared)
         write_data_files(config, engine, folder, shared)
+        write_edition(config, folder)  # the downloaded data folder can itself be compared with, another year
+        comparison = comparison_html(folder, others) if others else ""
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
-            out.writestr("report/report.html", html)
+            out.writestr("report/report.html", html.replace(COMPARISON_MARK, comparison, 1))
             for path in sorted(folder.iterdir()):
                 out.write(path, f"report/report_data/{path.name}")
-    return archive.getvalue()
+    return archive.getvalue(), comparison
 
 
 class Aside:

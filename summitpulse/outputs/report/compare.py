@@ -61,6 +61,17 @@ def write_edition(config: Config, folder: Path) -> None:
     (folder / EDITION_FILE).write_text(json.dumps(about, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def edition_title(folder: Path) -> str:
+    """How an edition's data folder is offered to compare with: its event and first day (from ``edition.json``), or
+    the folder's name."""
+    path = Path(folder) / EDITION_FILE
+    try:
+        about = json.loads(path.read_text(encoding="utf-8"))
+        return f"{about['event']} ({datetime.fromisoformat(about['start']):%d %b %Y})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return Path(folder).name
+
+
 def _accounts(value) -> set[str]:
     text = str(value or "")
     return set() if text in ("", ANONYMOUS) else {a.strip().casefold() for a in text.split(" · ") if a.strip()}
