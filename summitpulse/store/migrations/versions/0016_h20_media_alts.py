@@ -2,15 +2,15 @@
 
 Posts stored before keep none: their images are described generically until a collector reads them again.
 
-Revision ID: 0015_h20_media_alts
-Revises: 0014_h18model_learnt
+Revision ID: 0016_h20_media_alts
+Revises: 0015_h20tz_rhythms
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_h20_media_alts"
-down_revision = "0014_h18model_learnt"
+revision = "0016_h20_media_alts"
+down_revision = "0015_h20tz_rhythms"
 branch_labels = None
 depends_on = None
 
