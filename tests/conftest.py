@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -128,6 +129,15 @@ def demo_url(tmp_path_factory) -> str:
     run_demo(config, engine, speed=float("inf"))
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def demo_copy_url(demo_url, tmp_path) -> str:
+    """A private copy of the demo store, for a test that writes to it (sign-in attempts, heartbeats, incidents):
+    what it writes never reaches the tests after it."""
+    path = tmp_path / "demo-copy.db"
+    shutil.copy(demo_url.removeprefix("sqlite:///"), path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

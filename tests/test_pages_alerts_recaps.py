@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import streamlit as st
 from sqlalchemy import select
@@ -19,17 +17,14 @@ from .conftest import ROOT, dashboard_app
 
 
 @pytest.fixture
-def demo_copy(demo_url, tmp_path, monkeypatch):
-    """The demo store, copied: these pages write to it (a heartbeat, incidents)."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_url.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", url)
+def demo_copy(demo_copy_url, monkeypatch):
+    """A copy of the demo store: these pages write to it (a heartbeat, incidents)."""
+    monkeypatch.setenv("SUMMITPULSE_DATABASE_URL", demo_copy_url)
     monkeypatch.setenv("SUMMITPULSE_CONFIG", str(ROOT / "config.yaml"))
     monkeypatch.setenv("SUMMITPULSE_ORGANISER_PASSWORD", "correct horse")
     st.cache_resource.clear()
     st.cache_data.clear()
-    engine = open_store(url)
+    engine = open_store(demo_copy_url)
     with engine.begin() as conn:  # other pages' tests may have shown the kiosk on the shared demo store
         conn.execute(schema.heartbeats.delete())
     yield engine

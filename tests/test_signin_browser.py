@@ -30,9 +30,9 @@ def _submit(driver, password: str) -> None:
     driver.find_element("css selector", '[data-testid="stFormSubmitButton"] button').click()
 
 
-def test_a_reload_and_a_pasted_link_stay_signed_in_until_sign_out(demo_url):
+def test_a_reload_and_a_pasted_link_stay_signed_in_until_sign_out(demo_copy_url):
     require_browser()
-    with streamlit_server(demo_url, SUMMITPULSE_ORGANISER_PASSWORD=PASSWORD) as base:
+    with streamlit_server(demo_copy_url, SUMMITPULSE_ORGANISER_PASSWORD=PASSWORD) as base:
         driver = chrome(1280, 900)
         try:
             driver.get(base + "/signin")
