@@ -1,10 +1,10 @@
 """Screenshots of every organiser page over the demo, in headless Chromium, into docs/screens/organiser-*.png.
 
-    .venv/bin/python scripts/organiser_screens.py [--store sqlite:///demo.db] [--width 1440]
+    .venv/bin/python -m scripts.organiser_screens [--store sqlite:///demo.db] [--width 1440]
 
 Plays the demo into a fresh store unless one is given, signs in with a password set for the run, and opens each
 page through the menu (a sign-in lasts one browser session), capturing the whole page, not just its first screen.
-The public pages' screenshots are another script's (scripts/hall_screens.py).
+The public pages' screenshots are another script's (scripts/public_screens.py).
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from summitpulse.ui.controls import ORGANISER_PAGES
+from tests.browser import chrome, streamlit_server, wait_for
 
-from summitpulse.ui.controls import ORGANISER_PAGES  # noqa: E402
-from tests.browser import chrome, streamlit_server, wait_for  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "docs" / "screens"
 PASSWORD = "screens-only"
