@@ -163,7 +163,7 @@ def _deleted(conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, st
 
 def collectors(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
     """Collectors stalled, failing or refused (those silent for a day are retired, not stalled)."""
-    frame = health(conn, config.networks.x.poll_seconds, now=wall_now)
+    frame = health(conn, config, now=wall_now)
     if frame.empty:
         return []
     recent = frame.last_run.notna() & (
