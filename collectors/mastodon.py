@@ -43,7 +43,6 @@ MAX_PAGES = 50
 # fails. Two minutes re-read per run (a few pages at a conference's pace) catches what arrives within it.
 OVERLAP = timedelta(minutes=2)
 SWEEP_BACK = timedelta(days=1)  # a status dated up to a day behind (its server's clock) is found by ``sweep``
-SWEEP_SECONDS = 60  # one sweep page a minute per tag: five requests of the instance's 300 per 5 minutes
 
 
 def id_at(when: datetime) -> int:

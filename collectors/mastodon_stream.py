@@ -22,8 +22,6 @@ from . import budget, mastodon
 from .retry import Fault, retrying
 from .runs import Run, StopRun
 
-SECONDS = 300  # the job's interval; a dropped connection is retried within a run
-
 
 class Enough(StopRun):
     """The run has listened for its interval."""

@@ -18,6 +18,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine, func, select
 
 from summitpulse.cli.exits import outcome
+from summitpulse.settings import intervals
 from summitpulse.settings.config import Config
 from summitpulse.store import schema
 
@@ -54,16 +55,16 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             Job(
                 mastodon.sweep_name(kw["instance"], kw["tag"]),
                 partial(mastodon.sweep, config, engine, sleep=sleep, max_wait=every, **kw),
-                mastodon.SWEEP_SECONDS,
+                intervals.MASTODON_SWEEP_S,
             )
             for _, kw in mastodon.jobs(config)
         ]
-        listen = mastodon_stream.SECONDS - STREAM_MARGIN_S
+        listen = intervals.MASTODON_STREAM_S - STREAM_MARGIN_S
         out += [
             Job(
                 name,
                 partial(mastodon_stream.stream, config, engine, sleep=sleep, max_wait=listen, **kw),
-                mastodon_stream.SECONDS,
+                intervals.MASTODON_STREAM_S,
                 paced=False,
                 once=False,
             )
@@ -90,7 +91,7 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
             )
             for name, _ in jetstream.jobs(config)
         ]
-    slow = max(300, 5 * min(nets.x.poll_seconds, nets.mastodon.poll_seconds, nets.bluesky.poll_seconds))
+    slow = intervals.refresh_seconds(nets)
     out += [
         Job(name, partial(fn, config, engine, sleep=sleep, max_wait=slow, **kw), slow, refresh=True)
         for name, fn, kw in refresh.jobs(config)

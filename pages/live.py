@@ -12,6 +12,7 @@ from summitpulse.alerts.rules import SCREEN_HEARTBEAT
 from summitpulse.analysis import evaluation
 from summitpulse.analysis.completeness import in_plain_words
 from summitpulse.analysis.programme import now_on
+from summitpulse.settings.social import shown
 from summitpulse.ui import cards, controls, data, say_so, screen_charts
 from summitpulse.ui.palette import NETWORK_NAMES, short_number
 
@@ -74,7 +75,7 @@ def _leaders(last_hour) -> str:
         cards.rank_row(
             r["rank"],
             r["name"],
-            cards.shown_handle(r["network"], r["handle"]),
+            shown(r["network"], r["handle"]),
             r["avatar_url"] or "",
             f"{r['engagement']:,}",
             f"{r['posts']} post{'s' if r['posts'] != 1 else ''}",

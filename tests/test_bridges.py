@@ -118,3 +118,40 @@ def test_a_copy_from_the_firehose_is_left_to_search(fixtures_dir):
         },
     }
     assert normalise("jetstream_event", event, TAGS).posts == []
+
+
+def test_the_originals_text_wins_over_its_copy(engine, config, fixtures_dir):
+    """Bridgy Fed's copy (shortened, with a link back) never overwrites the original's text, links or figures; a copy
+    stored first gives way to its original's text when that arrives, as any post to a later reading."""
+    from .test_figures import assert_exact
+
+    with engine.begin() as conn:
+        adopt(conn, config)
+    status = _status(fixtures_dir)
+    copied = _bluesky_copy(fixtures_dir)
+    copied["record"]["text"] = "Live from the hall #SoMeSummit [bridged from https://mastodon.social/@Gargron]"
+
+    def collect(kind: str) -> tuple[int, int]:
+        if kind == "original":
+            batch = normalise("mastodon_statuses", [status], TAGS, source="https://mastodon.social")
+        else:
+            batch = normalise("bluesky_search", {"posts": [copied]}, TAGS, source="bluesky")
+        result = ingest(engine, batch)
+        return result.new, result.updated
+
+    def stored_text() -> str:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT text FROM posts WHERE native_id = :id"), {"id": ORIGINAL_URI}).scalar()
+
+    assert collect("original") == (1, 0) and collect("copy") == (0, 1)
+    assert stored_text() == "Live from the hall #SoMeSummit"
+    with engine.connect() as conn:
+        links = conn.execute(text("SELECT link FROM post_links WHERE native_id = :id"), {"id": ORIGINAL_URI}).scalars()
+        assert "https://mastodon.social/@Gargron" not in set(links)
+        assert_exact(conn, config)
+        conn.execute(text("DELETE FROM posts"))
+        conn.commit()
+    collect("copy")
+    assert stored_text().endswith("[bridged from https://mastodon.social/@Gargron]"), "only the copy is known yet"
+    collect("original")
+    assert stored_text() == "Live from the hall #SoMeSummit"

@@ -186,3 +186,26 @@ def test_participants_load_cleanly_with_who_is_talking_sorted_and_counted_in_peo
     talking = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert talking["layout"]["xaxis"]["title"]["text"] == "People"
     assert talking["layout"]["yaxis"]["categoryorder"] == "total ascending"
+
+
+@pytest.mark.parametrize(
+    "network, handle, written",
+    [
+        ("x", "ana", "@ana"),
+        ("x", " @ana ", "@ana"),
+        ("mastodon", "ana@med.example", "@ana@med.example"),
+        ("bluesky", "ana.bsky.social", "ana.bsky.social"),
+        ("x", "(opted out)", "(opted out)"),  # an anonymised handle is never made a handle
+    ],
+)
+def test_the_wall_and_the_alerts_write_a_handle_as_every_page_does(network, handle, written):
+    """One function writes handles (``settings.social.shown``): the wall's cards and the alerts use it too."""
+    import re
+
+    from summitpulse.alerts.rules import _flag_summary
+    from summitpulse.ui.cards import post_card
+
+    card = post_card({"network": network, "handle": handle, "name": "", "text": "Hi", "time": NOW, "url": ""})
+    assert re.search(r'<div class="meta"><bdi>(.*?)</bdi>', card).group(1) == written
+    row = {"network": network, "handle": handle, "author_id": "1", "text": "Hi"}
+    assert f"a post by {written} on" in _flag_summary(row, "profanity")

@@ -19,6 +19,7 @@ from ..analysis.metrics import counted
 from ..analysis.moderation import blocked, decisions, screen
 from ..analysis.visibility import carries_opt_out_tag, is_opted_out
 from ..settings.config import Config
+from ..settings.social import shown
 from ..store import schema
 from ..store.clock import event_now
 from ..store.engine import dialect_insert, get_meta, set_meta
@@ -130,7 +131,7 @@ def flagged(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
 
 
 def _flag_summary(row: dict, reason: str) -> str:
-    who = f"@{(row['handle'] or row['author_id']).lstrip('@')}"
+    who = shown(row["network"], row["handle"] or row["author_id"])
     text = " ".join(row["text"].split())
     return f"Kept off the wall ({reason}): a post by {who} on {NETWORK_NAMES.get(row['network'], row['network'])}: “{text[:140]}”. Approve it or leave it hidden."
 
@@ -162,7 +163,7 @@ def _deleted(conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, st
 
 def collectors(conn: Connection, config: Config, wall_now: float) -> list[Finding]:
     """Collectors stalled, failing or refused (those silent for a day are retired, not stalled)."""
-    frame = health(conn, config.networks.x.poll_seconds, now=wall_now)
+    frame = health(conn, config, now=wall_now)
     if frame.empty:
         return []
     recent = frame.last_run.notna() & (

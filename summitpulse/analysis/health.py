@@ -9,6 +9,8 @@ import orjson
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
+from ..settings.config import Config
+from ..settings.intervals import UNKNOWN_S, interval
 from ..store import schema, signin
 from ..store.clock import event_now
 from ..store.x_reads import XUsage, x_usage  # noqa: F401 (the health page's X figures)
@@ -32,8 +34,9 @@ r, e, c, b = schema.runs, schema.collector_events, schema.cursors, schema.rate_b
 RECENT_S = 300  # "requests lately": Mastodon's and Bluesky's rate window
 
 
-def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -> pd.DataFrame:
-    """One row per collector: state (ok/stalled/failing/running), last run and totals, cursor, errors."""
+def health(conn: Connection, config: Config | None = None, now: float | None = None) -> pd.DataFrame:
+    """One row per collector: state (ok/stalled/failing/running, each judged by its own interval in ``config``),
+    last run and totals, cursor, errors."""
     now = now or time.time()
     last_ids = select(func.max(r.c.id)).group_by(r.c.collector).scalar_subquery()
     last = {row.collector: row for row in conn.execute(select(r).where(r.c.id.in_(last_ids)))}
@@ -62,7 +65,7 @@ def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -
         rows.append(
             {
                 "collector": name,
-                "state": _state(run, now, poll_seconds),
+                "state": _state(run, now, interval(config, name) if config else UNKNOWN_S),
                 "last_run": pd.to_datetime(run.ended_ts or run.started_ts, unit="s", utc=True) if run else pd.NaT,
                 "last_fetched": run.fetched if run else 0,
                 "last_new": run.new if run else 0,

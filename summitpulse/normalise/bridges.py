@@ -64,6 +64,7 @@ def fold(batch: Batch) -> Batch:
             continue
         network, native_id, author_id, handle = original
         post.network, post.native_id, post.uri, post.author_id = network, native_id, native_id, author_id
+        post.copy_of = post.copy_of or native_id  # a copy: the store keeps the original's text over it
         post.like_count = post.repost_count = post.reply_count = post.quote_count = None  # the original's stay
         batch.authors.append(Author(network, author_id, handle, partial=True))
     return batch

@@ -64,7 +64,8 @@ class Post:
     matched_tags: list[str] = field(default_factory=list)
     source: str = ""
     local_id: str = ""  # the source's own id for the post, where it differs from native_id (Mastodon)
-    copy_of: str = ""  # the original's address, when a bridge made this copy (Bridgy Fed: normalise/bridges.py)
+    copy_of: str = ""  # the original's address, when a bridge made this copy (Bridgy Fed: normalise/bridges.py): never
+    # overwrites the original once stored
     claimed_at: str = ""  # the time the post claimed, when impossible (``created_at`` is then when it was collected)
 
     @property

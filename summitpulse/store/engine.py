@@ -11,7 +11,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cache, lru_cache, partial
 from operator import itemgetter
@@ -265,6 +265,7 @@ class Rows:
     delta: object = None  # figures.Delta of the posts, when prepared with a counting (in an import's worker)
     themes: list[tuple] = field(default_factory=list)  # (network, native_id, theme) of the posts, likewise
     fingerprint: str | None = None  # of the counting settings that made ``delta`` and ``themes``
+    copies: list[tuple] = field(default_factory=list)  # (network, native_id) of the posts that are a bridge's copies
 
     def split(self) -> list[Rows]:
         """One Rows per post (with its author, links, sightings, claimed time), then one of the rest (other
@@ -284,6 +285,7 @@ class Rows:
                 deleted=[],
                 fetched=0,
                 rejected=[],
+                copies=[k for k in self.copies if k == key(row)],
             )
             for row in self.posts
         ]
@@ -306,7 +308,8 @@ def prepare(batch: Batch, dialect_name: str, now: int | None = None, counting=No
     """The rows ``batch`` writes (see ``write_rows``); pure, no database. With a ``figures.Counting``, also their
     contribution to the figures (an import's workers do that work, not the one writer)."""
     now = wall_clock() if now is None else now
-    posts = list({(p.network, p.native_id): p for p in batch.posts}.values())
+    # one row per post; where a batch holds a post and a bridge's copy of it, the original (after its copies) wins
+    posts = list({(p.network, p.native_id): p for p in sorted(batch.posts, key=lambda p: not p.copy_of)}.values())
     stamp = _stamp(dialect_name)
     post_rows = [_post_values(p, now, stamp) for p in posts]
     delta, themes = counting.contribution(map(counting.row, post_rows)) if counting else (None, [])
@@ -326,6 +329,7 @@ def prepare(batch: Batch, dialect_name: str, now: int | None = None, counting=No
         deleted=list(batch.deleted),
         fetched=len(batch.posts),
         rejected=list(batch.rejected),
+        copies=[(p.network, p.native_id) for p in posts if p.copy_of],
     )
 
 
@@ -393,6 +397,8 @@ def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult
 
     keys = [(row[0], row[1]) for row in rows.posts]  # (network, native_id): POST_COLUMNS starts so
     lock_posts(conn, keys + [tuple(k.split(":", 1)) for k in rows.deleted])
+    rows, originals = _without_copies_of_stored(conn, rows)
+    keys = [key for key in keys if key not in originals]
     counting = upkeep.counting_of(conn)
     old = upkeep.stored_posts(conn, keys) if counting else {}
     stored = set(old) if counting else existing(conn, keys)
@@ -413,11 +419,23 @@ def write_rows(conn: Connection, rows: Rows, judge: bool = True) -> IngestResult
     return IngestResult(
         fetched=rows.fetched,
         new=new,
-        updated=len(keys) - new,
+        updated=len(keys) - new + len(originals),
         deleted=deleted,
         rejected=len(rows.rejected),
         reasons=list(rows.rejected),
     )
+
+
+def _without_copies_of_stored(conn: Connection, rows: Rows) -> tuple[Rows, set[tuple[str, str]]]:
+    """``rows`` less the bridge's copies of posts already stored (and those posts' keys): a copy (Bridgy Fed's
+    shortened text, its own links) changes nothing of its original; one stored first is overwritten by its original
+    as any post is by a later reading."""
+    stored = existing(conn, rows.copies) if rows.copies else set()
+    if not stored:
+        return rows, stored
+    kept = [row for row in rows.posts if (row[0], row[1]) not in stored]
+    children = {t: [r for r in found if (r[0], r[1]) not in stored] for t, found in rows.children.items()}
+    return replace(rows, posts=kept, children=children, delta=None, themes=[], fingerprint=None), stored
 
 
 def mark_deleted(conn: Connection, keys: Sequence[str]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..settings.social import shown
 from .palette import NETWORK_NAMES
 
 MAX_TEXT = 600
@@ -78,13 +79,7 @@ def safe_link(url: str) -> str:
 
 
 def _handle(card: dict) -> str:
-    return shown_handle(card["network"], card.get("handle") or "")
-
-
-def shown_handle(network: str, handle: str) -> str:
-    """A handle as its network shows it: ``@name`` on X and Mastodon, the domain-like handle on Bluesky."""
-    handle = handle or ""
-    return handle if handle.startswith("@") or network == "bluesky" or not handle else f"@{handle}"
+    return shown(card["network"], card.get("handle") or "")
 
 
 def rank_row(position: int, name: str, handle: str, avatar_url: str, value: str, note: str = "", unit: str = "") -> str:

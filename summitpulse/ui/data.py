@@ -250,7 +250,7 @@ def top_tags(filters: Filters) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def collector_health() -> pd.DataFrame:
     with engine().connect() as conn:
-        return health_mod.health(conn, config().networks.x.poll_seconds)
+        return health_mod.health(conn, config())
 
 
 def collector_health_shown(frame: pd.DataFrame) -> pd.DataFrame:

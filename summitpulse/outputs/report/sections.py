@@ -103,7 +103,7 @@ def gather(conn: Connection, config: Config, progress=None, shared: dict | None 
     out["top_posts"] = top_posts(conn, config, everything, 10)
     step(progress)
     out |= {
-        "health": health(conn, config.networks.x.poll_seconds).to_dict("records"),
+        "health": health(conn, config).to_dict("records"),
         "weights": config.participation,
         "measured": evaluation.measured_note(),
         "linked": int((everyone.accounts.map(len) > 1).sum()) if not everyone.empty else 0,
