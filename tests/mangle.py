@@ -40,10 +40,10 @@ def mangle(payload, path, junk, delete: bool = False):
             parent = parent[step]
         except (KeyError, IndexError, TypeError):
             return data
-    if not isinstance(parent, (dict, list)):
-        return data
     if delete and isinstance(parent, dict):
         parent.pop(path[-1], None)
-    else:
-        parent[path[-1]] = junk
+    elif isinstance(parent, dict) or (
+        isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent)
+    ):
+        parent[path[-1]] = junk  # a path of the payload before an earlier mangle may no longer fit: left as it is
     return data
