@@ -26,7 +26,7 @@ from ..analysis import recaps as recap_mod
 from ..analysis import wall as wall_mod
 from ..analysis.completeness import estimate
 from ..analysis.filters import Filters
-from ..analysis.visibility import anonymised
+from ..analysis.visibility import ANONYMOUS, anonymised
 from ..outputs import recaps
 from ..outputs.export import EXPORTS
 from ..outputs.report import report_archive as report_zip
@@ -102,6 +102,22 @@ def people() -> pd.DataFrame:
     """Every participant; a person with an opted-out account is anonymous."""
     with engine().connect() as conn:
         return anonymised(config(), people_mod.stored(conn))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def participants_page(label: str | None, query: str, offset: int, limit: int) -> tuple[pd.DataFrame, int]:
+    """One page of participants (``analysis.people.listing``), opted-out people anonymous, and how many match."""
+    with engine().connect() as conn:
+        page, total = people_mod.listing(conn, label, query, offset, limit)
+    page = anonymised(config(), page)
+    return (page[page.person != ANONYMOUS] if query else page), total  # a search never finds who opted out
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def participant_totals() -> dict[str, dict[str, int]]:
+    """Every participant by label, as people and as posts (``analysis.people.totals``)."""
+    with engine().connect() as conn:
+        return people_mod.totals(conn)
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
