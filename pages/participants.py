@@ -1,9 +1,10 @@
 """Participants: the in-room/remote split, each person's evidence, and an override that wins."""
 
+import time
+
 import pandas as pd
 import streamlit as st
 
-from summitpulse.analysis import stakeholders
 from summitpulse.analysis.stakeholders import GROUP_NAMES
 from summitpulse.analysis.visibility import ANONYMOUS
 from summitpulse.settings.social import shown
@@ -18,6 +19,8 @@ st.title("Participants")
 config = data.config()
 if saved := st.session_state.pop("override_saved", None):
     st.success(saved)
+by = time.monotonic() + 0.75  # the figures gathered in the background, waited for this long at most
+data.who_is_talking(), data.identity_suggestions()  # asked for at once: gathered while the rest is drawn
 totals = data.participant_totals()
 if not sum(totals["participants"].values()):
     st.info("No participants yet: they appear once posts are collected.")
@@ -59,13 +62,15 @@ elif learnt:
 mode = controls.mode()
 st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch", theme=None)
 st.subheader("Who is talking")
-groups = data.stakeholder_groups()
-by_group = stakeholders.split(groups, data.people()).assign(group=lambda f: f.group.map(GROUP_NAMES))
 st.caption(
     "Stakeholder groups come from profile descriptions and names (keyword rules in config, several "
     "languages); 'Other' means the profile said too little."
 )
-st.plotly_chart(charts.split_bars(by_group, mode, "group", 340, x="participants"), width="stretch", theme=None)
+if (talking := data.who_is_talking(by)) is None:
+    controls.when_ready(lambda: data.who_is_talking() is not None, "Sorting every profile into its group…")
+else:
+    by_group = talking.assign(group=talking.group.map(GROUP_NAMES))
+    st.plotly_chart(charts.split_bars(by_group, mode, "group", 340, x="participants"), width="stretch", theme=None)
 label = st.segmented_control("Show", ["all", *LABELS], default="all", format_func=lambda k: LABELS.get(k, "All"))
 label = None if label in (None, "all") else label
 query = st.text_input("Find a handle or name")
@@ -76,7 +81,7 @@ view, _ = data.participants_page(label, query, (page - 1) * ROWS, ROWS)
 st.caption(
     f"{count:,} participants, most posts first: {(page - 1) * ROWS + 1:,}–{(page - 1) * ROWS + len(view):,} shown."
 )
-view = view.merge(groups, on="person", how="left")
+view = view.merge(data.stakeholder_groups_of(tuple(view.person)), on="person", how="left")
 
 
 def joined(value) -> str:
@@ -145,8 +150,10 @@ st.caption(
     "suggestions below — same handle, same full name, or a profile naming the other account — once you "
     "confirm them. Nothing is linked until someone says so."
 )
-suggestions = data.identity_suggestions()
-if suggestions.empty:
+suggestions = data.identity_suggestions(by)
+if suggestions is None:
+    controls.when_ready(lambda: data.identity_suggestions() is not None, "Comparing every account's profile…")
+elif suggestions.empty:
     st.info("No suggested links: no two accounts on different networks look alike.")
 else:
     st.dataframe(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from functools import partial
 
 import pandas as pd
@@ -140,6 +140,8 @@ def forget_people() -> None:
     """After an organiser's override or link: every figure a label or a person feeds (participants, the split,
     contributors, themes by participation, the headline) shows it at the next read."""
     st.cache_data.clear()
+    for kept in _jobs()[1:]:
+        kept.clear()
 
 
 def after_moderation() -> None:
@@ -174,11 +176,6 @@ def report_archive() -> bytes:
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def identity_suggestions() -> pd.DataFrame:
-    return _run(identity.suggest)
-
-
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
 def identity_links() -> pd.DataFrame:
     with engine().connect() as conn:
         return identity.confirmed(conn)
@@ -201,6 +198,13 @@ def split(filters: Filters, now: int) -> dict[str, int]:
 def stakeholder_groups() -> pd.DataFrame:
     with engine().connect() as conn:
         return stakeholders.classify(conn, config())
+
+
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def stakeholder_groups_of(persons: tuple[str, ...]) -> pd.DataFrame:
+    """``stakeholder_groups`` of these people only (a page of a table)."""
+    with engine().connect() as conn:
+        return stakeholders.classify(conn, config(), persons)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -356,15 +360,49 @@ def _recap(store, cfg: Config, title: str, end_ts: int) -> str:
 
 
 @st.cache_resource
-def _recap_jobs() -> tuple[ThreadPoolExecutor, dict]:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="recap"), {}
+def _jobs() -> tuple[ThreadPoolExecutor, dict, dict]:
+    """The background threads, each figure's job (when asked, the future) and its latest result."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="soon"), {}, {}
+
+
+def _soon(ttl: float, by: float, fn, *args):
+    """``fn(engine, config, *args)`` computed on a background thread, one job for every viewer of the process, and
+    waited for until ``by`` (``time.monotonic()``) at most: None until its first result is ready, then the latest
+    while the next one, asked for after ``ttl`` seconds, is computed."""
+    worker, jobs, latest = _jobs()
+    key = (fn.__name__, *args)
+    started, job = jobs.get(key, (0.0, None))
+    if job is None or (job.done() and (job.exception() or time.time() - started > ttl)):
+        started, job = jobs[key] = time.time(), worker.submit(fn, engine(), config(), *args)
+    wait([job], timeout=max(0.0, by - time.monotonic()))
+    if job.done() and not job.exception():
+        latest[key] = job.result()
+    return latest.get(key)
 
 
 def recap_soon(title: str, end_ts: int) -> str | None:
-    """The recap as ``recap_html``, without waiting: None while it is being gathered on a background thread (one
-    for every viewer of the process), so a public page draws at once and shows it at a later refresh."""
-    worker, jobs = _recap_jobs()
-    started, job = jobs.get((title, end_ts), (0.0, None))
-    if job is None or (job.done() and (job.exception() or time.time() - started > RECAP_TTL)):
-        started, job = jobs[(title, end_ts)] = time.time(), worker.submit(_recap, engine(), config(), title, end_ts)
-    return job.result() if job.done() and not job.exception() else None
+    """The recap as ``recap_html``, without waiting: None while it is first gathered, so a public page draws at
+    once and shows it at a later refresh."""
+    return _soon(RECAP_TTL, 0, _recap, title, end_ts)
+
+
+def identity_suggestions(by: float = 0) -> pd.DataFrame | None:
+    """``analysis.identity.suggest`` (it reads every account's profile), gathered in the background: None until
+    ready (waited for until ``by``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, by, _on, identity.suggest)
+
+
+def who_is_talking(by: float = 0) -> pd.DataFrame | None:
+    """Participants per stakeholder group and label (``analysis.stakeholders.split``: every profile sorted), gathered
+    in the background: None until ready (waited for until ``by``)."""
+    return _soon(SLOW_TTL, by, _on, _talking)
+
+
+def _on(store, cfg: Config, fn):
+    """``fn(conn, cfg)`` on ``store`` (given, not looked up: it runs on a thread with no Streamlit run)."""
+    with store.connect() as conn:
+        return fn(conn, cfg)
+
+
+def _talking(conn, cfg: Config) -> pd.DataFrame:
+    return stakeholders.split(stakeholders.classify(conn, cfg), anonymised(cfg, people_mod.stored(conn)))
