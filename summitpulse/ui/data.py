@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
-from functools import partial
+from concurrent.futures import wait
 
 import pandas as pd
 import streamlit as st
@@ -22,18 +21,15 @@ from ..alerts.rules import write_heartbeat
 from ..analysis import contributors, graph, identity, metrics, moderation, programme, stakeholders, themes, topics
 from ..analysis import health as health_mod
 from ..analysis import people as people_mod
-from ..analysis import recaps as recap_mod
 from ..analysis import wall as wall_mod
-from ..analysis.completeness import estimate
 from ..analysis.filters import Filters
 from ..analysis.visibility import ANONYMOUS, anonymised
-from ..outputs import recaps
 from ..outputs.export import EXPORTS
 from ..outputs.report import report_archive as report_zip
 from ..settings.config import Config, load_config
 from ..store.clock import event_now
 from ..store.engine import open_store
-from . import charts, screen_charts
+from . import aside, charts, screen_charts
 from .periodic import Periodic
 
 
@@ -140,7 +136,7 @@ def forget_people() -> None:
     """After an organiser's override or link: every figure a label or a person feeds (participants, the split,
     contributors, themes by participation, the headline) shows it at the next read."""
     st.cache_data.clear()
-    for kept in _jobs()[1:]:
+    for kept in _jobs():
         kept.clear()
 
 
@@ -301,8 +297,7 @@ def rate_budgets() -> pd.DataFrame:
 
 
 def _estimate() -> dict:
-    with engine().connect() as conn:
-        return estimate(conn)
+    return aside.submit(config().effective_database_url, config(), aside.completeness).result()
 
 
 @st.cache_resource
@@ -347,33 +342,25 @@ RECAP_TTL = 600  # a session that is over changes little: its recap is read agai
 @st.cache_data(ttl=RECAP_TTL, show_spinner="Gathering the session's recap…")
 def recap_html(title: str, end_ts: int) -> str:
     """The recap of the session ``title`` (ended at ``end_ts``) as HTML, shared by every viewer."""
-    return _recap(engine(), config(), title, end_ts)
-
-
-def _recap(store, cfg: Config, title: str, end_ts: int) -> str:
-    """The recap's HTML from ``store`` (given, not looked up: it also runs on a thread with no Streamlit run)."""
-    session = next(s for s in cfg.programme.sessions if s.title == title and s.end.timestamp() == end_ts)
-    with store.connect() as conn:
-        return recaps.STYLE + recaps.recap_html(
-            cfg, recap_mod.recap(conn, cfg, session, partial(people_mod.split_among, conn))
-        )
+    return _run(aside.recap, title, end_ts)
 
 
 @st.cache_resource
-def _jobs() -> tuple[ThreadPoolExecutor, dict, dict]:
-    """The background threads, each figure's job (when asked, the future) and its latest result."""
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="soon"), {}, {}
+def _jobs() -> tuple[dict, dict]:
+    """Each figure's job (when asked, the future) and its latest result."""
+    return {}, {}
 
 
 def _soon(ttl: float, by: float, fn, *args):
-    """``fn(engine, config, *args)`` computed on a background thread, one job for every viewer of the process, and
-    waited for until ``by`` (``time.monotonic()``) at most: None until its first result is ready, then the latest
-    while the next one, asked for after ``ttl`` seconds, is computed."""
-    worker, jobs, latest = _jobs()
+    """``fn(conn, config, *args)`` computed in the aside process (``ui.aside``), one job for every viewer of this
+    one, and waited for until ``by`` (``time.monotonic()``) at most: None until its first result is ready, then the
+    latest while the next one, asked for after ``ttl`` seconds, is computed."""
+    jobs, latest = _jobs()
     key = (fn.__name__, *args)
     started, job = jobs.get(key, (0.0, None))
     if job is None or (job.done() and (job.exception() or time.time() - started > ttl)):
-        started, job = jobs[key] = time.time(), worker.submit(fn, engine(), config(), *args)
+        job = aside.submit(config().effective_database_url, config(), fn, *args)
+        started, job = jobs[key] = time.time(), job
     wait([job], timeout=max(0.0, by - time.monotonic()))
     if job.done() and not job.exception():
         latest[key] = job.result()
@@ -383,26 +370,15 @@ def _soon(ttl: float, by: float, fn, *args):
 def recap_soon(title: str, end_ts: int) -> str | None:
     """The recap as ``recap_html``, without waiting: None while it is first gathered, so a public page draws at
     once and shows it at a later refresh."""
-    return _soon(RECAP_TTL, 0, _recap, title, end_ts)
+    return _soon(RECAP_TTL, 0, aside.recap, title, end_ts)
 
 
 def identity_suggestions(by: float = 0) -> pd.DataFrame | None:
-    """``analysis.identity.suggest`` (it reads every account's profile), gathered in the background: None until
-    ready (waited for until ``by``, ``time.monotonic()``)."""
-    return _soon(SLOW_TTL, by, _on, identity.suggest)
+    """``analysis.identity.suggest`` (it reads every account's profile), gathered aside: None until ready (waited
+    for until ``by``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, by, identity.suggest)
 
 
 def who_is_talking(by: float = 0) -> pd.DataFrame | None:
-    """Participants per stakeholder group and label (``analysis.stakeholders.split``: every profile sorted), gathered
-    in the background: None until ready (waited for until ``by``)."""
-    return _soon(SLOW_TTL, by, _on, _talking)
-
-
-def _on(store, cfg: Config, fn):
-    """``fn(conn, cfg)`` on ``store`` (given, not looked up: it runs on a thread with no Streamlit run)."""
-    with store.connect() as conn:
-        return fn(conn, cfg)
-
-
-def _talking(conn, cfg: Config) -> pd.DataFrame:
-    return stakeholders.split(stakeholders.classify(conn, cfg), anonymised(cfg, people_mod.stored(conn)))
+    """``aside.who_is_talking`` (every profile sorted), gathered aside: None until ready (waited for until ``by``)."""
+    return _soon(SLOW_TTL, by, aside.who_is_talking)
