@@ -19,7 +19,7 @@ st.title("Participants")
 config = data.config()
 if saved := st.session_state.pop("override_saved", None):
     st.success(saved)
-by = time.monotonic() + 0.75  # the figures gathered in the background, waited for this long at most
+by = time.monotonic() + 1  # the figures gathered aside, waited for this long at most
 data.who_is_talking(), data.identity_suggestions()  # asked for at once: gathered while the rest is drawn
 totals = data.participant_totals()
 if not sum(totals["participants"].values()):

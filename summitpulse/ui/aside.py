@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import threading
+from concurrent.futures import Future
 from functools import partial
-from threading import Lock
 
 from sqlalchemy import Connection
 
@@ -24,36 +23,53 @@ from ..outputs import recaps
 from ..settings.config import Config
 from ..store.engine import connect
 
-_pool: ProcessPoolExecutor | None = None
-_lock = Lock()
-_engines: dict[str, object] = {}
+FORK = multiprocessing.get_context("fork")  # the dashboard's modules are loaded already: no start-up
+_at_most = threading.Semaphore(2)  # submitted jobs' processes at a time (a page waits for two at once)
+
+
+def compute(url: str, config: Config, fn, *args):
+    """``fn(conn, config, *args)`` on the store at ``url``, in a process forked for it: its answer, or its error
+    raised here."""
+    receive, send = FORK.Pipe(duplex=False)
+    # daemon: ended with the dashboard; forked by a thread that may end first, so the parent is watched
+    # (die_with_parent's kernel signal would follow the forking thread)
+    child = FORK.Process(target=_child, args=(send, os.getpid(), url, config, fn, args), daemon=True)
+    child.start()
+    send.close()
+    try:
+        ok, value = receive.recv()
+    except EOFError:
+        ok, value = False, RuntimeError(f"the aside process computing {fn.__name__} ended without an answer")
+    child.join()
+    if not ok:
+        raise value
+    return value
 
 
 def submit(url: str, config: Config, fn, *args) -> Future:
-    """``fn(conn, config, *args)`` on the store at ``url``, in the dashboard's one aside process (started again if
-    it died)."""
-    global _pool
-    with _lock:
+    """``compute`` on a thread of its own, once fewer than two others are computing."""
+    future: Future = Future()
+    threading.Thread(target=_aside, args=(future, url, config, fn, args), daemon=True, name="aside").start()
+    return future
+
+
+def _aside(future: Future, url: str, config: Config, fn, args: tuple) -> None:
+    with _at_most:
         try:
-            return _started().submit(_run, url, config, fn, *args)
-        except BrokenProcessPool:
-            _pool = None
-            return _started().submit(_run, url, config, fn, *args)
+            future.set_result(compute(url, config, fn, *args))
+        except Exception as error:
+            future.set_exception(error)
 
 
-def _started() -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
-        context = multiprocessing.get_context("fork")  # the dashboard's modules loaded already: no start-up
-        # forked by a page's run, whose thread ends: the parent watched, not the kernel's signal (die_with_parent)
-        _pool = ProcessPoolExecutor(1, mp_context=context, initializer=watch_parent, initargs=(os.getpid(),))
-    return _pool
-
-
-def _run(url: str, config: Config, fn, *args):
-    engine = _engines.get(url) or _engines.setdefault(url, connect(url))
-    with engine.connect() as conn:
-        return fn(conn, config, *args)
+def _child(send, parent: int, url: str, config: Config, fn, args: tuple) -> None:
+    watch_parent(parent)
+    engine = connect(url)
+    try:
+        with engine.connect() as conn:
+            answer = True, fn(conn, config, *args)
+    except Exception as error:  # told to the dashboard, which logs it where the job's figure is asked for
+        answer = False, error
+    send.send(answer)
 
 
 def completeness(conn: Connection, config: Config) -> dict:

@@ -297,7 +297,7 @@ def rate_budgets() -> pd.DataFrame:
 
 
 def _estimate() -> dict:
-    return aside.submit(config().effective_database_url, config(), aside.completeness).result()
+    return aside.compute(config().effective_database_url, config(), aside.completeness)
 
 
 @st.cache_resource
