@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import Future
 from functools import partial
@@ -62,6 +63,8 @@ def _aside(future: Future, url: str, config: Config, fn, args: tuple) -> None:
 
 
 def _child(send, parent: int, url: str, config: Config, fn, args: tuple) -> None:
+    for number in (signal.SIGTERM, signal.SIGINT):  # the dashboard's handlers (stop the server) mean nothing here
+        signal.signal(number, signal.SIG_DFL)
     watch_parent(parent)
     engine = connect(url)
     try:
