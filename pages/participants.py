@@ -19,7 +19,7 @@ st.title("Participants")
 config = data.config()
 if saved := st.session_state.pop("override_saved", None):
     st.success(saved)
-by = time.monotonic() + 1  # the figures gathered aside, waited for this long at most
+until = time.monotonic() + 1  # the figures gathered aside, waited for this long at most
 data.who_is_talking(), data.identity_suggestions()  # asked for at once: gathered while the rest is drawn
 totals = data.participant_totals()
 if not sum(totals["participants"].values()):
@@ -66,7 +66,7 @@ st.caption(
     "Stakeholder groups come from profile descriptions and names (keyword rules in config, several "
     "languages); 'Other' means the profile said too little."
 )
-if (talking := data.who_is_talking(by)) is None:
+if (talking := data.who_is_talking(until)) is None:
     controls.when_ready(lambda: data.who_is_talking() is not None, "Sorting every profile into its group…")
 else:
     by_group = talking.assign(group=talking.group.map(GROUP_NAMES))
@@ -150,7 +150,7 @@ st.caption(
     "suggestions below — same handle, same full name, or a profile naming the other account — once you "
     "confirm them. Nothing is linked until someone says so."
 )
-suggestions = data.identity_suggestions(by)
+suggestions = data.identity_suggestions(until)
 if suggestions is None:
     controls.when_ready(lambda: data.identity_suggestions() is not None, "Comparing every account's profile…")
 elif suggestions.empty:

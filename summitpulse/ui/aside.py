@@ -15,7 +15,7 @@ from functools import partial
 
 from sqlalchemy import Connection
 
-from ..analysis import people, stakeholders
+from ..analysis import contributors, graph, people, stakeholders
 from ..analysis import recaps as recap_mod
 from ..analysis.completeness import estimate
 from ..analysis.visibility import anonymised
@@ -92,3 +92,10 @@ def recap(conn: Connection, config: Config, title: str, end_ts: int) -> str:
     return recaps.STYLE + recaps.recap_html(
         config, recap_mod.recap(conn, config, session, partial(people.split_among, conn))
     )
+
+
+def conversation(conn: Connection, config: Config, filters, limit: int):
+    """The conversation network's nodes and lines (``analysis.graph.conversation``), people named as the contributors
+    table names them."""
+    table = contributors.rank(conn, config, filters, "posts", 10_000)
+    return graph.conversation(conn, config, filters, dict(zip(table.person, table.handle)), limit)

@@ -18,7 +18,7 @@ import streamlit as st
 from .. import figures
 from ..alerts import incidents
 from ..alerts.rules import write_heartbeat
-from ..analysis import contributors, graph, identity, metrics, moderation, programme, stakeholders, themes, topics
+from ..analysis import contributors, identity, metrics, moderation, programme, stakeholders, themes, topics
 from ..analysis import health as health_mod
 from ..analysis import people as people_mod
 from ..analysis import wall as wall_mod
@@ -218,9 +218,10 @@ def theme_timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
     return _run(themes.timeline, filters, bucket_s)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def ranking(filters: Filters, by: str, limit: int) -> pd.DataFrame:
-    return _run(contributors.rank, filters, by, limit)
+def ranking(filters: Filters, by: str, limit: int, until: float = 0) -> pd.DataFrame | None:
+    """``analysis.contributors.rank`` (every contributor measured, influence over the whole conversation graph),
+    gathered aside: None until ready (waited for until ``until``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, until, contributors.rank, filters, by, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -243,11 +244,9 @@ def sessions(filters: Filters) -> pd.DataFrame:
     return _run(programme.activity, filters)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def conversation(filters: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    table = ranking(filters, "posts", 10_000)
-    handles = dict(zip(table.person, table.handle))
-    return _run(graph.conversation, filters, handles, limit)
+def conversation(filters: Filters, limit: int, until: float = 0) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """``aside.conversation``, gathered aside: None until ready (waited for until ``until``)."""
+    return _soon(SLOW_TTL, until, aside.conversation, filters, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -339,46 +338,49 @@ def alert_incidents() -> pd.DataFrame:
 RECAP_TTL = 600  # a session that is over changes little: its recap is read again every ten minutes
 
 
-@st.cache_data(ttl=RECAP_TTL, show_spinner="Gathering the session's recap…")
-def recap_html(title: str, end_ts: int) -> str:
-    """The recap of the session ``title`` (ended at ``end_ts``) as HTML, shared by every viewer."""
-    return _run(aside.recap, title, end_ts)
-
-
 @st.cache_resource
 def _jobs() -> tuple[dict, dict]:
     """Each figure's job (when asked, the future) and its latest result."""
     return {}, {}
 
 
-def _soon(ttl: float, by: float, fn, *args):
+def _soon(ttl: float, until: float, fn, *args):
     """``fn(conn, config, *args)`` computed in the aside process (``ui.aside``), one job for every viewer of this
-    one, and waited for until ``by`` (``time.monotonic()``) at most: None until its first result is ready, then the
+    one, and waited for until ``until`` (``time.monotonic()``) at most: None until its first result is ready, then the
     latest while the next one, asked for after ``ttl`` seconds, is computed."""
     jobs, latest = _jobs()
-    key = (fn.__name__, *args)
+    key = (fn.__name__, *map(_lasting, args))
     started, job = jobs.get(key, (0.0, None))
     if job is None or (job.done() and (job.exception() or time.time() - started > ttl)):
         job = aside.submit(config().effective_database_url, config(), fn, *args)
         started, job = jobs[key] = time.time(), job
-    wait([job], timeout=max(0.0, by - time.monotonic()))
+    wait([job], timeout=max(0.0, until - time.monotonic()))
     if job.done() and not job.exception():
         latest[key] = job.result()
     return latest.get(key)
 
 
-def recap_soon(title: str, end_ts: int) -> str | None:
-    """The recap as ``recap_html``, without waiting: None while it is first gathered, so a public page draws at
-    once and shows it at a later refresh."""
-    return _soon(RECAP_TTL, 0, aside.recap, title, end_ts)
+def _lasting(arg):
+    """An argument as its job is known by: a time window by its length, not by the moving clock it ends at (the
+    latest result of a window a moment ago is shown while the next is gathered)."""
+    if isinstance(arg, Filters) and arg.start_ts is not None and arg.end_ts is not None:
+        return Filters(0, arg.end_ts - arg.start_ts, arg.networks, arg.themes)
+    return arg
 
 
-def identity_suggestions(by: float = 0) -> pd.DataFrame | None:
+def recap_soon(title: str, end_ts: int, until: float = 0) -> str | None:
+    """The recap of the session ``title`` (ended at ``end_ts``) as HTML (``aside.recap``), shared by every viewer and
+    waited for until ``until`` (``time.monotonic()``) at most: None while it is first gathered, so a page draws at once
+    and shows it at a later run."""
+    return _soon(RECAP_TTL, until, aside.recap, title, end_ts)
+
+
+def identity_suggestions(until: float = 0) -> pd.DataFrame | None:
     """``analysis.identity.suggest`` (it reads every account's profile), gathered aside: None until ready (waited
-    for until ``by``, ``time.monotonic()``)."""
-    return _soon(SLOW_TTL, by, identity.suggest)
+    for until ``until``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, until, identity.suggest)
 
 
-def who_is_talking(by: float = 0) -> pd.DataFrame | None:
-    """``aside.who_is_talking`` (every profile sorted), gathered aside: None until ready (waited for until ``by``)."""
-    return _soon(SLOW_TTL, by, aside.who_is_talking)
+def who_is_talking(until: float = 0) -> pd.DataFrame | None:
+    """``aside.who_is_talking`` (every profile sorted), gathered aside: None until ready (waited for until ``until``)."""
+    return _soon(SLOW_TTL, until, aside.who_is_talking)
