@@ -1,5 +1,7 @@
 """Contributors: rankings by posts, engagement, potential reach, mentions and influence."""
 
+import time
+
 import streamlit as st
 
 from summitpulse.analysis import contributors
@@ -23,9 +25,12 @@ by = (
 left, right = st.columns(2)
 labels = left.multiselect("Participation", list(LABELS), format_func=LABELS.get, key="c_labels")
 groups = right.multiselect("Stakeholder group", list(GROUP_NAMES), format_func=GROUP_NAMES.get, key="c_groups")
-table = contributors.narrow(
-    data.ranking(filters, by, 10_000), data.people(), data.stakeholder_groups(), tuple(labels), tuple(groups)
-).head(50)
+if (ranked := data.ranking(filters, by, 10_000, time.monotonic() + 1)) is None:
+    controls.when_ready(lambda: data.ranking(filters, by, 10_000) is not None, "Ranking every contributor…")
+    st.stop()
+if labels or groups:  # everyone's label and group read only when asked for
+    ranked = contributors.narrow(ranked, data.people(), data.stakeholder_groups(), tuple(labels), tuple(groups))
+table = ranked.head(50)
 if table.empty:
     st.info("Nobody has posted in this window yet.")
     st.stop()

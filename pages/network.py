@@ -1,5 +1,7 @@
 """Conversation network: who talks to whom (replies, mentions, reposts, quotes)."""
 
+import time
+
 import streamlit as st
 
 from summitpulse.ui import charts, controls, data
@@ -10,7 +12,11 @@ if not controls.organiser_gate():
     st.stop()
 st.title("Conversation network")
 size = st.slider("People shown", 10, 150, 60, step=10)
-nodes, lines = data.conversation(controls.selection().at(data.clock()), size)
+filters = controls.selection().at(data.clock())
+if (drawn := data.conversation(filters, size, time.monotonic() + 1)) is None:
+    controls.when_ready(lambda: data.conversation(filters, size) is not None, "Reading every conversation…")
+    st.stop()
+nodes, lines = drawn
 if nodes.empty:
     st.info("No conversation yet: replies, mentions, reposts and quotes draw this network.")
     st.stop()

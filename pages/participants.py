@@ -1,9 +1,10 @@
 """Participants: the in-room/remote split, each person's evidence, and an override that wins."""
 
+import time
+
 import pandas as pd
 import streamlit as st
 
-from summitpulse.analysis import participation, stakeholders
 from summitpulse.analysis.stakeholders import GROUP_NAMES
 from summitpulse.analysis.visibility import ANONYMOUS
 from summitpulse.settings.social import shown
@@ -18,17 +19,18 @@ st.title("Participants")
 config = data.config()
 if saved := st.session_state.pop("override_saved", None):
     st.success(saved)
-people = data.people()
-if people.empty:
+until = time.monotonic() + 1  # the figures gathered aside, waited for this long at most
+data.who_is_talking(), data.identity_suggestions()  # asked for at once: gathered while the rest is drawn
+totals = data.participant_totals()
+if not sum(totals["participants"].values()):
     st.info("No participants yet: they appear once posts are collected.")
     st.stop()
-split = participation.split(people)
 cols = st.columns(3)
 for col, (label, title) in zip(cols, LABELS.items()):
     col.metric(
         title,
-        f"{split['participants'][label]:,} people",
-        f"{split['posts'][label]:,} posts",
+        f"{totals['participants'][label]:,} people",
+        f"{totals['posts'][label]:,} posts",
         delta_color="off",
         delta_arrow="off",
     )
@@ -60,22 +62,26 @@ elif learnt:
 mode = controls.mode()
 st.plotly_chart(charts.participation_area(data.participation_over_time(900), mode), width="stretch", theme=None)
 st.subheader("Who is talking")
-groups = data.stakeholder_groups()
-by_group = stakeholders.split(groups, people).assign(group=lambda f: f.group.map(GROUP_NAMES))
 st.caption(
     "Stakeholder groups come from profile descriptions and names (keyword rules in config, several "
     "languages); 'Other' means the profile said too little."
 )
-st.plotly_chart(charts.split_bars(by_group, mode, "group", 340, x="participants"), width="stretch", theme=None)
-people = people.merge(groups, on="person", how="left")
+if (talking := data.who_is_talking(until)) is None:
+    controls.when_ready(lambda: data.who_is_talking() is not None, "Sorting every profile into its group…")
+else:
+    by_group = talking.assign(group=talking.group.map(GROUP_NAMES))
+    st.plotly_chart(charts.split_bars(by_group, mode, "group", 340, x="participants"), width="stretch", theme=None)
 label = st.segmented_control("Show", ["all", *LABELS], default="all", format_func=lambda k: LABELS.get(k, "All"))
+label = None if label in (None, "all") else label
 query = st.text_input("Find a handle or name")
-view = people if label in (None, "all") else people[people.label == label]
-if query:
-    view = view[
-        view.handle.str.contains(query, case=False, regex=False)
-        | view.name.str.contains(query, case=False, regex=False)
-    ]
+ROWS = 100  # a page of the table: the rest is read when asked for
+count = data.participants_page(label, query, 0, 0)[1]
+page = st.number_input("Page", 1, max(1, -(-count // ROWS)), 1) if count > ROWS else 1
+view, _ = data.participants_page(label, query, (page - 1) * ROWS, ROWS)
+st.caption(
+    f"{count:,} participants, most posts first: {(page - 1) * ROWS + 1:,}–{(page - 1) * ROWS + len(view):,} shown."
+)
+view = view.merge(data.stakeholder_groups_of(tuple(view.person)), on="person", how="left")
 
 
 def joined(value) -> str:
@@ -84,7 +90,6 @@ def joined(value) -> str:
 
 
 view = view.assign(evidence=view.reasons.map(joined), accounts=view.accounts.map(joined)).drop(columns="reasons")
-view = view.sort_values("posts", ascending=False)
 st.dataframe(
     view.assign(
         handle=[shown(n, h) for n, h in zip(view.network, view.handle)],
@@ -126,13 +131,13 @@ with st.form("override"):
     person = st.selectbox(
         "Participant",
         view.person[view.person != ANONYMOUS].tolist(),
-        format_func=dict(zip(people.person, people.handle)).get,
+        format_func=dict(zip(view.person, view.handle)).get,
     )
     new = st.radio("Label", list(LABELS), format_func=LABELS.get, horizontal=True)
     reason = st.text_input("Reason (recorded)")
     if st.form_submit_button("Save override") and person:
         actions.override(person, new, reason)
-        who = dict(zip(people.person, people.handle)).get(person, person)
+        who = dict(zip(view.person, view.handle)).get(person, person)
         st.session_state["override_saved"] = (
             f"Saved: {who} is now **{LABELS[new]}** — the override wins over every other piece of evidence."
         )
@@ -145,8 +150,10 @@ st.caption(
     "suggestions below — same handle, same full name, or a profile naming the other account — once you "
     "confirm them. Nothing is linked until someone says so."
 )
-suggestions = data.identity_suggestions()
-if suggestions.empty:
+suggestions = data.identity_suggestions(until)
+if suggestions is None:
+    controls.when_ready(lambda: data.identity_suggestions() is not None, "Comparing every account's profile…")
+elif suggestions.empty:
     st.info("No suggested links: no two accounts on different networks look alike.")
 else:
     st.dataframe(

@@ -1,5 +1,7 @@
 """Programme: each session's share of the conversation, its hashtag and its speakers' mentions."""
 
+import time
+
 import streamlit as st
 
 from summitpulse.analysis.recaps import ended
@@ -65,4 +67,8 @@ else:
     chosen = st.selectbox(
         "Session", over, format_func=lambda s: f"{s.start.astimezone(tz):%H:%M} {s.title}", key="recap_session"
     )
-    st.markdown(data.recap_html(chosen.title, int(chosen.end.timestamp())), unsafe_allow_html=True)
+    end_ts = int(chosen.end.timestamp())
+    if (recap := data.recap_soon(chosen.title, end_ts, time.monotonic() + 1)) is None:
+        controls.when_ready(lambda: data.recap_soon(chosen.title, end_ts) is not None, "Gathering the recap…")
+    else:
+        st.markdown(recap, unsafe_allow_html=True)

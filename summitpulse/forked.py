@@ -22,7 +22,14 @@ def die_with_parent(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # no libc to ask: the watchdog alone
             pass
-    if os.getppid() != parent:  # the parent died before the kernel was asked
+    watch_parent(parent)
+
+
+def watch_parent(parent: int) -> None:
+    """Ends this forked child of ``parent`` once its parent is no longer ``parent`` (a thread that checks every
+    WATCH_SECONDS). Alone, for a child forked by a thread that ends before the process does: the kernel's signal
+    follows the thread that forked."""
+    if os.getppid() != parent:  # the parent died already
         os._exit(1)
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watchdog").start()
 

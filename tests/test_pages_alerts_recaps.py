@@ -65,7 +65,7 @@ def test_the_health_page_lists_what_was_sent(demo_copy):
 
 def _gathered(at: AppTest) -> AppTest:
     """The page again once the recaps its first run asked for are gathered (on the process's background thread)."""
-    _, jobs = data._recap_jobs()
+    jobs, _ = data._jobs()
     for _, job in list(jobs.values()):
         job.result()
     return at.run()

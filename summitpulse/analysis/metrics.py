@@ -72,17 +72,24 @@ def activity(conn: Connection, config: Config, filters: Filters, people: bool = 
     if f.themes:
         where.append(table.c.themes.in_(theme_combos(conn, f.themes)))
     posts = func.sum(table.c.posts)
-    q = select(
-        table.c.network,
-        table.c.author_id,
-        *extra,
-        posts.label("posts"),
-        func.sum(table.c.reposts).label("reposts"),
-        func.sum(table.c.engagement).label("engagement"),
+    q = (
+        select(
+            table.c.network,
+            table.c.author_id,
+            posts.label("posts"),
+            func.sum(table.c.reposts).label("reposts"),
+            func.sum(table.c.engagement).label("engagement"),
+        )
+        .where(*where)
+        .group_by(table.c.network, table.c.author_id)
+        .having(posts > 0)
     )
-    if people:
-        q = q.join(acc, and_(acc.c.network == table.c.network, acc.c.author_id == table.c.author_id))
-    return q.where(*where).group_by(table.c.network, table.c.author_id, *extra).having(posts > 0)
+    if not people:
+        return q
+    summed = q.subquery()  # each account's sums first, then its person: one look-up per account, not per row
+    return select(
+        summed.c.network, summed.c.author_id, *extra, summed.c.posts, summed.c.reposts, summed.c.engagement
+    ).join(acc, and_(acc.c.network == summed.c.network, acc.c.author_id == summed.c.author_id))
 
 
 def authors(conn: Connection, config: Config, filters: Filters) -> list[tuple[str, str]]:

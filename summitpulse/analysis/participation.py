@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -522,15 +522,6 @@ def classify(conn: Connection, config: Config) -> pd.DataFrame:
     if get_meta(conn, FINGERPRINT_KEY) == counting.fingerprint:
         return stored(conn)
     return pd.DataFrame([row for _, row in sorted(compute(conn, counting).people.items()) if row], columns=COLUMNS)
-
-
-def split(people: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """The in-room/remote/unknown split as participants and as posts."""
-    out = {"participants": defaultdict(int), "posts": defaultdict(int)}
-    for label, group in people.groupby("label"):
-        out["participants"][label] = len(group)
-        out["posts"][label] = int(group.posts.sum())
-    return {k: {lab: v.get(lab, 0) for lab in ("in_room", "remote", "unknown")} for k, v in out.items()}
 
 
 def set_override(conn: Connection, person: str, label: str, reason: str = "") -> None:

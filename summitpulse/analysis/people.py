@@ -7,7 +7,7 @@ from collections import Counter
 
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, func, literal_column, select
+from sqlalchemy import Connection, func, literal_column, or_, select
 
 from ..settings.config import Config
 from ..store import schema
@@ -21,11 +21,37 @@ pe, acc, lq, ev = schema.people, schema.accounts, schema.label_quarters, schema.
 
 def stored(conn: Connection) -> pd.DataFrame:
     """Every participant as last judged (``participation.COLUMNS``), by person."""
-    rows = conn.execute(select(*(pe.c[c] for c in COLUMNS)).order_by(pe.c.person)).all()
+    return _frame(conn.execute(select(*(pe.c[c] for c in COLUMNS)).order_by(pe.c.person)).all())
+
+
+def _frame(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("reasons", "accounts"):
         frame[column] = frame[column].map(orjson.loads)
     return frame.astype({"posts": "int64"})
+
+
+def listing(
+    conn: Connection, label: str | None = None, query: str = "", offset: int = 0, limit: int = 100
+) -> tuple[pd.DataFrame, int]:
+    """One page of participants (``participation.COLUMNS``), most posts first: those with ``label`` (any when
+    None) whose handle or name contains ``query`` (ASCII case aside), ``limit`` of them from ``offset``; and how
+    many there are in all."""
+    where = [pe.c.label == label] if label else []
+    if query:
+        where.append(or_(pe.c.handle.icontains(query, autoescape=True), pe.c.name.icontains(query, autoescape=True)))
+    total = conn.execute(select(func.count()).select_from(pe).where(*where)).scalar_one()
+    q = select(*(pe.c[c] for c in COLUMNS)).where(*where).order_by(pe.c.posts.desc(), pe.c.person)
+    return _frame(conn.execute(q.offset(offset).limit(limit)).all()), total
+
+
+def totals(conn: Connection) -> dict[str, dict[str, int]]:
+    """The in-room/remote/unknown split of every participant, as participants and as their posts."""
+    rows = conn.execute(select(pe.c.label, func.count(), func.sum(pe.c.posts)).group_by(pe.c.label)).all()
+    return {
+        what: {k: next((int(r[i]) for r in rows if r[0] == k), 0) for k in LABELS}
+        for i, what in ((1, "participants"), (2, "posts"))
+    }
 
 
 def self_reports(conn: Connection) -> dict[str, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, false, or_, select
 
 from ..normalise.folding import fold
 from ..settings.config import Config
@@ -45,13 +45,20 @@ def group_of(patterns: dict[str, list[tuple[str, re.Pattern]]], profile: str) ->
     return (best, scores[best]) if scores.get(best) else ("other", 0)
 
 
-def classify(conn: Connection, config: Config) -> pd.DataFrame:
-    """One row per author: person, group, group_score."""
+def classify(conn: Connection, config: Config, persons: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One row per author (with ``persons``, only theirs: ``network:author_id`` keys): person, group, group_score."""
     a = schema.authors
     patterns = _patterns(config)
+    q = select(a.c.network, a.c.author_id, a.c.display_name, a.c.description)
+    if persons is not None:
+        keys = [key.split(":", 1) for key in persons if ":" in key]
+        networks = sorted({n for n, _ in keys})
+        q = q.where(
+            or_(false(), *(and_(a.c.network == n, a.c.author_id.in_([i for m, i in keys if m == n])) for n in networks))
+        )
     rows = [
         (f"{r.network}:{r.author_id}", *group_of(patterns, f"{r.display_name} {r.description}"))
-        for r in conn.execute(select(a.c.network, a.c.author_id, a.c.display_name, a.c.description))
+        for r in conn.execute(q)
     ]
     return pd.DataFrame(rows, columns=["person", "group", "group_score"])
 

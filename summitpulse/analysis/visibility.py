@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import orjson
 import pandas as pd
-from sqlalchemy import Connection, and_, func, or_, select, tuple_
+from sqlalchemy import Connection, and_, func, or_, select
 
 from ..settings.config import Config, clean_tag
 from ..store import schema
@@ -100,16 +100,15 @@ def tag_users(conn: Connection, config: Config, accounts=None) -> frozenset[tupl
     tag = clean_tag(config.participants.opt_out_tag or "")
     if not tag:
         return frozenset()
-    p = schema.posts
-    q = select(p.c.network, p.c.author_id, p.c.hashtags).where(
-        p.c.hashtags.contains(orjson.dumps(tag).decode(), autoescape=True)
+    p, t = schema.posts, schema.post_tags  # each post's tags, indexed: not a read of every post's hashtags
+    q = (
+        select(p.c.network, p.c.author_id)
+        .select_from(t.join(p, and_(p.c.network == t.c.network, p.c.native_id == t.c.native_id)))
+        .where(t.c.tag == tag)
+        .distinct()
     )
-    found = set()
-    wanted = None if accounts is None else sorted(set(accounts))
-    for chunk in [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]:
-        narrowed = q if chunk is None else q.where(tuple_(p.c.network, p.c.author_id).in_(chunk))
-        found |= {(n, a) for n, a, tags in conn.execute(narrowed) if carries_opt_out_tag(config, tags)}
-    return frozenset(found)
+    found = frozenset((n, a) for n, a in conn.execute(q))
+    return found if accounts is None else found & set(accounts)
 
 
 def opted_out_accounts(conn: Connection, config: Config) -> pd.DataFrame:

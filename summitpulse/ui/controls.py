@@ -184,6 +184,18 @@ def rebuild_notice() -> None:
         )
 
 
+def when_ready(ready, note: str) -> None:
+    """``note`` while a figure is gathered in the background; the page drawn again once ``ready()``."""
+
+    @st.fragment(run_every=2)
+    def waiting() -> None:
+        if ready():
+            st.rerun()
+        st.caption(note)
+
+    waiting()
+
+
 def change_identity(action, *accounts: str) -> None:
     """An organiser's link, rejection or unlink (``actions.link`` etc.), its effect shown at once."""
     action(*accounts)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from concurrent.futures import wait
 from pathlib import Path
 
 import pandas as pd
@@ -20,22 +19,19 @@ import streamlit as st
 from .. import figures
 from ..alerts import incidents
 from ..alerts.rules import write_heartbeat
-from ..analysis import contributors, graph, identity, metrics, moderation, programme, stakeholders, themes, topics
+from ..analysis import contributors, identity, metrics, moderation, programme, stakeholders, themes, topics
 from ..analysis import health as health_mod
 from ..analysis import people as people_mod
-from ..analysis import recaps as recap_mod
 from ..analysis import wall as wall_mod
-from ..analysis.completeness import estimate
 from ..analysis.filters import Filters
-from ..analysis.visibility import anonymised
-from ..outputs import recaps
+from ..analysis.visibility import ANONYMOUS, anonymised
 from ..outputs.export import EXPORTS
 from ..outputs.report import report_archive as report_zip
 from ..outputs.report.compare import edition_title
 from ..settings.config import Config, load_config
 from ..store.clock import event_now
 from ..store.engine import open_store
-from . import charts, screen_charts
+from . import aside, charts, screen_charts
 from .periodic import Periodic
 
 
@@ -106,6 +102,22 @@ def people() -> pd.DataFrame:
         return anonymised(config(), people_mod.stored(conn))
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def participants_page(label: str | None, query: str, offset: int, limit: int) -> tuple[pd.DataFrame, int]:
+    """One page of participants (``analysis.people.listing``), opted-out people anonymous, and how many match."""
+    with engine().connect() as conn:
+        page, total = people_mod.listing(conn, label, query, offset, limit)
+    page = anonymised(config(), page)
+    return (page[page.person != ANONYMOUS] if query else page), total  # a search never finds who opted out
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def participant_totals() -> dict[str, dict[str, int]]:
+    """Every participant by label, as people and as posts (``analysis.people.totals``)."""
+    with engine().connect() as conn:
+        return people_mod.totals(conn)
+
+
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
 def event_model() -> dict | None:
     """What the event model's last fit said (``figures.event_model.last_summary``)."""
@@ -126,6 +138,8 @@ def forget_people() -> None:
     """After an organiser's override or link: every figure a label or a person feeds (participants, the split,
     contributors, themes by participation, the headline) shows it at the next read."""
     st.cache_data.clear()
+    for kept in _jobs():
+        kept.clear()
 
 
 def after_moderation() -> None:
@@ -166,11 +180,6 @@ def report_archive(compare: list[str] = ()) -> tuple[bytes, str]:
 
 
 @st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def identity_suggestions() -> pd.DataFrame:
-    return _run(identity.suggest)
-
-
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
 def identity_links() -> pd.DataFrame:
     with engine().connect() as conn:
         return identity.confirmed(conn)
@@ -195,6 +204,13 @@ def stakeholder_groups() -> pd.DataFrame:
         return stakeholders.classify(conn, config())
 
 
+@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
+def stakeholder_groups_of(persons: tuple[str, ...]) -> pd.DataFrame:
+    """``stakeholder_groups`` of these people only (a page of a table)."""
+    with engine().connect() as conn:
+        return stakeholders.classify(conn, config(), persons)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def participation_over_time(bucket_s: int, since: int | None = None) -> pd.DataFrame:
     return _run(people_mod.split_over_time, bucket_s, since)
@@ -210,9 +226,10 @@ def theme_timeline(filters: Filters, bucket_s: int) -> pd.DataFrame:
     return _run(themes.timeline, filters, bucket_s)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def ranking(filters: Filters, by: str, limit: int) -> pd.DataFrame:
-    return _run(contributors.rank, filters, by, limit)
+def ranking(filters: Filters, by: str, limit: int, until: float = 0) -> pd.DataFrame | None:
+    """``analysis.contributors.rank`` (every contributor measured, influence over the whole conversation graph),
+    gathered aside: None until ready (waited for until ``until``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, until, contributors.rank, filters, by, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -235,11 +252,9 @@ def sessions(filters: Filters) -> pd.DataFrame:
     return _run(programme.activity, filters)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def conversation(filters: Filters, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    table = ranking(filters, "posts", 10_000)
-    handles = dict(zip(table.person, table.handle))
-    return _run(graph.conversation, filters, handles, limit)
+def conversation(filters: Filters, limit: int, until: float = 0) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """``aside.conversation``, gathered aside: None until ready (waited for until ``until``)."""
+    return _soon(SLOW_TTL, until, aside.conversation, filters, limit)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -295,8 +310,7 @@ def rate_budgets() -> pd.DataFrame:
 
 
 def _estimate() -> dict:
-    with engine().connect() as conn:
-        return estimate(conn)
+    return aside.compute(config().effective_database_url, config(), aside.completeness)
 
 
 @st.cache_resource
@@ -338,31 +352,49 @@ def alert_incidents() -> pd.DataFrame:
 RECAP_TTL = 600  # a session that is over changes little: its recap is read again every ten minutes
 
 
-@st.cache_data(ttl=RECAP_TTL, show_spinner="Gathering the session's recap…")
-def recap_html(title: str, end_ts: int) -> str:
-    """The recap of the session ``title`` (ended at ``end_ts``) as HTML, shared by every viewer."""
-    return _recap(engine(), config(), title, end_ts)
-
-
-def _recap(store, cfg: Config, title: str, end_ts: int) -> str:
-    """The recap's HTML from ``store`` (given, not looked up: it also runs on a thread with no Streamlit run)."""
-    session = next(s for s in cfg.programme.sessions if s.title == title and s.end.timestamp() == end_ts)
-    with store.connect() as conn:
-        return recaps.STYLE + recaps.recap_html(
-            cfg, recap_mod.recap(conn, cfg, session, partial(people_mod.split_among, conn))
-        )
-
-
 @st.cache_resource
-def _recap_jobs() -> tuple[ThreadPoolExecutor, dict]:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="recap"), {}
+def _jobs() -> tuple[dict, dict]:
+    """Each figure's job (when asked, the future) and its latest result."""
+    return {}, {}
 
 
-def recap_soon(title: str, end_ts: int) -> str | None:
-    """The recap as ``recap_html``, without waiting: None while it is being gathered on a background thread (one
-    for every viewer of the process), so a public page draws at once and shows it at a later refresh."""
-    worker, jobs = _recap_jobs()
-    started, job = jobs.get((title, end_ts), (0.0, None))
-    if job is None or (job.done() and (job.exception() or time.time() - started > RECAP_TTL)):
-        started, job = jobs[(title, end_ts)] = time.time(), worker.submit(_recap, engine(), config(), title, end_ts)
-    return job.result() if job.done() and not job.exception() else None
+def _soon(ttl: float, until: float, fn, *args):
+    """``fn(conn, config, *args)`` computed in the aside process (``ui.aside``), one job for every viewer of this
+    one, and waited for until ``until`` (``time.monotonic()``) at most: None until its first result is ready, then the
+    latest while the next one, asked for after ``ttl`` seconds, is computed."""
+    jobs, latest = _jobs()
+    key = (fn.__name__, *map(_lasting, args))
+    started, job = jobs.get(key, (0.0, None))
+    if job is None or (job.done() and (job.exception() or time.time() - started > ttl)):
+        job = aside.submit(config().effective_database_url, config(), fn, *args)
+        started, job = jobs[key] = time.time(), job
+    wait([job], timeout=max(0.0, until - time.monotonic()))
+    if job.done() and not job.exception():
+        latest[key] = job.result()
+    return latest.get(key)
+
+
+def _lasting(arg):
+    """An argument as its job is known by: a time window by its length, not by the moving clock it ends at (the
+    latest result of a window a moment ago is shown while the next is gathered)."""
+    if isinstance(arg, Filters) and arg.start_ts is not None and arg.end_ts is not None:
+        return Filters(0, arg.end_ts - arg.start_ts, arg.networks, arg.themes)
+    return arg
+
+
+def recap_soon(title: str, end_ts: int, until: float = 0) -> str | None:
+    """The recap of the session ``title`` (ended at ``end_ts``) as HTML (``aside.recap``), shared by every viewer and
+    waited for until ``until`` (``time.monotonic()``) at most: None while it is first gathered, so a page draws at once
+    and shows it at a later run."""
+    return _soon(RECAP_TTL, until, aside.recap, title, end_ts)
+
+
+def identity_suggestions(until: float = 0) -> pd.DataFrame | None:
+    """``analysis.identity.suggest`` (it reads every account's profile), gathered aside: None until ready (waited
+    for until ``until``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, until, identity.suggest)
+
+
+def who_is_talking(until: float = 0) -> pd.DataFrame | None:
+    """``aside.who_is_talking`` (every profile sorted), gathered aside: None until ready (waited for until ``until``)."""
+    return _soon(SLOW_TTL, until, aside.who_is_talking)

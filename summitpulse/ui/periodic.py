@@ -28,7 +28,8 @@ class Periodic(Generic[T]):
             try:
                 self.latest = self.compute()
             except Exception:  # a failed estimate keeps the previous one and tries again later
-                log.exception("background figure failed")
+                if threading.main_thread().is_alive():  # not the process ending under it
+                    log.exception("background figure failed")
             self._ready.set()
             self._stop.wait(self.every)
 

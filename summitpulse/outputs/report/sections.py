@@ -15,7 +15,6 @@ from ...analysis import (
     evaluation,
     graph,
     metrics,
-    participation,
     people,
     programme,
     recaps,
@@ -65,7 +64,7 @@ def gather(conn: Connection, config: Config, progress=None, shared: dict | None 
         "logo": logo_uri(config),
         "generated": datetime.now(UTC).astimezone(config.event.tz),
         "headline": head,
-        "split": participation.split(everyone) if not everyone.empty else None,
+        "split": people.totals(conn) if not everyone.empty else None,
         "self_reports": people.self_reports(conn),
         "timeline": _fig(charts.network_timeline(metrics.timeline(conn, config, everything, 900), "light", 340)),
         "participation_time": _fig(charts.participation_area(people.split_over_time(conn, config), "light", 340))
