@@ -23,6 +23,7 @@ from .retry import Fault, retrying
 from .runs import Run
 
 NAME = "bluesky:jetstream"
+SECONDS = 60  # the job's interval, whatever search's polling: a run listens this long, a dropped one resumes then
 REWIND_US = 3_000_000
 FLUSH_EVENTS, FLUSH_SECONDS = 500, 1.0
 

@@ -84,8 +84,8 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         out += [
             Job(
                 name,
-                partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every - STREAM_MARGIN_S),
-                every,
+                partial(jetstream.collect, config, engine, sleep=sleep, max_wait=jetstream.SECONDS - STREAM_MARGIN_S),
+                jetstream.SECONDS,
                 False,
             )
             for name, _ in jetstream.jobs(config)

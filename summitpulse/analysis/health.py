@@ -30,13 +30,16 @@ FAULT_KINDS = {  # every fault kind a collector records (collectors/retry.py), a
 }
 r, e, c, b = schema.runs, schema.collector_events, schema.cursors, schema.rate_budgets
 RECENT_S = 300  # "requests lately": Mastodon's and Bluesky's rate window
+SLOWEST_S = 300  # the slowest job's interval (refreshes; a stream listens this long): a collector's, till it ran twice
 
 
-def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -> pd.DataFrame:
+def health(conn: Connection, poll_seconds: int = 10, now: float | None = None) -> pd.DataFrame:
     """One row per collector: state (ok/stalled/failing/running), last run and totals, cursor, errors."""
     now = now or time.time()
     last_ids = select(func.max(r.c.id)).group_by(r.c.collector).scalar_subquery()
     last = {row.collector: row for row in conn.execute(select(r).where(r.c.id.in_(last_ids)))}
+    before = select(r.c.collector, func.max(r.c.started_ts)).where(r.c.id.not_in(last_ids)).group_by(r.c.collector)
+    previous = dict(conn.execute(before).all())
     totals = {
         row.collector: row
         for row in conn.execute(
@@ -62,7 +65,7 @@ def health(conn: Connection, poll_seconds: int = 60, now: float | None = None) -
         rows.append(
             {
                 "collector": name,
-                "state": _state(run, now, poll_seconds),
+                "state": _state(run, now, _interval(run, previous.get(name), poll_seconds)),
                 "last_run": pd.to_datetime(run.ended_ts or run.started_ts, unit="s", utc=True) if run else pd.NaT,
                 "last_fetched": run.fetched if run else 0,
                 "last_new": run.new if run else 0,
@@ -194,16 +197,26 @@ def budgets(conn: Connection, now: float | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["host", "network", "used", "limit", "resets_in_s", "requests", "refused"])
 
 
-def _state(run, now: float, poll_seconds: int) -> str:
+def _interval(run, previous_start: int | None, poll_seconds: int) -> float:
+    """How often a collector runs, as its last two runs show: each job has its own (a network's polling, a
+    Mastodon sweep's minute, a stream's or a refresh's five), never less than ``poll_seconds`` (a restart) nor
+    more than ``SLOWEST_S`` (a night between two runs)."""
+    if run is None or previous_start is None:
+        return SLOWEST_S
+    return min(SLOWEST_S, max(poll_seconds, run.started_ts - previous_start))
+
+
+def _state(run, now: float, every: float) -> str:
     if run is None:
         return "never ran"
-    if run.status == "running" and now - run.started_ts < 5 * poll_seconds:
+    if run.status == "running" and now - run.started_ts < 5 * every:
         return "running"
     if run.status == "refused":
         return "refused"
     if run.status not in ("ok", "running"):
         return "failing"
-    return "stalled" if now - (run.ended_ts or run.started_ts) > 3 * poll_seconds else "ok"
+    silent = now - (run.ended_ts or run.started_ts)
+    return "stalled" if silent > max(3 * every, 60) else "ok"  # a minute at least: one slow run is no stall
 
 
 def errors_by_kind(conn: Connection, since: float = 0) -> dict[str, dict[str, int]]:
