@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine, func, select
 
@@ -150,7 +151,12 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
         return 2
     if once:
         return run_each_once([job for job in jobs if job.once], engine)
-    scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
+    extras = [alerts_job(config, engine)] * config.alerts.enabled
+    extras += [learn_job(engine, config)] * config.participation.model.enabled
+    scheduler = BlockingScheduler(
+        executors={"default": ThreadPoolExecutor(len(jobs) + len(extras))},  # a thread each: streams hold theirs
+        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
+    )
     started = last_started(engine)
     for job in jobs:
         scheduler.add_job(
@@ -163,8 +169,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             name=job.name,
             next_run_time=_next(started.get(job.name) if job.paced else None, job.interval),
         )
-    extras = [alerts_job(config, engine)] * config.alerts.enabled
-    for extra in extras + [learn_job(engine, config)] * config.participation.model.enabled:
+    for extra in extras:
         scheduler.add_job(guarded, "interval", args=[extra], seconds=extra.interval, id=extra.name, name=extra.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
     try:
