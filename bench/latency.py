@@ -1,18 +1,19 @@
 """Latency: from a post's appearance on its network to its first appearance in the live screen's data.
 
 ``summitpulse collect`` runs as it does at an event (its own process, the scheduler, the real client
-libraries) against loopback fakes: two Mastodon instances (tests/fakes/mastodon.py: late copies with ids from
-their creation time, the documented rate limit enforced), Bluesky search (tests/fakes/bluesky.py: index lag,
-a login), X recent search (tests/fakes/x.py) and a live Jetstream (the recorded firehose replayed as noise).
-Posts appear at a conference's pace, each network in turn; a sampler runs the live screen's own query
-(``analysis.wall``) every quarter second and notes when each post first shows. A post's delay is counted from
-the moment the fake makes it visible (a late copy's federation lag, a search index's lag are the network's).
+libraries) against loopback fakes in config.yaml's shape (as many Mastodon instances and event tags, its
+networks' settings): Mastodon instances (tests/fakes/mastodon.py: late copies with ids from their creation
+time, the documented rate limit enforced), Bluesky search (tests/fakes/bluesky.py: index lag, a login), X
+recent search (tests/fakes/x.py) and a live Jetstream (the recorded firehose replayed as noise). Posts carrying
+the primary tag appear at a conference's pace, each network in turn; a sampler runs the live screen's own
+query (``analysis.wall``) every quarter second and notes when each post first shows. A post's delay is counted
+from the moment the fake makes it visible (a late copy's federation lag, a search index's lag are the network's).
 
-Two modes, one run each: the shipped polling (config.yaml's networks and ``poll_seconds``: Mastodon without a
-token, Bluesky search with a login, X with a bearer token; no Jetstream) and streaming (a Mastodon token:
-``stream_hashtag``; Bluesky's Jetstream on). Baseline, same run: a post written straight into the store
-(normalise → ingest), timed to the same query — what the pipeline after collection costs. Goals, for every
-network: p95 ≤ 15 s polling, ≤ 5 s streaming.
+Two modes, one run each: the shipped polling (``poll_seconds``: Mastodon without a token, Bluesky search with a
+login, X with a bearer token) and streaming (a Mastodon token: ``stream_hashtag`` on every instance and tag;
+Bluesky's Jetstream on; X, which has no stream here, still polled). Baseline, same run: a post written
+straight into the store (normalise → ingest), timed to the same query — what the pipeline after collection
+costs. Goals, for every network: p95 ≤ 15 s polled, ≤ 5 s streamed.
 
     .venv/bin/python -m bench.latency [--seconds 150] [--poll 10] [--every 1]
 """
@@ -49,6 +50,7 @@ from tests.fakes.x import FakeX
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(os.environ.get("SUMMITPULSE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 TAG = "somesummit"
+SHIPPED = yaml.safe_load((ROOT / "config.yaml").read_text())
 
 
 def p95(values: list[float]) -> float:
@@ -166,7 +168,7 @@ def _now_iso() -> str:
 
 def _config(fakes: Fakes, poll: int | None) -> dict:
     """config.yaml's event, retimed to now, collecting from ``fakes`` with its networks' settings (or ``poll``)."""
-    data = yaml.safe_load((ROOT / "config.yaml").read_text())
+    data = copy.deepcopy(SHIPPED)
     for key in ("in_room_roster", "remote_roster"):
         data["participants"][key] = None
     now = time.time()
@@ -174,7 +176,10 @@ def _config(fakes: Fakes, poll: int | None) -> dict:
         start=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now - 3600)),
         end=time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now + 86400)),
     )
-    data["hashtags"] = {"primary": f"#{TAG}", "aliases": []}
+    data["hashtags"] = {
+        "primary": f"#{TAG}",
+        "aliases": [f"#{TAG}{n}" for n in range(len(SHIPPED["hashtags"]["aliases"]))],
+    }
     nets = data["networks"]
     nets["mastodon"].update(instances=[m.url for m in fakes.mastodons])
     nets["bluesky"].update(enabled=bool(fakes.jetstream or fakes.bluesky), jetstream=bool(fakes.jetstream))
@@ -188,27 +193,22 @@ def _config(fakes: Fakes, poll: int | None) -> dict:
 
 
 def _fakes(streaming: bool) -> Fakes:
-    mastodons = [FakeMastodon(FIXTURES, seed=1), FakeMastodon(FIXTURES, seed=2)]
+    """config.yaml's instances; polling, Bluesky search and X; streaming, Jetstream and X."""
+    mastodons = [FakeMastodon(FIXTURES, seed=n) for n in range(len(SHIPPED["networks"]["mastodon"]["instances"]))]
+    x = FakeX(FIXTURES, page_size=100)
     if streaming:
-        return Fakes(mastodons, jetstream=FakeJetstream(FIXTURES, live=True))
-    return Fakes(mastodons, bluesky=FakeBluesky(FIXTURES, TAG, n=0, page_size=100), x=FakeX(FIXTURES, page_size=100))
+        return Fakes(mastodons, jetstream=FakeJetstream(FIXTURES, live=True), x=x)
+    return Fakes(mastodons, bluesky=FakeBluesky(FIXTURES, TAG, n=0, page_size=100), x=x)
 
 
 def _env(url: str, streaming: bool) -> dict:
-    """The secrets ``collect`` reads: polling, an X bearer token and a Bluesky login; streaming, a Mastodon token."""
-    env = {**os.environ, "SUMMITPULSE_DATABASE_URL": url}
+    """The secrets ``collect`` reads: an X bearer token; polling, a Bluesky login; streaming, a Mastodon token
+    (and no Bluesky login: Jetstream needs none)."""
+    env = {**os.environ, "SUMMITPULSE_DATABASE_URL": url, "SUMMITPULSE_X_BEARER_TOKEN": "bench-token"}
     env.pop("SUMMITPULSE_MASTODON_TOKEN", None)
-    if streaming:
-        return env | {
-            "SUMMITPULSE_MASTODON_TOKEN": "bench-token",
-            "SUMMITPULSE_BLUESKY_HANDLE": "",
-            "SUMMITPULSE_BLUESKY_APP_PASSWORD": "",
-        }
-    return env | {
-        "SUMMITPULSE_X_BEARER_TOKEN": "bench-token",
-        "SUMMITPULSE_BLUESKY_HANDLE": "collector.test",
-        "SUMMITPULSE_BLUESKY_APP_PASSWORD": "bench-pass",
-    }
+    handle, password = ("", "") if streaming else ("collector.test", "bench-pass")
+    env.update(SUMMITPULSE_BLUESKY_HANDLE=handle, SUMMITPULSE_BLUESKY_APP_PASSWORD=password)
+    return env | ({"SUMMITPULSE_MASTODON_TOKEN": "bench-token"} if streaming else {})
 
 
 def _mode(streaming: bool, seconds: float, poll: int | None, every: float) -> dict:
@@ -230,7 +230,8 @@ def _mode(streaming: bool, seconds: float, poll: int | None, every: float) -> di
         stderr=subprocess.DEVNULL,
     )
     try:
-        _warm(url, len(fakes.mastodons) + bool(fakes.bluesky) + bool(fakes.x))
+        tags = len(config.hashtags.all)
+        _warm(url, (len(fakes.mastodons) + bool(fakes.bluesky)) * tags + bool(fakes.x))
         poster = Poster(fakes, every)
         time.sleep(seconds)
         poster.close()
@@ -296,6 +297,11 @@ def _line(name: str, delays: list[float]) -> str:
     return f"{name}: {len(delays)} posts, p50 {sorted(delays)[len(delays) // 2]:.1f} s, p95 {p95(delays):.1f} s"
 
 
+def _goal(streaming: bool, kind: str) -> float:
+    """Issue #17's p95 goal for a kind of post: 5 s where it is streamed, 15 s where it is polled (X always)."""
+    return 5.0 if streaming and kind != "x" else 15.0
+
+
 def _polling(polls: dict[str, int]) -> str:
     if len(set(polls.values())) == 1:
         return f"polling every {next(iter(polls.values()))} s"
@@ -309,6 +315,24 @@ def _windows(result: dict) -> str:
     return ", ".join([f"Mastodon per instance {result['busiest']} (limit 300 per 5 min)", *others])
 
 
+def _report(streaming: bool, result: dict, seconds: float) -> list[str]:
+    """One mode's lines: every post, whether each network met its goal, the busiest windows, then each kind."""
+    everything = [d for ds in result["delays"].values() for d in ds]
+    name = "Mastodon streaming + Jetstream, X polled" if streaming else _polling(result["polls"])
+    within = all(p95(ds) <= _goal(streaming, kind) for kind, ds in result["delays"].items())
+    met = "met" if result["delays"] and within and not result["missing"] else "NOT met"
+    goal = "≤ 5 s streamed, ≤ 15 s polled" if streaming else "≤ 15 s"
+    head = (
+        f"- **{name}**: {_line('all', everything)} (goal {goal}, for every network: {met}); "
+        f"never seen {sum(result['missing'].values())}; requests in the busiest window (over the run's "
+        f"{seconds:.0f} s): {_windows(result)}"
+    )
+    return [head] + [
+        f"  - {_line(kind, ds)}; never seen {result['missing'].get(kind, 0)}"
+        for kind, ds in sorted(result["delays"].items())
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=150, help="how long posts appear, per mode")
@@ -317,22 +341,8 @@ def main() -> None:
     args = parser.parse_args()
     base = baseline()
     lines = [f"- baseline (written straight into the store, same query): {_line('all', base)}"]
-    goals = {False: 15.0, True: 5.0}
     for streaming in (False, True):
-        result = _mode(streaming, args.seconds, args.poll, args.every)
-        everything = [d for ds in result["delays"].values() for d in ds]
-        name = "Mastodon streaming + Jetstream" if streaming else _polling(result["polls"])
-        worst = max(p95(ds) for ds in result["delays"].values()) if result["delays"] else float("inf")
-        met = "met" if worst <= goals[streaming] and not result["missing"] else "NOT met"
-        lines.append(
-            f"- **{name}**: {_line('all', everything)} (goal ≤ {goals[streaming]:.0f} s for every network: {met}); "
-            f"never seen {sum(result['missing'].values())}; requests in the busiest window (over the run's "
-            f"{args.seconds:.0f} s): {_windows(result)}"
-        )
-        lines += [
-            f"  - {_line(kind, ds)}; never seen {result['missing'].get(kind, 0)}"
-            for kind, ds in sorted(result["delays"].items())
-        ]
+        lines += _report(streaming, _mode(streaming, args.seconds, args.poll, args.every), args.seconds)
     print("\n".join(lines))
     record("latency", "bench/latency.py: a post's delay to the live screen's data", lines)
 
