@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine, func, select
 
@@ -85,8 +86,10 @@ def build_jobs(config: Config, engine: Engine, network: str | None = None, sleep
         out += [
             Job(
                 name,
-                partial(jetstream.collect, config, engine, sleep=sleep, max_wait=every - STREAM_MARGIN_S),
-                every,
+                partial(
+                    jetstream.collect, config, engine, sleep=sleep, max_wait=intervals.JETSTREAM_S - STREAM_MARGIN_S
+                ),
+                intervals.JETSTREAM_S,
                 False,
             )
             for name, _ in jetstream.jobs(config)
@@ -151,7 +154,12 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
         return 2
     if once:
         return run_each_once([job for job in jobs if job.once], engine)
-    scheduler = BlockingScheduler(job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30})
+    extras = [alerts_job(config, engine)] * config.alerts.enabled
+    extras += [learn_job(engine, config)] * config.participation.model.enabled
+    scheduler = BlockingScheduler(
+        executors={"default": ThreadPoolExecutor(len(jobs) + len(extras))},  # a thread each: streams hold theirs
+        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 30},
+    )
     started = last_started(engine)
     for job in jobs:
         scheduler.add_job(
@@ -164,8 +172,7 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             name=job.name,
             next_run_time=_next(started.get(job.name) if job.paced else None, job.interval),
         )
-    extras = [alerts_job(config, engine)] * config.alerts.enabled
-    for extra in extras + [learn_job(engine, config)] * config.participation.model.enabled:
+    for extra in extras:
         scheduler.add_job(guarded, "interval", args=[extra], seconds=extra.interval, id=extra.name, name=extra.name)
     log.info("collecting: %s", ", ".join(j.name for j in jobs))
     try:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from summitpulse.alerts import rules, run_alerts, send
 from summitpulse.alerts.incidents import check, deliver, quiet, recent, record
 from summitpulse.analysis import moderation
+from summitpulse.analysis.health import health
 from summitpulse.normalise.models import Author, Batch, Post
 from summitpulse.settings.config import Alerts, QuietHours
 from summitpulse.store import schema, x_reads
@@ -188,6 +189,39 @@ def test_collector_failing_or_stalled(engine, config):
         assert [f.key for f in found] == ["x:search"] and "failing" in found[0].summary and "503" in found[0].summary
         later = rules.findings(conn, _only(config, "collector"), time.time() + 3600)["collector"]
         assert sorted(f.key for f in later) == ["bluesky:search", "x:search"]  # bluesky silent for an hour: stalled
+
+
+def test_each_collector_stalls_by_its_own_interval(engine, config):
+    """Every job has its interval (10-s polling, a minute's sweep and Jetstream's run, five minutes' refresh and
+    stream listening: ``settings.intervals``): a collector is stalled when silent three of its own intervals, a
+    minute at least."""
+    now = 100_000
+    history = {  # collector: its runs as (started, ended), ended None while it runs
+        "x:search:#t": [(now - 100, now - 98), (now - 90, now - 88)],  # polls every 10 s, silent 88 s
+        "mastodon:h:#t:sweep": [(now - 150, now - 148), (now - 90, now - 88)],  # a minute, silent 88 s
+        "x:refresh": [(now - 700, now - 698), (now - 400, now - 398)],  # five minutes, silent 398 s
+        "mastodon:h:#t:stream": [(now - 500, now - 202), (now - 200, None)],  # listening
+        "bluesky:search:#t": [(now - 100, now - 98)],  # polls every 10 s, silent 98 s
+        "mastodon:h:#t": [(now - 60, now - 55)],  # polls every 10 s, silent 55 s: under a minute
+        "bluesky:jetstream": [(now - 86_400, now - 86_342), (now - 1000, now - 942)],  # a night between, silent
+    }
+    with engine.begin() as conn:
+        for name, runs in history.items():
+            for started, ended in runs:
+                status = "ok" if ended else "running"
+                conn.execute(
+                    schema.runs.insert().values(collector=name, started_ts=started, ended_ts=ended, status=status)
+                )
+        states = dict(zip(*[health(conn, config, now=now)[c] for c in ("collector", "state")]))
+    assert states == {
+        "x:search:#t": "stalled",
+        "mastodon:h:#t:sweep": "ok",
+        "x:refresh": "ok",
+        "mastodon:h:#t:stream": "running",
+        "bluesky:search:#t": "stalled",
+        "mastodon:h:#t": "ok",
+        "bluesky:jetstream": "stalled",
+    }
 
 
 def test_x_spend_near_its_budget(engine, config):

@@ -14,7 +14,7 @@ MASTODON = "mastodon:mastodon.social:#somesummit"
 RUNS = {  # each collector's run → seconds after which it is stalled (three of its intervals)
     "x:search:#SoMeSummit": 3 * 30,
     "bluesky:search:#somesummit": 3 * 600,
-    "bluesky:jetstream": 3 * 600,
+    "bluesky:jetstream": 3 * 60,  # Jetstream runs a minute at a time, whatever search polls
     MASTODON: 3 * 120,
     f"{MASTODON}:sweep": 3 * 60,
     f"{MASTODON}:stream": 3 * 300,

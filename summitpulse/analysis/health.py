@@ -206,7 +206,8 @@ def _state(run, now: float, poll_seconds: int) -> str:
         return "refused"
     if run.status not in ("ok", "running"):
         return "failing"
-    return "stalled" if now - (run.ended_ts or run.started_ts) > 3 * poll_seconds else "ok"
+    silent = now - (run.ended_ts or run.started_ts)
+    return "stalled" if silent > max(3 * poll_seconds, 60) else "ok"  # a minute at least: one slow run is no stall
 
 
 def errors_by_kind(conn: Connection, since: float = 0) -> dict[str, dict[str, int]]:

@@ -107,7 +107,7 @@ class Hashtags(_Model):
 
 class NetworkBase(_Model):
     enabled: bool = True
-    poll_seconds: int = Field(default=60, ge=5)
+    poll_seconds: int = Field(default=10, ge=5)  # a post on the live screen within ~15 s (issue #17's goal)
     base_url: str | None = None
 
 

@@ -8,6 +8,7 @@ from .config import Config, Networks
 NETWORKS = ("x", "mastodon", "bluesky")
 MASTODON_SWEEP_S = 60  # one sweep page a minute per tag: five requests of the instance's 300 per 5 minutes
 MASTODON_STREAM_S = 300  # a Mastodon stream's job; a dropped connection is retried within a run
+JETSTREAM_S = 60  # Jetstream's job, whatever search's polling: a run listens this long, a dropped one resumes then
 UNKNOWN_S = 60  # a run of no configured collector (a test's, an older release's)
 
 
@@ -28,4 +29,6 @@ def interval(config: Config, collector: str) -> int:
         return MASTODON_SWEEP_S
     if network == "mastodon" and collector.endswith(":stream"):
         return MASTODON_STREAM_S
+    if collector == "bluesky:jetstream":
+        return JETSTREAM_S
     return getattr(config.networks, network).poll_seconds
