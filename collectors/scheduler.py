@@ -164,7 +164,8 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             "interval",
             args=[job],
             seconds=job.interval,
-            jitter=max(1, job.interval // 10),
+            # no jitter for a stream: a run started late would still be listening at the next tick, which is skipped
+            jitter=max(1, job.interval // 10) if job.paced else None,
             id=job.name,
             name=job.name,
             next_run_time=_next(started.get(job.name) if job.paced else None, job.interval),
