@@ -1,8 +1,8 @@
 """Run every enabled collector on its interval (APScheduler 3), or each once (``collect --once``).
 
 One job per network/instance/tag, ``max_instances=1`` and coalescing so a
-slow run is never doubled, jitter so instances are not hit in step. A job
-never sleeps past its interval, and one failing never stops the others.
+slow run is never doubled, jitter so instances are not hit in step (streams have none),
+a thread each. A job never sleeps past its interval, and one failing never stops the others.
 """
 
 from __future__ import annotations
