@@ -1,8 +1,8 @@
 """Run every enabled collector on its interval (APScheduler 3), or each once (``collect --once``).
 
 One job per network/instance/tag, ``max_instances=1`` and coalescing so a
-slow run is never doubled, jitter so instances are not hit in step. A job
-never sleeps past its interval, and one failing never stops the others.
+slow run is never doubled, jitter so instances are not hit in step (streams have none),
+a thread each. A job never sleeps past its interval, and one failing never stops the others.
 """
 
 from __future__ import annotations
@@ -167,7 +167,8 @@ def run_collectors(config: Config, engine: Engine, once: bool = False, network: 
             "interval",
             args=[job],
             seconds=job.interval,
-            jitter=max(1, job.interval // 10),
+            # no jitter for a stream: a run started late would still be listening at the next tick, which is skipped
+            jitter=max(1, job.interval // 10) if job.paced else None,
             id=job.name,
             name=job.name,
             next_run_time=_next(started.get(job.name) if job.paced else None, job.interval),
