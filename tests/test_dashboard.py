@@ -58,9 +58,11 @@ def _html(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("page", PUBLIC + ORGANISER)
-def test_every_page_renders_without_exceptions(app_env, page):
+def test_every_page_renders_without_exceptions_or_stray_values(app_env, page):
     at = _app(page, organiser=True)
     assert not at.exception, at.exception
+    stray = [e.value for e in at.markdown if set(e.value.replace("`", " ").split()) == {"None"}]
+    assert not stray, f"a value written by no st.* call: {stray}"
 
 
 def test_the_live_screen_shows_counters_wall_and_programme(app_env):
