@@ -239,9 +239,10 @@ def emerging(filters: Filters) -> list[dict]:
     return _run(topics.emerging, filters)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def sessions(filters: Filters) -> pd.DataFrame:
-    return _run(programme.activity, filters)
+def sessions(filters: Filters, until: float = 0) -> pd.DataFrame | None:
+    """``analysis.programme.activity`` (each session's tag posts and speaker mentions counted from the posts),
+    gathered aside: None until ready (waited for until ``until``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, until, programme.activity, filters)
 
 
 def conversation(filters: Filters, limit: int, until: float = 0) -> tuple[pd.DataFrame, pd.DataFrame] | None:
