@@ -25,7 +25,7 @@ from ..settings.config import Config
 from ..store.engine import connect
 
 FORK = multiprocessing.get_context("fork")  # the dashboard's modules are loaded already: no start-up
-_one_at_a_time = threading.Semaphore(1)  # submitted jobs' processes: the dashboard and its browsers keep a core
+_at_most = threading.Semaphore(2)  # submitted jobs' processes at a time (a page waits for two at once)
 
 
 def compute(url: str, config: Config, fn, *args):
@@ -48,14 +48,14 @@ def compute(url: str, config: Config, fn, *args):
 
 
 def submit(url: str, config: Config, fn, *args) -> Future:
-    """``compute`` on a thread of its own, once the job before it is done."""
+    """``compute`` on a thread of its own, once fewer than two others are computing."""
     future: Future = Future()
     threading.Thread(target=_aside, args=(future, url, config, fn, args), daemon=True, name="aside").start()
     return future
 
 
 def _aside(future: Future, url: str, config: Config, fn, args: tuple) -> None:
-    with _one_at_a_time:
+    with _at_most:
         try:
             future.set_result(compute(url, config, fn, *args))
         except Exception as error:
