@@ -247,9 +247,10 @@ def emerging(filters: Filters) -> list[dict]:
     return _run(topics.emerging, filters)
 
 
-@st.cache_data(ttl=SLOW_TTL, show_spinner=False)
-def sessions(filters: Filters) -> pd.DataFrame:
-    return _run(programme.activity, filters)
+def sessions(filters: Filters, until: float = 0) -> pd.DataFrame | None:
+    """``analysis.programme.activity`` (each session's tag posts and speaker mentions counted from the posts),
+    gathered aside: None until ready (waited for until ``until``, ``time.monotonic()``)."""
+    return _soon(SLOW_TTL, until, programme.activity, filters)
 
 
 def conversation(filters: Filters, limit: int, until: float = 0) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -313,7 +314,7 @@ def _estimate() -> dict:
     return aside.compute(config().effective_database_url, config(), aside.completeness)
 
 
-@st.cache_resource
+@st.cache_resource(on_release=Periodic.stop)  # a cleared cache stops its timer
 def _completeness() -> Periodic:
     return Periodic(_estimate, every=SLOW_TTL, initial={})
 
@@ -368,7 +369,8 @@ def _soon(ttl: float, until: float, fn, *args):
     if job is None or (job.done() and (job.exception() or time.time() - started > ttl)):
         job = aside.submit(config().effective_database_url, config(), fn, *args)
         started, job = jobs[key] = time.time(), job
-    wait([job], timeout=max(0.0, until - time.monotonic()))
+    if key not in latest:  # with a result to show, never waited for
+        wait([job], timeout=max(0.0, until - time.monotonic()))
     if job.done() and not job.exception():
         latest[key] = job.result()
     return latest.get(key)
@@ -389,12 +391,15 @@ def recap_soon(title: str, end_ts: int, until: float = 0) -> str | None:
     return _soon(RECAP_TTL, until, aside.recap, title, end_ts)
 
 
+EVERYONE_TTL = 300  # figures that read every profile (tens of seconds of a core at 1M posts): every five minutes
+
+
 def identity_suggestions(until: float = 0) -> pd.DataFrame | None:
     """``analysis.identity.suggest`` (it reads every account's profile), gathered aside: None until ready (waited
     for until ``until``, ``time.monotonic()``)."""
-    return _soon(SLOW_TTL, until, identity.suggest)
+    return _soon(EVERYONE_TTL, until, identity.suggest)
 
 
 def who_is_talking(until: float = 0) -> pd.DataFrame | None:
     """``aside.who_is_talking`` (every profile sorted), gathered aside: None until ready (waited for until ``until``)."""
-    return _soon(SLOW_TTL, until, aside.who_is_talking)
+    return _soon(EVERYONE_TTL, until, aside.who_is_talking)
