@@ -1,7 +1,5 @@
 """Contributors: rankings by posts, engagement, potential reach, mentions and influence."""
 
-import time
-
 import streamlit as st
 
 from summitpulse.analysis import contributors
@@ -25,7 +23,7 @@ by = (
 left, right = st.columns(2)
 labels = left.multiselect("Participation", list(LABELS), format_func=LABELS.get, key="c_labels")
 groups = right.multiselect("Stakeholder group", list(GROUP_NAMES), format_func=GROUP_NAMES.get, key="c_groups")
-if (ranked := data.ranking(filters, by, 10_000, time.monotonic() + 1)) is None:
+if (ranked := data.ranking(filters, by, 10_000, data.aside_deadline())) is None:
     controls.when_ready(lambda: data.ranking(filters, by, 10_000) is not None, "Ranking every contributor…")
     st.stop()
 if labels or groups:  # everyone's label and group read only when asked for

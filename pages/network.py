@@ -1,7 +1,5 @@
 """Conversation network: who talks to whom (replies, mentions, reposts, quotes)."""
 
-import time
-
 import streamlit as st
 
 from summitpulse.ui import charts, controls, data
@@ -13,7 +11,7 @@ if not controls.organiser_gate():
 st.title("Conversation network")
 size = st.slider("People shown", 10, 150, 60, step=10)
 filters = controls.selection().at(data.clock())
-if (drawn := data.conversation(filters, size, time.monotonic() + 1)) is None:
+if (drawn := data.conversation(filters, size, data.aside_deadline())) is None:
     controls.when_ready(lambda: data.conversation(filters, size) is not None, "Reading every conversation…")
     st.stop()
 nodes, lines = drawn

@@ -1,7 +1,5 @@
 """Participants: the in-room/remote split, each person's evidence, and an override that wins."""
 
-import time
-
 import pandas as pd
 import streamlit as st
 
@@ -19,7 +17,7 @@ st.title("Participants")
 config = data.config()
 if saved := st.session_state.pop("override_saved", None):
     st.success(saved)
-until = time.monotonic() + 1  # the figures gathered aside, waited for this long at most
+until = data.aside_deadline()  # the figures gathered aside, waited for this long at most
 data.who_is_talking(), data.identity_suggestions()  # asked for at once: gathered while the rest is drawn
 totals = data.participant_totals()
 if not sum(totals["participants"].values()):

@@ -1,7 +1,5 @@
 """Programme: each session's share of the conversation, its hashtag and its speakers' mentions."""
 
-import time
-
 import streamlit as st
 
 from summitpulse.analysis.recaps import ended
@@ -12,7 +10,7 @@ controls.through_app()
 if not controls.organiser_gate():
     st.stop()
 st.title("Programme and sessions")
-until = time.monotonic() + 1  # the figures gathered aside, waited for this long at most
+until = data.aside_deadline()  # the figures gathered aside, waited for this long at most
 filters = controls.selection().at(data.clock())
 if (sessions := data.sessions(filters, until)) is None:
     controls.when_ready(lambda: data.sessions(filters) is not None, "Counting each session's posts…")

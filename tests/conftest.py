@@ -42,6 +42,15 @@ def _pg_available() -> str | None:
 _PG_SKIP = _pg_available()
 
 
+@pytest.fixture(autouse=True)
+def patient_pages(monkeypatch):
+    """Pages run by AppTest wait for the figures they ask to be gathered aside (in life: a second, then a note and a
+    later redraw), so what a test sees never depends on how busy the machine is."""
+    from summitpulse.ui import data
+
+    monkeypatch.setattr(data, "ASIDE_WAIT_S", PATIENCE)
+
+
 def dashboard_app() -> AppTest:
     """The app through its entry point (dashboard.py), as AppTest runs it."""
     return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=PATIENCE)

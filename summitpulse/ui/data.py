@@ -353,6 +353,14 @@ def alert_incidents() -> pd.DataFrame:
 RECAP_TTL = 600  # a session that is over changes little: its recap is read again every ten minutes
 
 
+ASIDE_WAIT_S = 1.0  # how long a page waits for a figure gathered aside before it draws without it
+
+
+def aside_deadline() -> float:
+    """When a page stops waiting for the figures it asked to be gathered aside (``time.monotonic()``)."""
+    return time.monotonic() + ASIDE_WAIT_S
+
+
 @st.cache_resource
 def _jobs() -> tuple[dict, dict]:
     """Each figure's job (when asked, the future) and its latest result."""
