@@ -414,6 +414,28 @@ def post_view(post: SimPost, children: dict[int, list[SimPost]], now: float) -> 
     return view
 
 
+def bluesky_profiles(personas: list[Persona]) -> dict:
+    """An ``app.bsky.actor.getProfiles`` answer (profileViewDetailed) for ``personas``: search results carry no
+    follower counts, so the refresh fetches the authors' profiles, as this stands for."""
+    return {
+        "profiles": [
+            {
+                "did": p.author_id,
+                "handle": p.handle,
+                "displayName": p.name,
+                "description": p.bio,
+                "avatar": avatar(p),
+                "followersCount": p.followers,
+                "followsCount": 300 + p.idx % 500,
+                "postsCount": 1000 + p.idx * 13,
+                "createdAt": "2023-05-01T00:00:00.000Z",
+                "labels": [],
+            }
+            for p in personas
+        ]
+    }
+
+
 def search_page(posts: list[SimPost], children: dict[int, list[SimPost]], now: float, cursor: str) -> dict:
     shown = sorted((p for p in posts if p.kind != "repost"), key=lambda p: p.ts, reverse=True)
     return {"posts": [post_view(p, children, now) for p in shown], "cursor": cursor, "hitsTotal": len(shown)}

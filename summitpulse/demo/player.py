@@ -23,7 +23,7 @@ from ..normalise import normalise
 from ..settings.config import Config
 from ..store.clock import set_clock
 from ..store.engine import finish_run, ingest, start_run
-from .payloads import mastodon_status, search_page, snowflake, x_page
+from .payloads import bluesky_profiles, mastodon_status, search_page, snowflake, x_page
 from .script import SimPost
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class Player:
         if self.archive:
             self.archive.mkdir(parents=True, exist_ok=True)
         self.last_refresh = 0.0
+        self.profiled: set[str] = set()  # Bluesky authors whose profile the refresh has fetched
 
     def window(self, since: float, until: float) -> list[SimPost]:
         return [p for p in self.posts if since < p.ts <= until]
@@ -66,17 +67,24 @@ class Player:
         return len(fresh)
 
     def _ingest(
-        self, collector: str, kind: str, payload, source: str, cursor: str, archive: str, lines: Iterable | None = None
+        self,
+        collector: str,
+        kind: str,
+        payload,
+        source: str,
+        cursor: str | None,
+        archive: str | None,
+        lines: Iterable | None = None,
     ) -> None:
         with self.engine.begin() as conn:
             run_id = start_run(conn, collector)
         batch = normalise(kind, payload, self.tags, source=source)
-        result = ingest(self.engine, batch, cursor=(collector, cursor))
+        result = ingest(self.engine, batch, cursor=None if cursor is None else (collector, cursor))
         with self.engine.begin() as conn:
             finish_run(
                 conn, run_id, fetched=result.fetched, new=result.new, updated=result.updated, errors=result.rejected
             )
-        if self.archive:
+        if self.archive and archive:
             with open(self.archive / archive, "a", encoding="utf-8") as out:
                 for line in lines if lines is not None else [payload]:
                     out.write(json.dumps(line, ensure_ascii=False) + "\n")
@@ -116,6 +124,15 @@ class Player:
             page = search_page(posts, self.children, now, cursor=snowflake(max(posts, key=lambda p: p.ts)))
             if page["posts"]:
                 self._ingest("demo:bluesky", "bluesky_search", page, "bluesky", page["cursor"], "bluesky.jsonl")
+            self._profiles({p.persona.author_id: p.persona for p in posts if p.persona.author_id not in self.profiled})
+
+    def _profiles(self, personas: dict) -> None:
+        """The new Bluesky authors' profiles (their follower counts), 25 a request as the refresh asks for them."""
+        found = list(personas.values())
+        for i in range(0, len(found), 25):
+            page = bluesky_profiles(found[i : i + 25])
+            self._ingest("demo:bluesky:refresh", "bluesky_profiles", page, "bluesky", None, None)
+        self.profiled.update(personas)
 
 
 def load(player: Player, since: float, until: float, progress=None) -> float:
