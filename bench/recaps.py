@@ -16,8 +16,9 @@ import time
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 
+from bench.results import record
 from bench.stores import sized_stores
 from summitpulse.analysis import people, recaps
 from summitpulse.analysis.filters import Filters
@@ -40,6 +41,8 @@ def _slot_count(conn, config, session) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    lines = ["| posts | session | baseline: the slot's count | cold | warm |", "|---:|---|---:|---:|---:|"]
+    verdicts = []
     for config, _, size, engine in sized_stores(parser):
         sessions = recaps.ended(config, 2**40)
         with engine.connect() as conn:
@@ -47,14 +50,23 @@ def main() -> None:
             profane.cache_clear()
             cold = [timed(recaps.recap, conn, config, s, partial(people.split_among, conn)) for s in sessions]
             warm = [timed(recaps.recap, conn, config, s, partial(people.split_among, conn)) for s in sessions]
-        print(f"\n{size:,} posts")
-        print(f"  {'session':<48} {'baseline':>9} {'cold':>7} {'warm':>7}")
-        for s, b, c, w in zip(sessions, baseline, cold, warm):
-            print(f"  {s.title[:48]:<48} {b:8.2f}s {c:6.2f}s {w:6.2f}s")
-        print(
-            f"  worst: cold {max(cold):.2f} s, warm {max(warm):.2f} s (the slot's count: {max(baseline):.2f} s); "
-            f"goal ≤ 1 s per session: {'met' if max(cold) <= 1 else 'met warm' if max(warm) <= 1 else 'NOT met'}"
+        stored = _stored(engine)
+        lines += [
+            f"| {stored:,} | {s.title} | {b:.2f} s | {c:.2f} s | {w:.2f} s |"
+            for s, b, c, w in zip(sessions, baseline, cold, warm)
+        ]
+        verdict = "met" if max(cold) <= 1 else "met warm" if max(warm) <= 1 else "NOT met"
+        verdicts.append(
+            f"{stored:,} posts: worst cold {max(cold):.2f} s, warm {max(warm):.2f} s (the slot's count: "
+            f"{max(baseline):.2f} s){'; goal ≤ 1 s per session at 1M: ' + verdict if size >= 1_000_000 else ''}"
         )
+    print("\n".join(lines + [""] + verdicts))
+    record("recaps", "bench/recaps.py: one session's recap, cold and warm (SQLite)", lines + [""] + verdicts)
+
+
+def _stored(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM posts")).scalar()
 
 
 if __name__ == "__main__":
