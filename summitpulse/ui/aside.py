@@ -25,6 +25,8 @@ from ..settings.config import Config
 from ..store.engine import connect
 
 FORK = multiprocessing.get_context("fork")  # the dashboard's modules are loaded already: no start-up
+# the slowest figure at 1M posts takes under a minute: a job past this is ended, and asked again later
+ANSWER_WITHIN_S = 300
 _at_most = threading.Semaphore(2)  # submitted jobs' processes at a time (a page waits for two at once)
 
 
@@ -38,10 +40,14 @@ def compute(url: str, config: Config, fn, *args):
     child.start()
     send.close()
     try:
+        if not receive.poll(ANSWER_WITHIN_S):  # a child stuck (a lock held at the fork) must not hold its slot
+            child.kill()
+            raise TimeoutError(f"the aside process computing {fn.__name__} gave no answer in {ANSWER_WITHIN_S} s")
         ok, value = receive.recv()
     except EOFError:
         ok, value = False, RuntimeError(f"the aside process computing {fn.__name__} ended without an answer")
-    child.join()
+    finally:
+        child.join()
     if not ok:
         raise value
     return value
